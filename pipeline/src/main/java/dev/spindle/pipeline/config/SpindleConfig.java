@@ -1,0 +1,48 @@
+package dev.spindle.pipeline.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads the {@code spindle} configuration block: command-line overrides, then the user's file, then every
+ * module's {@code reference.conf}. HOCON includes of URLs and environment substitution are not followed, so a
+ * config file is data, never code.
+ */
+public final class SpindleConfig {
+  private SpindleConfig() {}
+
+  public static Config load(Path file, Map<String, ?> overrides) {
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("Cannot read config: " + file + " does not exist or is not a file");
+      }
+      try {
+        user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException("Cannot parse config " + file + ": " + e.getMessage(), e);
+      }
+    }
+    Config flags = ConfigFactory.parseMap(prefixed(overrides), "command-line flags");
+    try {
+      Config merged =
+          flags.withFallback(user).withFallback(ConfigFactory.defaultReference()).resolve(
+              ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+      return merged.getConfig("spindle");
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("Invalid config: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> prefixed(Map<String, ?> overrides) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    overrides.forEach((k, v) -> out.put("spindle." + k, v));
+    return out;
+  }
+}

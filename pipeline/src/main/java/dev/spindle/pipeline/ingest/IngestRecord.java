@@ -1,0 +1,47 @@
+package dev.spindle.pipeline.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+/** What one input line or row becomes: a document, or a rejected record with the reason. */
+public sealed interface IngestRecord {
+  String source();
+
+  /** A kept document; {@code bytes} is the UTF-8 size of {@code text}. */
+  record Doc(String id, String source, String text, long bytes, String location) implements IngestRecord {
+    public Doc {
+      requireNonNull(id, "id is null");
+      requireNonNull(source, "source is null");
+      requireNonNull(text, "text is null");
+      requireNonNull(location, "location is null");
+    }
+  }
+
+  /** A quarantined input with where it came from ({@code file:line}), why, and its first bytes. */
+  record Rejected(String source, String location, String reason, String raw) implements IngestRecord {
+    public static final int RAW_LIMIT = 1000;
+
+    public Rejected {
+      requireNonNull(source, "source is null");
+      requireNonNull(location, "location is null");
+      requireNonNull(reason, "reason is null");
+      raw = raw == null ? "" : truncate(raw);
+    }
+
+    private static String truncate(String raw) {
+      if (raw.length() <= RAW_LIMIT) {
+        return raw;
+      }
+      int end = RAW_LIMIT;
+      if (Character.isHighSurrogate(raw.charAt(end - 1))) {
+        end--;
+      }
+      return raw.substring(0, end);
+    }
+
+    /** The reason's category (text before the first colon), used for report counts. */
+    public String category() {
+      int colon = reason.indexOf(':');
+      return colon < 0 ? reason : reason.substring(0, colon);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.spindle.trainer.engine;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+
+/**
+ * A model replica that trains on {@link TokenBatch}es. Lifecycle: created by an engine factory with a
+ * {@link ModelConfig}, an optimizer config and a seed (same seed = same initial parameters on every engine and
+ * replica); then, per step, {@link #computeGradients} followed by either {@link #applyUpdate} (parameter sync:
+ * average {@link #readParameters parameters} afterwards) or gradient exchange through
+ * {@link #readGradients}/{@link #writeGradients} before {@link #applyUpdate}; finally {@link #close}.
+ *
+ * <p>Parameters, gradients and optimizer moments are exchanged as flat float32 vectors in
+ * {@link ParameterLayout} order, so checkpoints and collectives are engine-independent. Implementations are not
+ * thread-safe: one thread drives one engine.
+ */
+public interface TrainingEngine extends AutoCloseable {
+  ModelConfig model();
+
+  /** Number of floats in the parameter (and gradient) vector. */
+  long parameterCount();
+
+  /**
+   * Forward and backward on the batch; leaves the gradient of the mean token cross-entropy in the engine.
+   *
+   * @return the mean cross-entropy (nats per predicted token) of the batch before the update
+   */
+  float computeGradients(TokenBatch batch);
+
+  /** Mean cross-entropy of the batch without touching gradients or parameters (validation). */
+  float evaluate(TokenBatch batch);
+
+  /**
+   * One optimizer step with the current gradients (after clipping), at schedule position {@code step}
+   * (0-based; drives warmup and decay).
+   *
+   * @return the learning rate used
+   */
+  double applyUpdate(long step);
+
+  void readParameters(FloatBuffer into);
+
+  void writeParameters(FloatBuffer from);
+
+  void readGradients(FloatBuffer into);
+
+  void writeGradients(FloatBuffer from);
+
+  /** Saves optimizer state (moments, step count) into {@code dir}; parameters are saved by the caller. */
+  void saveOptimizerState(Path dir);
+
+  void loadOptimizerState(Path dir);
+
+  /**
+   * Averages this replica's parameters with the others in {@code collective}. The default goes through host
+   * memory; a GPU engine overrides it to reduce device buffers in place (NCCL).
+   */
+  default void averageParameters(dev.spindle.trainer.collective.Collective collective, FloatBuffer scratch) {
+    scratch.clear();
+    readParameters(scratch);
+    scratch.flip();
+    collective.allReduceMean(scratch);
+    writeParameters(scratch);
+  }
+
+  /** Like {@link #averageParameters} for the gradients (sync = gradients). */
+  default void averageGradients(dev.spindle.trainer.collective.Collective collective, FloatBuffer scratch) {
+    scratch.clear();
+    readGradients(scratch);
+    scratch.flip();
+    collective.allReduceMean(scratch);
+    writeGradients(scratch);
+  }
+
+  @Override
+  void close();
+}
