@@ -23,17 +23,19 @@ public final class JsonlFileReader {
   }
 
   /** Counts for the report that are not records themselves. */
-  public record FileStats(long replacedUtf8Documents) {}
+  public record FileStats(long records, long replacedUtf8Documents) {}
 
   public FileStats read(String source, Path file, String fileLabel, Consumer<IngestRecord> sink) {
     JsonLineParser parser = new JsonLineParser(source, fileLabel, config);
     long lastLine = 0;
+    long records = 0;
     try (InputStream in = open(file)) {
       BoundedLineReader reader = new BoundedLineReader(in, config.maxDocumentBytes());
       for (BoundedLineReader.Line line = reader.next(); line != null; line = reader.next()) {
         lastLine = line.number();
         IngestRecord record = parser.parse(line);
         if (record != null) {
+          records++;
           sink.accept(record);
         }
       }
@@ -45,8 +47,9 @@ public final class JsonlFileReader {
               "unreadable file: " + e.getClass().getSimpleName() + ": " + e.getMessage()
                   + " (records before this line were kept)",
               ""));
+      records++;
     }
-    return new FileStats(parser.replacedDocuments());
+    return new FileStats(records, parser.replacedDocuments());
   }
 
   /** Convenience for tests and small inputs. */

@@ -59,7 +59,8 @@ public final class SparkIngest {
           .add("raw", DataTypes.StringType, true)
           .add("order_file", DataTypes.IntegerType, false)
           .add("order_line", DataTypes.LongType, false)
-          .add("replaced_utf8", DataTypes.LongType, true);
+          .add("replaced_utf8", DataTypes.LongType, true)
+          .add("records", DataTypes.LongType, true);
 
   /** Read results; {@code records} is persisted, call {@link #release()} when done. */
   public record Result(Dataset<Row> docs, Dataset<Row> rejected, Dataset<Row> records) {
@@ -81,7 +82,9 @@ public final class SparkIngest {
       for (Path file : InputFiles.expand(input)) {
         String label = label(input, file);
         if (InputFormat.of(file).orElseThrow() == InputFormat.PARQUET) {
-          parts.add(readParquet(spark, input.source(), file, label, fileIndex));
+          Dataset<Row> rows = readParquet(spark, input.source(), file, label, fileIndex);
+          parts.add(rows);
+          parts.add(parquetStat(spark, input.source(), label, fileIndex, rows.count()));
         } else {
           jsonl.add(new FileTask(input.source(), file.toString(), label, fileIndex));
         }
@@ -171,7 +174,14 @@ public final class SparkIngest {
         when(blank, lit("")).as("raw"),
         lit(index).as("order_file"),
         line.cast("long").as("order_line"),
-        lit(null).cast("long").as("replaced_utf8"));
+        lit(null).cast("long").as("replaced_utf8"),
+        lit(null).cast("long").as("records"));
+  }
+
+  private static Dataset<Row> parquetStat(SparkSession spark, String source, String label, int index, long rows) {
+    return spark.createDataFrame(
+        List.of(RowFactory.create("stat", null, source, null, null, label, null, null, index, 0L, 0L, rows)),
+        RECORDS);
   }
 
   private static String label(InputSpec input, Path file) {
@@ -190,7 +200,7 @@ public final class SparkIngest {
           new JsonlFileReader(config).read(source, Path.of(path), label, record -> rows.add(row(record)));
       rows.add(
           RowFactory.create("stat", null, source, null, null, label, null, null, index, 0L,
-              stats.replacedUtf8Documents()));
+              stats.replacedUtf8Documents(), stats.records()));
       return rows;
     }
 
@@ -198,11 +208,12 @@ public final class SparkIngest {
       long line = Long.parseLong(location(record).substring(location(record).lastIndexOf(':') + 1));
       if (record instanceof IngestRecord.Doc doc) {
         return RowFactory.create(
-            "doc", doc.id(), doc.source(), doc.text(), doc.bytes(), doc.location(), null, null, index, line, null);
+            "doc", doc.id(), doc.source(), doc.text(), doc.bytes(), doc.location(), null, null, index, line, null,
+            null);
       }
       IngestRecord.Rejected r = (IngestRecord.Rejected) record;
       return RowFactory.create(
-          "rejected", null, r.source(), null, null, r.location(), r.reason(), r.raw(), index, line, null);
+          "rejected", null, r.source(), null, null, r.location(), r.reason(), r.raw(), index, line, null, null);
     }
 
     private static String location(IngestRecord record) {
