@@ -1,0 +1,36 @@
+package dev.spindle.pipeline.cli;
+
+import dev.spindle.pipeline.ingest.IngestStage;
+import dev.spindle.pipeline.ingest.InputSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Read JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet sources into DIR/docs",
+      "(id, source, text, bytes); bad records go to DIR/rejected with file:line and reason."
+    })
+public final class IngestCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--input", required = true, paramLabel = "SOURCE=PATH",
+      description = "A source name and a file or directory (repeatable).")
+  List<String> inputs;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path output;
+
+  @Override
+  public Integer call() {
+    List<InputSpec> specs = inputs.stream().map(InputSpec::parse).toList();
+    StageCommand.run(common.config(Map.of()), common.progress(), new IngestStage(specs), Map.of(), output);
+    return 0;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.spindle.pipeline.cli;
+
+import dev.spindle.pipeline.mix.MixStage;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "mix",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Mix tokenized sources by token weights (spec: conf/mixtures/README.md): deterministic, proportions",
+      "within one document of target at every prefix, epochs capped per source, optional phases.",
+      "Writes DIR/docs (+ epoch, phase, position) and report.json (target vs achieved shares)."
+    })
+public final class MixCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Tokenized docs directory.")
+  Path input;
+
+  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "Mixture spec (HOCON).")
+  Path spec;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path output;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Override the spec's seed.")
+  Long seed;
+
+  @Override
+  public Integer call() {
+    var config = common.config(StageCommand.flags("mix.spec-file", spec.toString(), "mix.seed", seed));
+    StageCommand.run(config, common.progress(), new MixStage(), Map.of("docs", input), output);
+    return 0;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.spindle.pipeline.report;
+
+import dev.spindle.pipeline.stage.Stage;
+import dev.spindle.pipeline.stage.StageContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Stage {@code report}: reads the committed stages of a run (input {@code run}) and writes {@code index.html} with
+ * PNG charts beside it. Stages that are missing are listed as such, so a partial run still gets a report.
+ */
+public final class ReportStage implements Stage {
+  /** What the report contains. */
+  public record Report(String html, Map<String, Boolean> stages, java.util.List<String> charts) {}
+
+  @Override
+  public String name() {
+    return "report";
+  }
+
+  @Override
+  public Object run(StageContext context) throws Exception {
+    Path run = context.input("run");
+    RunReport report = RunReport.build(run, context.workDir());
+    Files.writeString(context.workDir().resolve("index.html"), report.html());
+    context.progress().line("report: %s", run.resolve("report").resolve("index.html").toAbsolutePath());
+    return new Report("index.html", report.stages(), report.charts());
+  }
+}

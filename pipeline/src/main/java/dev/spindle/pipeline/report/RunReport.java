@@ -1,0 +1,316 @@
+package dev.spindle.pipeline.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.pipeline.io.Json;
+import dev.spindle.pipeline.stage.StageRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the run report from the stages' own {@code report.json}, {@code manifest.json} and
+ * {@code metrics.jsonl}: one section per stage, each a table of the key counts and a chart.
+ */
+final class RunReport {
+  static final List<String> STAGES = List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train");
+
+  private final Path run;
+  private final Path out;
+  private final HtmlPage page;
+  private final Map<String, Boolean> stages = new LinkedHashMap<>();
+  private final List<String> charts = new ArrayList<>();
+
+  private RunReport(Path run, Path out) {
+    this.run = run;
+    this.out = out;
+    this.page = new HtmlPage("Spindle run report: " + run.toAbsolutePath().normalize().getFileName());
+  }
+
+  static RunReport build(Path run, Path out) {
+    if (!Files.isDirectory(run)) {
+      throw new IllegalArgumentException("Cannot report: run directory " + run + " does not exist");
+    }
+    RunReport report = new RunReport(run, out);
+    report.overview();
+    report.ingest();
+    report.dedup();
+    report.mix();
+    report.decompose();
+    report.train();
+    return report;
+  }
+
+  String html() {
+    return page.render();
+  }
+
+  Map<String, Boolean> stages() {
+    return stages;
+  }
+
+  List<String> charts() {
+    return charts;
+  }
+
+  private void overview() {
+    List<List<String>> rows = new ArrayList<>();
+    for (String stage : STAGES) {
+      boolean done = Files.isRegularFile(run.resolve(stage).resolve(StageRunner.SUCCESS));
+      stages.put(stage, done);
+      rows.add(List.of(stage, done ? "committed" : "not run", run.resolve(stage).toString()));
+    }
+    page.heading("Stages").table(List.of("stage", "state", "directory"), rows);
+  }
+
+  private void ingest() {
+    JsonNode report = stageReport("ingest");
+    if (report == null) {
+      return;
+    }
+    page.heading("Ingest");
+    page.paragraph(String.format(Locale.ROOT, "%d records read: %d kept, %d rejected (reconciled: %s).",
+        report.path("records").asLong(), report.path("kept").asLong(), report.path("rejected").asLong(),
+        report.path("reconciled").asBoolean()));
+    List<String> sources = new ArrayList<>();
+    List<Double> kept = new ArrayList<>();
+    List<Double> rejected = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = report.path("sources").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      sources.add(e.getKey());
+      kept.add(e.getValue().path("kept").asDouble());
+      rejected.add(e.getValue().path("rejected").asDouble());
+      rows.add(List.of(e.getKey(), num(e.getValue().path("records")), num(e.getValue().path("kept")),
+          num(e.getValue().path("rejected")), e.getValue().path("rejected_by_reason").toString()));
+    }
+    page.table(List.of("source", "records", "kept", "rejected", "rejected by reason"), rows);
+    if (!sources.isEmpty()) {
+      chart("ingest.png", "Documents kept and rejected per source",
+          Charts.bars("Ingest", "documents", sources, map("kept", kept, "rejected", rejected), false));
+    }
+  }
+
+  private void dedup() {
+    JsonNode report = stageReport("dedup");
+    if (report == null) {
+      return;
+    }
+    page.heading("Dedup");
+    JsonNode sources = first(report, "sources", "per_source");
+    List<String> names = new ArrayList<>();
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (String column : List.of("input", "exact_removed", "near_removed", "kept")) {
+      series.put(column, new ArrayList<>());
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = sources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      names.add(e.getKey());
+      List<String> row = new ArrayList<>(List.of(e.getKey()));
+      series.forEach((column, values) -> {
+        values.add(e.getValue().path(column).asDouble());
+        row.add(num(e.getValue().path(column)));
+      });
+      rows.add(row);
+    }
+    page.table(List.of("source", "input", "exact removed", "near removed", "kept"), rows);
+    if (!names.isEmpty()) {
+      chart("dedup.png", "Documents removed as exact and near duplicates per source",
+          Charts.bars("Dedup", "documents", names, series, false));
+    }
+    JsonNode histogram = first(report, "cluster_size_histogram", "cluster_sizes");
+    if (histogram.size() > 0) {
+      Map<Long, Double> sizes = new TreeMap<>();
+      histogram.fields().forEachRemaining(e -> sizes.put(parseLong(e.getKey()), e.getValue().asDouble()));
+      if (histogram.isArray()) {
+        for (JsonNode bin : histogram) {
+          sizes.put(bin.path("size").asLong(), bin.path("clusters").asDouble(bin.path("count").asDouble()));
+        }
+      }
+      sizes.remove(Long.MIN_VALUE);
+      if (!sizes.isEmpty()) {
+        chart("dedup-clusters.png", "Duplicate cluster sizes (clusters per size, log scale)",
+            Charts.bars("Cluster sizes", "clusters", sizes.keySet().stream().map(String::valueOf).toList(),
+                Map.of("clusters", new ArrayList<>(sizes.values())), true));
+      }
+    }
+  }
+
+  private void mix() {
+    JsonNode report = stageReport("mix");
+    if (report == null) {
+      return;
+    }
+    page.heading("Mixture");
+    JsonNode sources = first(report, "sources", "per_source");
+    List<String> names = new ArrayList<>();
+    List<Double> target = new ArrayList<>();
+    List<Double> achieved = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = sources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode s = e.getValue();
+      double t = first(s, "target_share", "target").asDouble();
+      double a = first(s, "achieved_share", "achieved").asDouble();
+      names.add(e.getKey());
+      target.add(100 * t);
+      achieved.add(100 * a);
+      rows.add(List.of(e.getKey(), pct(t), pct(a), num(first(s, "tokens_taken", "taken_tokens")),
+          num(first(s, "tokens_available", "available_tokens")), num(first(s, "epochs", "epochs_used"))));
+    }
+    page.table(List.of("source", "target share", "achieved share", "tokens taken", "tokens available", "epochs"),
+        rows);
+    if (!names.isEmpty()) {
+      chart("mix.png", "Target vs achieved token share per source (%)",
+          Charts.bars("Mixture", "% of tokens", names, map("target", target, "achieved", achieved), false));
+    }
+  }
+
+  private void decompose() {
+    Path manifestFile = run.resolve("decompose").resolve("manifest.json");
+    if (!Files.isRegularFile(manifestFile)) {
+      return;
+    }
+    JsonNode manifest = Json.read(manifestFile);
+    page.heading("Dataset decomposition");
+    page.paragraph(String.format(Locale.ROOT, "Tokenizer %s (vocabulary %d), mode %s, buckets %d..%d. Totals: %s",
+        manifest.path("tokenizer").asText(), manifest.path("vocab_size").asInt(), manifest.path("mode").asText(),
+        manifest.path("min_length").asInt(), manifest.path("max_length").asInt(), manifest.path("totals")));
+    List<String> lengths = new ArrayList<>();
+    List<Double> tokens = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode bucket : manifest.path("buckets")) {
+      lengths.add(bucket.path("length").asText());
+      tokens.add(bucket.path("tokens").asDouble());
+      rows.add(List.of(bucket.path("length").asText(), num(bucket.path("sequences")), num(bucket.path("tokens"))));
+    }
+    page.table(List.of("length", "sequences", "tokens"), rows);
+    if (!lengths.isEmpty()) {
+      chart("buckets.png", "Tokens per length bucket",
+          Charts.bars("Buckets", "tokens", lengths, Map.of("tokens", tokens), false));
+    }
+  }
+
+  private void train() {
+    Path metricsFile = run.resolve("train").resolve("metrics.jsonl");
+    if (!Files.isRegularFile(metricsFile)) {
+      return;
+    }
+    page.heading("Training");
+    JsonNode summary = stageReport("train");
+    if (summary != null) {
+      page.paragraph("Summary: " + summary);
+    }
+    List<double[]> loss = new ArrayList<>();
+    List<double[]> throughput = new ArrayList<>();
+    Map<Integer, List<double[]>> byLength = new TreeMap<>();
+    Map<Integer, List<double[]>> validation = new TreeMap<>();
+    try {
+      for (String line : Files.readAllLines(metricsFile)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode m = Json.mapper().readTree(line);
+        if (m.has("validation") || m.path("kind").asText().equals("validation")) {
+          JsonNode v = m.has("validation") ? m.get("validation") : m;
+          double step = m.path("step").asDouble();
+          v.fields().forEachRemaining(e -> {
+            if (e.getValue().isNumber() && e.getKey().matches("\\d+")) {
+              validation.computeIfAbsent(Integer.parseInt(e.getKey()), k -> new ArrayList<>())
+                  .add(new double[] {step, e.getValue().asDouble()});
+            }
+          });
+          if (!m.has("loss")) {
+            continue;
+          }
+        }
+        if (!m.has("loss")) {
+          continue;
+        }
+        double step = m.path("step").asDouble();
+        loss.add(new double[] {step, m.path("loss").asDouble()});
+        JsonNode tps = first(m, "tokens_per_s", "tokens_per_second");
+        if (!tps.isMissingNode()) {
+          throughput.add(new double[] {step, tps.asDouble()});
+        }
+        byLength.computeIfAbsent(m.path("length").asInt(), k -> new ArrayList<>())
+            .add(new double[] {step, m.path("loss").asDouble()});
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + metricsFile, e);
+    }
+    if (!loss.isEmpty()) {
+      chart("loss.png", "Training loss per step (nats per token)",
+          Charts.lines("Loss", "step", "loss", Map.of("train loss", columns(loss)), false));
+      Map<String, double[][]> series = new LinkedHashMap<>();
+      byLength.forEach((length, points) -> series.put("L=" + length, columns(points)));
+      validation.forEach((length, points) -> series.put("validation L=" + length, columns(points)));
+      chart("loss-by-length.png", "Loss per step by sequence length (training and validation)",
+          Charts.lines("Loss by length", "step", "loss", series, true));
+    }
+    if (!throughput.isEmpty()) {
+      chart("throughput.png", "Throughput (tokens per second, all trainers)",
+          Charts.lines("Throughput", "step", "tokens/s", Map.of("tokens/s", columns(throughput)), false));
+    }
+  }
+
+  private JsonNode stageReport(String stage) {
+    Path file = run.resolve(stage).resolve(StageRunner.REPORT);
+    return Files.isRegularFile(file) ? Json.read(file) : null;
+  }
+
+  private void chart(String file, String caption, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+    Charts.png(chart, out.resolve(file));
+    charts.add(file);
+    page.image(file, caption);
+  }
+
+  private static JsonNode first(JsonNode node, String... names) {
+    for (String name : names) {
+      if (node.has(name)) {
+        return node.get(name);
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  private static double[][] columns(List<double[]> points) {
+    double[][] xy = new double[2][points.size()];
+    for (int i = 0; i < points.size(); i++) {
+      xy[0][i] = points.get(i)[0];
+      xy[1][i] = points.get(i)[1];
+    }
+    return xy;
+  }
+
+  private static Map<String, List<Double>> map(String a, List<Double> av, String b, List<Double> bv) {
+    Map<String, List<Double>> m = new LinkedHashMap<>();
+    m.put(a, av);
+    m.put(b, bv);
+    return m;
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private static String num(JsonNode node) {
+    return node.isMissingNode() || node.isNull() ? "" : node.asText();
+  }
+
+  private static String pct(double share) {
+    return String.format(Locale.ROOT, "%.2f%%", 100 * share);
+  }
+}
