@@ -9,7 +9,8 @@ public final class SparkTestSession {
   private SparkTestSession() {}
 
   public static synchronized SparkSession get() {
-    if (session == null) {
+    // An end-to-end test runs the real pipeline, which stops its session when done: start a fresh one then.
+    if (session == null || session.sparkContext().isStopped()) {
       session =
           SparkSession.builder()
               .master("local[2]")

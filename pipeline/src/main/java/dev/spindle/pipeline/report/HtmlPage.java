@@ -46,7 +46,12 @@ final class HtmlPage {
         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
         + "text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}"
         + "figure{margin:1em 0}img{max-width:100%}</style></head>\n<body>\n<h1>" + escape(title) + "</h1>\n"
-        + body + "</body></html>\n";
+        + body
+        // A self-check that headless browsers (and the report test) can read from the DOM: every chart loaded.
+        + "<script>window.addEventListener('load',function(){var ok=Array.prototype.every.call(document.images,"
+        + "function(i){return i.complete&&i.naturalWidth>0;});document.body.setAttribute('data-images-ok',"
+        + "String(ok&&document.images.length>0));});</script>\n"
+        + "</body></html>\n";
   }
 
   static String escape(String text) {

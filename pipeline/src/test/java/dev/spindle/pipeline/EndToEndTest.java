@@ -1,0 +1,106 @@
+package dev.spindle.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.pipeline.io.Json;
+import dev.spindle.pipeline.stage.StageRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The demo pipeline on the bundled sample, once, through the real CLI: every stage commits with a report, training
+ * loss falls, the report renders, and a second run is a no-op. Other tests reuse the run ({@link #run()}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndTest {
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static Path runDir;
+
+  /** The shared demo run, produced on first use. */
+  static synchronized Path run() throws IOException {
+    if (runDir == null) {
+      Path dir = Files.createTempDirectory("spindle-e2e");
+      System.setProperty("spindle.home", REPO.toString());
+      int code = Main.execute("demo", "--run-dir", dir.resolve("run").toString(), "--quiet");
+      assertThat(code).as("demo exit code").isZero();
+      runDir = dir.resolve("run");
+    }
+    return runDir;
+  }
+
+  @BeforeAll
+  void produceRun() throws IOException {
+    run();
+  }
+
+  @Test
+  void everyStageIsCommittedWithAReport() {
+    for (String stage : List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "report")) {
+      assertThat(runDir.resolve(stage).resolve(StageRunner.SUCCESS)).as(stage + " committed").isRegularFile();
+      assertThat(runDir.resolve(stage).resolve(StageRunner.REPORT)).as(stage + " report").isRegularFile();
+    }
+    assertThat(runDir.resolve("decompose/manifest.json")).isRegularFile();
+    assertThat(runDir.resolve("report/index.html")).isRegularFile();
+  }
+
+  @Test
+  void ingestReconcilesTheSample() {
+    JsonNode report = Json.read(runDir.resolve("ingest/report.json"));
+    assertThat(report.get("records").asLong()).isEqualTo(952);
+    assertThat(report.get("reconciled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void trainingLossFalls() throws IOException {
+    List<Double> losses = new ArrayList<>();
+    for (String line : Files.readAllLines(runDir.resolve("train/metrics.jsonl"))) {
+      JsonNode m = Json.mapper().readTree(line);
+      if (m.has("loss") && m.has("step")) {
+        losses.add(m.get("loss").asDouble());
+      }
+    }
+    assertThat(losses).hasSizeGreaterThan(10);
+    int k = Math.max(3, losses.size() / 5);
+    double first = losses.subList(0, k).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last = losses.subList(losses.size() - k, losses.size()).stream().mapToDouble(Double::doubleValue)
+        .average().orElseThrow();
+    assertThat(last).as("mean loss of the last steps vs the first").isLessThan(first * 0.8);
+  }
+
+  @Test
+  void secondRunSkipsEveryStage() throws IOException {
+    Path marker = runDir.resolve("train/_SUCCESS");
+    long before = Files.getLastModifiedTime(marker).toMillis();
+    int code = Main.execute("demo", "--run-dir", runDir.toString(), "--quiet");
+    assertThat(code).isZero();
+    assertThat(Files.getLastModifiedTime(marker).toMillis()).as("train not re-run").isEqualTo(before);
+  }
+
+  @Test
+  void reportImagesRenderInHeadlessChromium() throws Exception {
+    Path chromium = Path.of("/usr/bin/chromium");
+    assumeThat(Files.isExecutable(chromium))
+        .as("SKIPPED: Debian chromium not installed (apt-get install chromium); .ci/run installs it").isTrue();
+    Path html = runDir.resolve("report/index.html");
+    Path profile = Files.createTempDirectory("chromium-profile");
+    Process process = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
+        html.toUri().toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    String dom = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(dom).as("report page self-check after load").contains("data-images-ok=\"true\"");
+    assertThat(dom).contains("<img");
+  }
+}
