@@ -195,6 +195,7 @@ public final class SparkIngest {
   /** One JSON Lines file to read inside a Spark task. */
   record FileTask(String source, String path, String label, int index) implements Serializable {
     List<Row> read(IngestConfig config) {
+      dev.spindle.pipeline.stage.FaultInjection.maybeFail("ingest-task");
       List<Row> rows = new ArrayList<>();
       JsonlFileReader.FileStats stats =
           new JsonlFileReader(config).read(source, Path.of(path), label, record -> rows.add(row(record)));
