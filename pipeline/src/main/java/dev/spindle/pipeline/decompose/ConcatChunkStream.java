@@ -13,7 +13,7 @@ import java.util.List;
  * {@code L} targets). So {@code sequences * L + dropped = total - 1}, exactly. A target belongs to the document that
  * holds its position, which is how per-source counts are split.
  */
-public record ConcatChunkStream(long totalTokens, int length) {
+public record ConcatChunkStream(long totalTokens, int length) implements java.io.Serializable {
   public ConcatChunkStream {
     if (totalTokens < 0 || length < 1) {
       throw new IllegalArgumentException(
