@@ -1,0 +1,26 @@
+package dev.spindle.dedup.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Exact dedup: documents with the same normalized-text hash in the same scope form a group, and the group's
+ * representative is chosen by the keep rule (most bytes, then smallest id). Only representatives go on to near
+ * dedup. Output: {@code id, source, bytes, representative}.
+ */
+final class SparkExactDuplicates {
+  private SparkExactDuplicates() {}
+
+  static Dataset<Row> representatives(Dataset<Row> features) {
+    WindowSpec group =
+        Window.partitionBy("scope_key", "content_hash").orderBy(col("bytes").desc(), col("id").asc())
+            .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    return features.select(
+        col("id"), col("source"), col("bytes"), first(col("id")).over(group).as("representative"));
+  }
+}

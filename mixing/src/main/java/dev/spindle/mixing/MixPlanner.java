@@ -1,0 +1,228 @@
+package dev.spindle.mixing;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Plans a mix from per-document metadata: checks the spec against what each source holds (refusing, or with
+ * {@code on-excess = warn} reporting, repetition beyond {@code max-epochs}), then fills the token budget phase by
+ * phase with the {@link GreedyBlender}, drawing each source's documents from its seeded {@link SourceStream}.
+ *
+ * <p>The result depends only on the set of (source, id, n_tokens) and the spec: input order is irrelevant, so the
+ * same input, spec and seed always give the same plan. Runs on the driver: memory is a few dozen bytes per
+ * input document and per placement, fine for millions of documents.
+ *
+ * <p>Non-goals: per-document quality scores or weights within a source (every document of a source is equally
+ * likely to be taken), and token-exact budgets (the document that reaches the budget is kept whole).
+ */
+public final class MixPlanner {
+  private static final System.Logger LOG = System.getLogger(MixPlanner.class.getName());
+  private static final int PREFIX_CHECKS = 10;
+  /** Slack on the epoch check so that a weight equal to the natural share is not refused for rounding. */
+  private static final double EPOCH_TOLERANCE = 1e-9;
+
+  private MixPlanner() {}
+
+  public static MixPlan plan(Collection<DocumentMeta> documents, MixtureSpec spec) {
+    requireNonNull(documents, "documents is null");
+    requireNonNull(spec, "spec is null");
+    List<String> warnings = new ArrayList<>();
+    Map<String, List<DocumentMeta>> bySource = new TreeMap<>();
+    long empty = 0;
+    Set<String> seen = new HashSet<>();
+    for (DocumentMeta document : documents) {
+      if (!seen.add(document.source() + '\u0000' + document.id())) {
+        throw new IllegalArgumentException(
+            "Cannot mix: document id '" + document.id() + "' occurs twice in source '" + document.source()
+                + "' (expected ids unique within a source; run dedup first)");
+      }
+      if (document.tokens() == 0) {
+        empty++;
+      } else {
+        bySource.computeIfAbsent(document.source(), key -> new ArrayList<>()).add(document);
+      }
+    }
+    bySource.values().forEach(list -> list.sort((a, b) -> a.id().compareTo(b.id())));
+
+    List<String> names = spec.sourceNames();
+    int sourceCount = names.size();
+    for (String present : bySource.keySet()) {
+      if (!names.contains(present)) {
+        warnings.add("source '" + present + "' has " + bySource.get(present).size()
+            + " documents but is not in the spec; none were taken");
+      }
+    }
+
+    List<Phase> schedule = spec.schedule();
+    int phaseCount = schedule.size();
+    long total = spec.totalTokens();
+    long[] boundary = new long[phaseCount + 1];
+    double[][] weights = new double[phaseCount][sourceCount];
+    for (int p = 0; p < phaseCount; p++) {
+      boundary[p] = p == 0 ? 0 : Math.round(schedule.get(p).start() * total);
+      for (int s = 0; s < sourceCount; s++) {
+        weights[p][s] = schedule.get(p).weightOf(names.get(s));
+      }
+    }
+    boundary[phaseCount] = total;
+
+    double[] demand = new double[sourceCount];
+    long[] available = new long[sourceCount];
+    long[] largestOfSource = new long[sourceCount];
+    boolean[] excess = new boolean[sourceCount];
+    SourceStream[] streams = new SourceStream[sourceCount];
+    for (int s = 0; s < sourceCount; s++) {
+      String name = names.get(s);
+      for (int p = 0; p < phaseCount; p++) {
+        demand[s] += weights[p][s] * (boundary[p + 1] - boundary[p]);
+      }
+      List<DocumentMeta> sourceDocuments = bySource.getOrDefault(name, List.of());
+      for (DocumentMeta document : sourceDocuments) {
+        available[s] += document.tokens();
+        largestOfSource[s] = Math.max(largestOfSource[s], document.tokens());
+      }
+      if (demand[s] == 0) {
+        continue;
+      }
+      if (available[s] == 0) {
+        throw new IllegalArgumentException(
+            "Cannot mix source '" + name + "': the spec asks for " + Math.round(demand[s])
+                + " of its tokens but the input has no documents with tokens from it (sources present: "
+                + bySource.keySet() + "); check the source name or give it weight 0");
+      }
+      double maxEpochs = spec.source(name).maxEpochs();
+      double epochsNeeded = demand[s] / available[s];
+      double cap = maxEpochs * available[s];
+      if (epochsNeeded > maxEpochs * (1 + EPOCH_TOLERANCE)) {
+        String detail = String.format(Locale.ROOT,
+            "source '%s' would be repeated %.2f epochs (%d tokens wanted, %d available) but its max-epochs is %s",
+            name, epochsNeeded, Math.round(demand[s]), available[s], format(maxEpochs));
+        if (spec.onExcess() == OnExcess.ERROR) {
+          throw new IllegalArgumentException(String.format(Locale.ROOT,
+              "Cannot mix: %s. Lower its weight or total-tokens, raise %s.max-epochs to at least %.2f,"
+                  + " or set on-excess = warn to allow the repetition", detail, name, epochsNeeded));
+        }
+        excess[s] = true;
+        cap = Double.POSITIVE_INFINITY;
+        warnings.add(detail + " (allowed by on-excess = warn)");
+        LOG.log(System.Logger.Level.WARNING, "Mixing: " + detail + " (allowed by on-excess = warn)");
+      }
+      streams[s] = new SourceStream(name, sourceDocuments, spec.seed(), cap);
+    }
+
+    // The fill: one greedy pick per document until the budget is reached.
+    GreedyBlender blender = new GreedyBlender(sourceCount);
+    boolean[] eligible = new boolean[sourceCount];
+    List<Placement> placements = new ArrayList<>();
+    long[][] phaseTokens = new long[phaseCount][sourceCount];
+    long[][] phaseDocuments = new long[phaseCount][sourceCount];
+    long[] phaseTotal = new long[phaseCount];
+    long[] documentsTaken = new long[sourceCount];
+    long[] firstEpochDocuments = new long[sourceCount];
+    int[] epochsStarted = new int[sourceCount];
+    double[] maxDeviation = new double[sourceCount];
+    List<PrefixCheck> prefixChecks = new ArrayList<>();
+    long emitted = 0;
+    long largest = 0;
+    int phase = 0;
+    int nextCheck = 1;
+    while (emitted < total) {
+      while (phase + 1 < phaseCount && emitted >= boundary[phase + 1]) {
+        phase++;
+      }
+      for (int s = 0; s < sourceCount; s++) {
+        eligible[s] = weights[phase][s] > 0 && streams[s] != null && streams[s].hasNext();
+      }
+      int chosen = blender.pick(eligible);
+      if (chosen < 0) {
+        warnings.add(String.format(Locale.ROOT,
+            "budget not reached: in phase '%s' every source with weight reached its max-epochs after %d of %d tokens",
+            schedule.get(phase).name(), emitted, total));
+        break;
+      }
+      SourceStream.Draw draw = streams[chosen].next();
+      int tokens = draw.document().tokens();
+      placements.add(new Placement(names.get(chosen), draw.document().id(), draw.epoch(),
+          schedule.get(phase).name(), placements.size(), tokens));
+      blender.record(chosen, tokens, weights[phase]);
+      emitted += tokens;
+      largest = Math.max(largest, tokens);
+      phaseTokens[phase][chosen] += tokens;
+      phaseDocuments[phase][chosen]++;
+      phaseTotal[phase] += tokens;
+      documentsTaken[chosen]++;
+      epochsStarted[chosen] = Math.max(epochsStarted[chosen], draw.epoch() + 1);
+      if (draw.epoch() == 0) {
+        firstEpochDocuments[chosen]++;
+      }
+      for (int s = 0; s < sourceCount; s++) {
+        maxDeviation[s] = Math.max(maxDeviation[s], Math.abs(blender.lag(s)));
+      }
+      while (nextCheck <= PREFIX_CHECKS && emitted * PREFIX_CHECKS >= (double) nextCheck * total) {
+        prefixChecks.add(prefixCheck(nextCheck / (double) PREFIX_CHECKS, emitted, placements.size(), names, blender, largest));
+        nextCheck++;
+      }
+    }
+
+    List<SourceOutcome> outcomes = new ArrayList<>();
+    for (int s = 0; s < sourceCount; s++) {
+      int documentCount = bySource.getOrDefault(names.get(s), List.of()).size();
+      long taken = blender.achieved(s);
+      outcomes.add(new SourceOutcome(
+          names.get(s),
+          demand[s] / total,
+          emitted == 0 ? 0 : taken / (double) emitted,
+          spec.source(names.get(s)).maxEpochs(),
+          available[s] == 0 ? 0 : taken / (double) available[s],
+          epochsStarted[s],
+          documentCount,
+          documentsTaken[s],
+          epochsStarted[s] > 1 ? documentCount : firstEpochDocuments[s],
+          available[s],
+          demand[s],
+          taken,
+          largestOfSource[s],
+          maxDeviation[s],
+          excess[s]));
+    }
+    List<PhaseShare> phaseShares = new ArrayList<>();
+    for (int p = 0; p < phaseCount; p++) {
+      for (int s = 0; s < sourceCount; s++) {
+        phaseShares.add(new PhaseShare(
+            schedule.get(p).name(),
+            names.get(s),
+            weights[p][s],
+            phaseTotal[p] == 0 ? 0 : phaseTokens[p][s] / (double) phaseTotal[p],
+            phaseTotal[p],
+            phaseTokens[p][s],
+            phaseDocuments[p][s]));
+      }
+    }
+    return new MixPlan(placements, outcomes, phaseShares, prefixChecks, warnings, documents.size(), empty, emitted);
+  }
+
+  private static PrefixCheck prefixCheck(
+      double fraction, long emitted, long documents, List<String> names, GreedyBlender blender, long largest) {
+    Map<String, Double> deviation = new LinkedHashMap<>();
+    boolean within = true;
+    for (int s = 0; s < names.size(); s++) {
+      double value = -blender.lag(s);
+      deviation.put(names.get(s), value);
+      within &= Math.abs(value) <= largest;
+    }
+    return new PrefixCheck(fraction, emitted, documents, deviation, largest, within);
+  }
+
+  private static String format(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+}

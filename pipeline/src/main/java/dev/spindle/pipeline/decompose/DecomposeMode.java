@@ -1,0 +1,31 @@
+package dev.spindle.pipeline.decompose;
+
+import java.util.Locale;
+
+/** How documents become fixed-length training sequences. */
+public enum DecomposeMode {
+  /** Dataset Decomposition: each document alone, cut into power-of-two pieces, one bucket per length. */
+  DD("dd"),
+  /** The usual baseline: documents concatenated with EOS and cut at one fixed length, crossing documents. */
+  CONCAT_CHUNK("concat-chunk");
+
+  private final String configName;
+
+  DecomposeMode(String configName) {
+    this.configName = configName;
+  }
+
+  public String configName() {
+    return configName;
+  }
+
+  public static DecomposeMode fromConfigName(String name) {
+    for (DecomposeMode mode : values()) {
+      if (mode.configName.equals(name.strip().toLowerCase(Locale.ROOT))) {
+        return mode;
+      }
+    }
+    throw new IllegalArgumentException(
+        "Cannot use decompose.mode '" + name + "': unknown mode (expected dd or concat-chunk)");
+  }
+}

@@ -1,0 +1,111 @@
+package dev.spindle.pipeline.decompose;
+
+import com.typesafe.config.ConfigRenderOptions;
+import dev.spindle.pipeline.decompose.spark.SparkBucketWriter;
+import dev.spindle.pipeline.decompose.spark.SparkConcatChunk;
+import dev.spindle.pipeline.decompose.spark.SparkDatasetDecomposition;
+import dev.spindle.pipeline.decompose.spark.SparkDocumentTokens;
+import dev.spindle.pipeline.stage.Stage;
+import dev.spindle.pipeline.stage.StageContext;
+import dev.spindle.pipeline.tokenize.TokenizeConfig;
+import dev.spindle.pipeline.tokenize.TokenizerKind;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Stage {@code decompose}: input {@code docs} (tokenized docs, e.g. tokenize or mix output, or docs with text,
+ * tokenized on the fly with {@code tokenize.tokenizer}) → {@code buckets/length=L/*.parquet} and
+ * {@code manifest.json}. Before the manifest is written, the rows actually written per bucket are compared with
+ * the counts the decomposition predicts, and the token accounting must balance; either failing is a bug, and the
+ * stage fails rather than commit a dataset that would silently train on the wrong tokens.
+ */
+public final class DecomposeStage implements Stage {
+  @Override
+  public String name() {
+    return "decompose";
+  }
+
+  /** The decompose block, and the tokenizer: it decides the ids of text input and is named in the manifest. */
+  @Override
+  public String fingerprint(StageContext context) {
+    return context.config().getValue("decompose").render(ConfigRenderOptions.concise())
+        + " tokenizer=" + context.config().getString("tokenize.tokenizer");
+  }
+
+  @Override
+  public Object run(StageContext context) {
+    long start = System.nanoTime();
+    DecomposeConfig config = DecomposeConfig.from(context.config());
+    TokenizerKind tokenizer = TokenizeConfig.from(context.config()).tokenizer();
+    Manifest manifest = decompose(context, config, tokenizer);
+    manifest.write(context.workDir());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    DecomposeReport report = DecomposeReport.of(manifest, seconds);
+    for (DecomposeReport.BucketLine line : report.histogram()) {
+      context.progress().line("decompose: length %6d  %9d sequences  %5.1f%% of tokens", line.length(),
+          line.sequences(), 100 * line.tokenShare());
+    }
+    context.progress().line("decompose: %d documents, %d tokens -> %d in buckets, %d dropped (%d documents)",
+        manifest.totals().documents(), manifest.totals().documentTokens(), manifest.totals().bucketTokens(),
+        manifest.totals().droppedTokens(), manifest.totals().droppedDocuments());
+    return report;
+  }
+
+  private static Manifest decompose(StageContext context, DecomposeConfig config, TokenizerKind tokenizer) {
+    Dataset<Row> docs =
+        SparkDocumentTokens.prepare(context.spark().read().parquet(context.input("docs").toString()), tokenizer)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      TokenAccounting accounting;
+      List<Manifest.Bucket> buckets;
+      if (config.mode() == DecomposeMode.DD) {
+        accounting = SparkDatasetDecomposition.accounting(docs, config.decomposition());
+        buckets = SparkBucketWriter.write(context.spark(),
+            SparkDatasetDecomposition.sequences(docs, config.decomposition(), config.seed(),
+                tokenizer.vocabularySize()),
+            context.workDir(), config.partitions());
+      } else {
+        SparkConcatChunk.Result result = SparkConcatChunk.run(context.spark(), docs, config.maxLength(),
+            config.seed(), config.partitions(), tokenizer.vocabularySize());
+        try {
+          accounting = result.accounting();
+          buckets = SparkBucketWriter.write(context.spark(), result.sequences(), context.workDir(),
+              config.partitions());
+        } finally {
+          result.release();
+        }
+      }
+      Manifest manifest = new Manifest(tokenizer.configName(), tokenizer.vocabularySize(), tokenizer.eosToken(),
+          config.mode().configName(), config.minLength(), config.maxLength(), config.seed(), buckets,
+          accounting.totals(), accounting.sources());
+      reconcile(manifest, accounting);
+      return manifest;
+    } finally {
+      docs.unpersist();
+    }
+  }
+
+  /** Written rows must match the decomposition's prediction, and every token must be accounted for. */
+  static void reconcile(Manifest manifest, TokenAccounting accounting) {
+    Map<Integer, Long> written = new TreeMap<>();
+    long bucketTokens = 0;
+    for (Manifest.Bucket bucket : manifest.buckets()) {
+      written.put(bucket.length(), bucket.sequences());
+      bucketTokens += bucket.tokens();
+    }
+    if (!written.equals(accounting.sequencesByLength())) {
+      throw new IllegalStateException(
+          "Cannot commit decompose: sequences written per bucket " + written + " differ from the decomposition's "
+              + accounting.sequencesByLength());
+    }
+    if (bucketTokens != manifest.totals().bucketTokens() || !manifest.totals().conserved()) {
+      throw new IllegalStateException(
+          "Cannot commit decompose: token accounting does not balance: " + manifest.totals() + ", buckets hold "
+              + bucketTokens);
+    }
+  }
+}

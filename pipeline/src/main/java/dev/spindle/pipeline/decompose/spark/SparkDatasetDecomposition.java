@@ -1,0 +1,63 @@
+package dev.spindle.pipeline.decompose.spark;
+
+import dev.spindle.pipeline.decompose.DatasetDecomposition;
+import dev.spindle.pipeline.decompose.Piece;
+import dev.spindle.pipeline.decompose.Sequence;
+import dev.spindle.pipeline.decompose.TokenAccounting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code dd} mode on Spark: every document is cut on its own, so this is a plain flatMap without a shuffle. The
+ * accounting depends only on token counts, so it reads just {@code source, n_tokens}.
+ */
+public final class SparkDatasetDecomposition {
+  private SparkDatasetDecomposition() {}
+
+  /** Sequence rows (see {@link SparkSequences#SCHEMA}) of every document of {@code docs}. */
+  public static Dataset<Row> sequences(
+      Dataset<Row> docs, DatasetDecomposition decomposition, long seed, int vocabularySize) {
+    return docs.select("id", "source", "tokens")
+        .flatMap(new Cut(decomposition, seed, vocabularySize), Encoders.row(SparkSequences.SCHEMA));
+  }
+
+  public static TokenAccounting accounting(Dataset<Row> docs, DatasetDecomposition decomposition) {
+    return docs.select("source", "n_tokens")
+        .javaRDD()
+        .mapPartitions(rows -> {
+          TokenAccounting accounting = new TokenAccounting();
+          while (rows.hasNext()) {
+            Row row = rows.next();
+            int tokens = row.getInt(1);
+            var result = decomposition.decompose(tokens);
+            accounting.addDocument(row.getString(0), tokens, result.keptTargets(), result.droppedTargets(),
+                tokens == 0 ? 0 : 1);
+            for (Piece piece : result.pieces()) {
+              accounting.addSequences(piece.length(), 1);
+            }
+          }
+          return List.of(accounting).iterator();
+        })
+        .fold(new TokenAccounting(), TokenAccounting::merge);
+  }
+
+  private record Cut(DatasetDecomposition decomposition, long seed, int vocabularySize)
+      implements FlatMapFunction<Row, Row> {
+    @Override
+    public java.util.Iterator<Row> call(Row row) {
+      String id = row.getString(0);
+      int[] tokens = SparkDocumentTokens.tokens(row, 2, vocabularySize, id);
+      List<Row> out = new ArrayList<>();
+      for (Piece piece : decomposition.decompose(tokens.length).pieces()) {
+        int[] slice = Arrays.copyOfRange(tokens, piece.offset(), piece.offset() + piece.length() + 1);
+        out.add(SparkSequences.row(new Sequence(slice, id, row.getString(1), piece.offset()), seed));
+      }
+      return out.iterator();
+    }
+  }
+}
