@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.Scope;
+import dev.spindle.dedup.Verification;
 import dev.spindle.dedup.spark.SparkDedup;
 import dev.spindle.pipeline.ingest.IngestConfig;
 import dev.spindle.pipeline.ingest.IngestStage;
@@ -75,7 +76,10 @@ public final class DedupStage implements Stage {
         .withScope(Scope.valueOf(c.getString("scope").toUpperCase(Locale.ROOT)))
         .withThreshold(c.getDouble("threshold"))
         .withNgram(c.getInt("ngram"))
-        .withPermutations(c.getInt("permutations"));
+        .withPermutations(c.getInt("permutations"))
+        .withSeed(c.getLong("seed"))
+        .withMaxBucketSize(c.getInt("max-bucket-size"))
+        .withVerification(Verification.valueOf(c.getString("verification").toUpperCase(Locale.ROOT)));
   }
 
   private static String summary(DedupReport report) {

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
-import dev.spindle.mixing.MixReport;
+import dev.spindle.mixing.spark.MixReport;
 import dev.spindle.mixing.MixtureSpec;
 import dev.spindle.mixing.spark.SparkMixer;
 import dev.spindle.pipeline.stage.Stage;
