@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -75,7 +76,7 @@ final class SparkDocumentFeatures {
           long[] shingles = Shingles.of(normalized, config.ngram());
           long[] signature = hasher.signature(shingles);
           long[] bandKeys = lsh.bandKeys(signature);
-          List<Long> keys = new ArrayList<>(bandKeys.length);
+          List<Object> keys = new ArrayList<>(bandKeys.length);
           for (long key : bandKeys) {
             keys.add(key);
           }
@@ -87,7 +88,8 @@ final class SparkDocumentFeatures {
               ContentHash.of(normalized),
               SignatureBytes.encode(signature),
               keepShingles ? SignatureBytes.encode(shingles) : null,
-              keys);
+              // Row encoders take array columns as Scala sequences.
+              CollectionConverters.asScala(keys).toSeq());
         }
       };
     }
