@@ -11,8 +11,10 @@ main=${2:?usage: bench/run.sh MODULE MAIN_CLASS [ARGS...]}
 shift 2
 cp_file="$module/target/bench.classpath"
 mvn -B -q -o -pl "$module" -am test-compile -DskipTests >/dev/null 2>&1 || mvn -B -q -pl "$module" -am test-compile -DskipTests
-mvn -B -q -o -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="target/bench.classpath" >/dev/null 2>&1 \
-  || mvn -B -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="target/bench.classpath"
+# -am with test-compile: sibling modules (dedup, mixing, trainer) resolve to their target/classes from the reactor,
+# since they are not installed in ~/.m2.
+mvn -B -q -o -pl "$module" -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test -Dmdep.outputFile="target/bench.classpath" >/dev/null 2>&1 \
+  || mvn -B -q -pl "$module" -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test -Dmdep.outputFile="target/bench.classpath"
 opens=$(sed -n 's:.*<spindle.jvm.opens>\(.*\)</spindle.jvm.opens>.*:\1:p' pom.xml)
 export SPARK_LOCAL_IP=127.0.0.1
 # shellcheck disable=SC2086
