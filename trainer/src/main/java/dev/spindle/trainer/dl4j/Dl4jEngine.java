@@ -44,7 +44,6 @@ final class Dl4jEngine implements TrainingEngine {
   private boolean graphParametersStale = true;
   private boolean hasGradients;
   private boolean closed;
-  private final StepTimings timings = new StepTimings();
 
   Dl4jEngine(ModelConfig model, OptimizerConfig optimizerConfig, long seed) {
     this.model = requireNonNull(model, "model is null");
@@ -56,6 +55,7 @@ final class Dl4jEngine implements TrainingEngine {
     this.optimizer = new AdamW(optimizerConfig, layout);
     this.parameters = InitialParameters.create(model, seed);
     this.gradients = new float[parameters.length];
+    NativeThreads.engineOpened();
   }
 
   /** Length-only inputs (positions, causal mask), built once per bucket length and reused. */
@@ -74,13 +74,10 @@ final class Dl4jEngine implements TrainingEngine {
   @Override
   public float computeGradients(TokenBatch batch) {
     ensureOpen();
-    long start = System.nanoTime();
     Map<String, INDArray> placeholders = placeholders(batch);
     pushParametersToGraph();
-    long forwardStart = System.nanoTime();
     OutAndGrad result =
         graph.graph().calculateGradientsAndOutputs(placeholders, List.of(Dl4jGraph.LOSS), variableNames);
-    long backwardEnd = System.nanoTime();
     Map<String, INDArray> gradientArrays = result.getGradients();
     for (int i = 0; i < entries.size(); i++) {
       INDArray gradient = gradientArrays.get(variableNames.get(i));
@@ -92,10 +89,7 @@ final class Dl4jEngine implements TrainingEngine {
       copyOut(gradient, gradients, (int) entries.get(i).offset(), (int) entries.get(i).size());
     }
     hasGradients = true;
-    float loss = result.getOutputs().get(Dl4jGraph.LOSS).getFloat(0);
-    long end = System.nanoTime();
-    timings.recordGradients(forwardStart - start, backwardEnd - forwardStart, end - backwardEnd);
-    return loss;
+    return result.getOutputs().get(Dl4jGraph.LOSS).getFloat(0);
   }
 
   @Override
@@ -114,10 +108,8 @@ final class Dl4jEngine implements TrainingEngine {
           "Cannot apply an update at step " + step + ": no gradients yet (call computeGradients or writeGradients"
               + " first)");
     }
-    long start = System.nanoTime();
     double learningRate = optimizer.update(parameters, gradients, step);
     graphParametersStale = true;
-    timings.recordUpdate(System.nanoTime() - start);
     return learningRate;
   }
 
@@ -163,17 +155,13 @@ final class Dl4jEngine implements TrainingEngine {
     optimizer.load(dir);
   }
 
-  /** Cumulative time split of this engine's steps, for benchmarks and metrics. */
-  StepTimings timings() {
-    return timings;
-  }
-
   @Override
   public void close() {
     if (!closed) {
       closed = true;
       // SameDiff has no close in this version; its native arrays are freed when the graph is collected.
       sequenceInputs.clear();
+      NativeThreads.engineClosed();
     }
   }
 

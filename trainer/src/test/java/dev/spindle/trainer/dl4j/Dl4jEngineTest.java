@@ -8,6 +8,11 @@ import dev.spindle.trainer.reference.EngineContractSuite;
 import org.junit.jupiter.api.Test;
 
 class Dl4jEngineTest extends EngineContractSuite {
+  static {
+    // CI machines are shared and small: one native thread per engine avoids OpenMP spinning against other jobs.
+    System.setProperty(NativeThreads.PROPERTY, "1");
+  }
+
   @Override
   protected EngineProvider provider() {
     return new Dl4jEngineProvider();
