@@ -37,5 +37,7 @@ final class InProcessCollective implements Collective {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    group.leave(rank);
+  }
 }

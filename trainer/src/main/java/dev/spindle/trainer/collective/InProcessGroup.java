@@ -116,6 +116,16 @@ public final class InProcessGroup {
     }
   }
 
+  /**
+   * Called when a member leaves (normally or after a failure): members still waiting are released with an
+   * error at once instead of after the timeout. When all finished normally nobody waits and this does nothing.
+   */
+  void leave(int rank) {
+    if (barrier.getNumberWaiting() > 0) {
+      barrier.reset();
+    }
+  }
+
   private String missingPeers(int rank) {
     List<Integer> missing = new ArrayList<>();
     synchronized (arrivals) {

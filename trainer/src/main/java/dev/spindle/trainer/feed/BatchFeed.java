@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.trainer.plan.StepPlan;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -50,23 +51,34 @@ public final class BatchFeed implements AutoCloseable {
     try (reader) {
       for (long step = firstStep; step < plan.steps() && !closed; step++) {
         LoadedBatch batch = reader.read(step, plan.trainerRange(step, rank));
-        try {
-          queue.put(batch);
-        } catch (InterruptedException e) {
+        if (!offer(batch)) {
           batch.close();
           return;
         }
       }
-      queue.put(END);
+      offer(END);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       try {
-        queue.put(e);
+        offer(e);
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Waits for room in the queue, checking {@link #closed} regularly: an interrupt can be swallowed inside the
+   * file system code, so it alone cannot be relied on to stop this thread. False when the feed closed.
+   */
+  private boolean offer(Object item) throws InterruptedException {
+    while (!closed) {
+      if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The next step's batch; blocks until it is read. The caller must close it. */
