@@ -20,6 +20,15 @@ public interface Stage {
         : "";
   }
 
+  /**
+   * Whether a failed run of this stage may continue from what it left in its work directory (training keeps
+   * its checkpoints there). The runner then keeps an uncommitted work directory left by a run with the same
+   * fingerprint instead of wiping it; a changed configuration or input still starts from scratch.
+   */
+  default boolean resumable() {
+    return false;
+  }
+
   /** Runs the stage; the returned object is serialised (Jackson) into {@code report.json}. */
   Object run(StageContext context) throws Exception;
 }

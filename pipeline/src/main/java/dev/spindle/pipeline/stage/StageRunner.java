@@ -23,6 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * written, the directory is renamed to {@code <dir>}, and {@code _SUCCESS} records a fingerprint of the
  * stage's configuration and of its inputs' own {@code _SUCCESS} markers. A committed stage with the same
  * fingerprint is skipped, so re-running a finished pipeline is a no-op and a changed upstream re-runs downstream.
+ * A {@link Stage#resumable()} stage that failed keeps its work directory for the next run with the same
+ * fingerprint (marked by {@code _RESUMABLE}), so training continues from its checkpoints.
  *
  * <p>Non-goal: object stores. The commit relies on an atomic directory rename, which local and HDFS-like
  * file systems mounted as paths provide.
@@ -30,6 +32,8 @@ import org.apache.spark.sql.SparkSession;
 public final class StageRunner {
   public static final String SUCCESS = "_SUCCESS";
   public static final String REPORT = "report.json";
+  /** In the work dir of a {@link Stage#resumable()} stage: the fingerprint of the run that may be resumed. */
+  public static final String RESUME = "_RESUMABLE";
 
   private final SparkSession spark;
   private final Config config;
@@ -53,11 +57,20 @@ public final class StageRunner {
       progress.line("%s: up to date in %s (skipped)", stage.name(), output);
       return new Outcome(stage.name(), output, true, 0);
     }
-    progress.line("%s: started -> %s", stage.name(), output);
     try {
-      deleteRecursively(work);
-      Files.createDirectories(work);
+      Path resume = work.resolve(RESUME);
+      if (stage.resumable() && isMarked(resume, fingerprint)) {
+        progress.line("%s: resuming in %s (kept from an interrupted run)", stage.name(), work);
+      } else {
+        progress.line("%s: started -> %s", stage.name(), output);
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        if (stage.resumable()) {
+          Files.writeString(resume, fingerprint + "\n");
+        }
+      }
       Object report = stage.run(context);
+      Files.deleteIfExists(resume);
       Json.write(work.resolve(REPORT), report);
       deleteRecursively(output);
       Files.createDirectories(output.toAbsolutePath().getParent());
@@ -77,7 +90,10 @@ public final class StageRunner {
 
   /** True when {@code dir/_SUCCESS} exists and carries this fingerprint. */
   public static boolean isCommitted(Path dir, String fingerprint) {
-    Path marker = dir.resolve(SUCCESS);
+    return isMarked(dir.resolve(SUCCESS), fingerprint);
+  }
+
+  private static boolean isMarked(Path marker, String fingerprint) {
     try {
       return Files.isRegularFile(marker) && Files.readString(marker).strip().equals(fingerprint);
     } catch (IOException e) {

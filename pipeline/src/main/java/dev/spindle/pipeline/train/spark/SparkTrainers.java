@@ -1,0 +1,47 @@
+package dev.spindle.pipeline.train.spark;
+
+import dev.spindle.pipeline.SpindleException;
+import dev.spindle.pipeline.train.TrainJob;
+import dev.spindle.trainer.loop.TrainerResult;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.SparkSession;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Runs one trainer per task in a single Spark barrier stage: all tasks start together or not at all, and if
+ * one fails Spark stops the others, so replicas never wait forever on a lost peer. A retried stage attempt
+ * resumes from the newest checkpoint.
+ */
+public final class SparkTrainers {
+  private SparkTrainers() {}
+
+  public static List<TrainerResult> run(SparkSession spark, TrainJob job) {
+    int trainers = job.plan().trainers();
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ClassTag<TrainerResult> tag = ClassTag$.MODULE$.apply(TrainerResult.class);
+    RDD<TrainerResult> results = context.parallelize(IntStream.range(0, trainers).boxed().toList(), trainers)
+        .rdd()
+        .barrier()
+        .mapPartitions(new BarrierTrainerTask(job), false, tag);
+    try {
+      return results.toJavaRDD().collect();
+    } catch (Exception e) { // SparkException is checked but thrown through Scala code undeclared
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("slots")) {
+        // Spark's own text for a barrier stage wider than the cluster (SPARK-24819) does not say what to change.
+        throw SpindleException.user("Cannot start %d trainers: Spark offers fewer task slots than that (%s);"
+            + " give Spark at least %d cores (e.g. master local[%d]) or lower spindle.train.trainers",
+            trainers, message, trainers, trainers);
+      }
+      // Spark puts the failed task's exception text (with its stack) into the message; keep up to the stack.
+      int stack = message.indexOf("\n\tat ");
+      String reason = (stack < 0 ? message : message.substring(0, stack)).replace('\n', ' ');
+      throw new SpindleException(SpindleException.Kind.EXTERNAL,
+          "Training failed: " + reason + " (checkpoints are kept; re-run to resume)", e);
+    }
+  }
+}

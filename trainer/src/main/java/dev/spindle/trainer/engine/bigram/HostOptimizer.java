@@ -1,0 +1,123 @@
+package dev.spindle.trainer.engine.bigram;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.trainer.engine.OptimizerConfig;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * SGD or AdamW (decoupled weight decay, bias-corrected moments) over ranges of a flat float vector, with
+ * global-norm gradient clipping, following {@link OptimizerConfig}. Only the given ranges are touched, so an
+ * engine that trains part of the shared layout leaves the rest at its initial values.
+ */
+final class HostOptimizer {
+  private static final int MAGIC = 0x53504f31; // "SPO1"
+
+  private final OptimizerConfig config;
+  private final long[][] ranges;
+  private final float[] firstMoment;
+  private final float[] secondMoment;
+  private long updates;
+
+  /** @param ranges {offset, length} pairs of the trainable parts of the vector; decay applies to all of them */
+  HostOptimizer(OptimizerConfig config, int size, long[][] ranges) {
+    this.config = requireNonNull(config, "config is null");
+    this.ranges = ranges.clone();
+    boolean adam = config.kind().equals("adamw");
+    this.firstMoment = adam ? new float[size] : new float[0];
+    this.secondMoment = adam ? new float[size] : new float[0];
+  }
+
+  /** Clips {@code gradients} in place, then updates {@code parameters}; returns the learning rate used. */
+  double step(float[] parameters, float[] gradients, long step) {
+    double learningRate = config.learningRateAt(step);
+    float clipScale = clipScale(gradients);
+    updates++;
+    if (config.kind().equals("sgd")) {
+      for (long[] range : ranges) {
+        for (int i = (int) range[0], end = (int) (range[0] + range[1]); i < end; i++) {
+          parameters[i] -= (float) (learningRate * gradients[i] * clipScale);
+        }
+      }
+      return learningRate;
+    }
+    double beta1 = config.beta1();
+    double beta2 = config.beta2();
+    double correction1 = 1 - Math.pow(beta1, updates);
+    double correction2 = 1 - Math.pow(beta2, updates);
+    for (long[] range : ranges) {
+      for (int i = (int) range[0], end = (int) (range[0] + range[1]); i < end; i++) {
+        float g = gradients[i] * clipScale;
+        firstMoment[i] = (float) (beta1 * firstMoment[i] + (1 - beta1) * g);
+        secondMoment[i] = (float) (beta2 * secondMoment[i] + (1 - beta2) * g * g);
+        double m = firstMoment[i] / correction1;
+        double v = secondMoment[i] / correction2;
+        parameters[i] -= (float) (learningRate * (m / (Math.sqrt(v) + config.epsilon())
+            + config.weightDecay() * parameters[i]));
+      }
+    }
+    return learningRate;
+  }
+
+  private float clipScale(float[] gradients) {
+    if (config.gradientClip() <= 0) {
+      return 1f;
+    }
+    double squares = 0;
+    for (long[] range : ranges) {
+      for (int i = (int) range[0], end = (int) (range[0] + range[1]); i < end; i++) {
+        squares += (double) gradients[i] * gradients[i];
+      }
+    }
+    double norm = Math.sqrt(squares);
+    return norm > config.gradientClip() ? (float) (config.gradientClip() / norm) : 1f;
+  }
+
+  void save(Path file) {
+    try (DataOutputStream out = new DataOutputStream(
+        new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+      out.writeInt(MAGIC);
+      out.writeLong(updates);
+      out.writeInt(firstMoment.length);
+      for (int i = 0; i < firstMoment.length; i++) {
+        out.writeFloat(firstMoment[i]);
+      }
+      for (int i = 0; i < secondMoment.length; i++) {
+        out.writeFloat(secondMoment[i]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot save optimizer state to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  void load(Path file) {
+    try (DataInputStream in = new DataInputStream(
+        new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      int magic = in.readInt();
+      if (magic != MAGIC) {
+        throw new IllegalArgumentException(
+            "Cannot load optimizer state " + file + ": not a bigram optimizer file (magic " + magic + ")");
+      }
+      long savedUpdates = in.readLong();
+      int length = in.readInt();
+      if (length != firstMoment.length) {
+        throw new IllegalArgumentException("Cannot load optimizer state " + file + ": expected " + firstMoment.length
+            + " moments (optimizer " + config.kind() + "), got " + length);
+      }
+      for (int i = 0; i < length; i++) {
+        firstMoment[i] = in.readFloat();
+      }
+      for (int i = 0; i < length; i++) {
+        secondMoment[i] = in.readFloat();
+      }
+      updates = savedUpdates;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot load optimizer state " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

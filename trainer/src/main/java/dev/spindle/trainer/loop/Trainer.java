@@ -1,0 +1,299 @@
+package dev.spindle.trainer.loop;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.trainer.checkpoint.Checkpoint;
+import dev.spindle.trainer.checkpoint.CheckpointState;
+import dev.spindle.trainer.checkpoint.CheckpointStore;
+import dev.spindle.trainer.collective.Collective;
+import dev.spindle.trainer.engine.TrainingEngine;
+import dev.spindle.trainer.feed.BatchFeed;
+import dev.spindle.trainer.feed.BatchReader;
+import dev.spindle.trainer.feed.LoadedBatch;
+import dev.spindle.trainer.plan.SequenceRange;
+import dev.spindle.trainer.plan.StepPlan;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * Drives one replica through its share of the plan: batch from the feed, {@code computeGradients}, sync
+ * (parameters: update then average; gradients: average then update), replica checksum exchange, metrics,
+ * validation and checkpoints. Every trainer runs the same steps in the same order (the plan guarantees equal
+ * shares), so the collective calls line up. Rank 0 writes {@code metrics.jsonl}, checkpoints' parameters and
+ * progress lines; every rank writes its own optimizer state into each checkpoint.
+ *
+ * <p>On start, the newest valid checkpoint under {@code outputDir/checkpoints} is loaded and training continues
+ * at its next step with the same batches, so an interrupted run ends with the same parameters as an
+ * uninterrupted one.
+ */
+public final class Trainer {
+  public static final String METRICS = "metrics.jsonl";
+  public static final String CHECKPOINTS = "checkpoints";
+
+  private final int rank;
+  private final StepPlan plan;
+  private final String dataDir;
+  private final TrainingEngine engine;
+  private final Collective collective;
+  private final Path outputDir;
+  private final TrainerSettings settings;
+  private final Consumer<String> progress;
+
+  /**
+   * @param dataDir the decompose stage directory (bucket paths in the plan are relative to it)
+   * @param outputDir shared by all trainers: checkpoints and metrics go here
+   * @param progress receives rank 0's one-line progress messages
+   */
+  public Trainer(int rank, StepPlan plan, String dataDir, TrainingEngine engine, Collective collective,
+      Path outputDir, TrainerSettings settings, Consumer<String> progress) {
+    this.rank = rank;
+    this.plan = requireNonNull(plan, "plan is null");
+    this.dataDir = requireNonNull(dataDir, "dataDir is null");
+    this.engine = requireNonNull(engine, "engine is null");
+    this.collective = requireNonNull(collective, "collective is null");
+    this.outputDir = requireNonNull(outputDir, "outputDir is null");
+    this.settings = requireNonNull(settings, "settings is null");
+    this.progress = requireNonNull(progress, "progress is null");
+    if (collective.size() != plan.trainers() || collective.rank() != rank) {
+      throw new IllegalArgumentException("Cannot create trainer " + rank + ": collective is rank "
+          + collective.rank() + " of " + collective.size() + ", plan has " + plan.trainers() + " trainers");
+    }
+  }
+
+  public TrainerResult run() {
+    int count = Math.toIntExact(engine.parameterCount());
+    FloatBuffer scratch = FloatBuffer.allocate(count);
+    CheckpointStore checkpoints = new CheckpointStore(outputDir.resolve(CHECKPOINTS), settings.keepCheckpoints());
+    long firstStep = resume(checkpoints, scratch);
+    collective.barrier();
+    Clock clock = new Clock();
+    double finalLoss = Double.NaN;
+    String checksum = "";
+    Map<Integer, Double> validation = new TreeMap<>();
+    MetricsLog metrics = rank == 0 ? new MetricsLog(outputDir.resolve(METRICS)) : null;
+    long runStart = System.nanoTime();
+    try (BatchFeed feed = new BatchFeed(plan, rank, dataDir, firstStep, settings.feed());
+        Validation validator = rank == 0 && settings.validateEvery() > 0 ? new Validation() : null) {
+      if (metrics != null) {
+        metrics.openFrom(firstStep);
+      }
+      for (long step = firstStep; step < plan.steps(); step++) {
+        long stepStart = System.nanoTime();
+        long waitBefore = feed.waitNanos();
+        float loss;
+        long computeStart;
+        try (LoadedBatch batch = feed.next()) {
+          computeStart = System.nanoTime();
+          loss = engine.computeGradients(batch.tokens());
+        }
+        long computeEnd = System.nanoTime();
+        long syncNanos;
+        double learningRate;
+        if (settings.sync() == SyncMode.PARAMETERS) {
+          learningRate = engine.applyUpdate(step);
+          long syncStart = System.nanoTime();
+          engine.averageParameters(collective, scratch);
+          syncNanos = System.nanoTime() - syncStart;
+        } else {
+          long syncStart = System.nanoTime();
+          engine.averageGradients(collective, scratch);
+          syncNanos = System.nanoTime() - syncStart;
+          learningRate = engine.applyUpdate(step);
+        }
+        scratch.clear();
+        engine.readParameters(scratch);
+        scratch.flip();
+        long localChecksum = ParameterChecksum.of(scratch);
+        long exchangeStart = System.nanoTime();
+        ReplicaReport report = ReplicaReport.exchange(collective, loss, localChecksum);
+        syncNanos += System.nanoTime() - exchangeStart;
+        if (!report.agree()) {
+          throw new IllegalStateException("Replicas diverged after step " + step + ": parameter checksums by rank "
+              + hexAll(report.checksums()) + " (engine or collective is not deterministic)");
+        }
+        long stepEnd = System.nanoTime();
+        long inputWait = feed.waitNanos() - waitBefore;
+        clock.add(stepEnd - stepStart, computeEnd - computeStart, inputWait, syncNanos);
+        finalLoss = report.meanLoss();
+        checksum = ParameterChecksum.hex(localChecksum);
+        boolean last = step + 1 == plan.steps();
+        Map<Integer, Double> validated = null;
+        if (validator != null && ((step + 1) % settings.validateEvery() == 0 || last)) {
+          validated = validator.evaluate();
+          validation.putAll(validated);
+        }
+        if (metrics != null) {
+          metrics.append(line(step, learningRate, report, checksum, stepEnd - stepStart, inputWait, syncNanos,
+              validated));
+        }
+        if (last || (settings.checkpointEvery() > 0 && (step + 1) % settings.checkpointEvery() == 0)) {
+          long checkpointStart = System.nanoTime();
+          checkpoint(checkpoints, step + 1, scratch);
+          clock.checkpointNanos += System.nanoTime() - checkpointStart;
+        }
+        if (rank == 0 && (last || (step + 1) % settings.progressEvery() == 0)) {
+          progress.accept(progressLine(step, firstStep, runStart, report.meanLoss(), clock));
+        }
+      }
+    } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
+    }
+    return new TrainerResult(rank, firstStep, clock.steps, finalLoss, checksum, clock.stepNanos / 1e6,
+        clock.computeNanos / 1e6, clock.waitNanos / 1e6, clock.syncNanos / 1e6, clock.checkpointNanos / 1e6,
+        clock.steps == 0 ? 0 : tokensBetween(firstStep, plan.steps()), validation);
+  }
+
+  private long tokensBetween(long from, long to) {
+    long tokens = 0;
+    for (long s = from; s < to; s++) {
+      tokens += plan.tokensPerStep(s);
+    }
+    return tokens;
+  }
+
+  private long resume(CheckpointStore checkpoints, FloatBuffer scratch) {
+    Optional<Checkpoint> latest = checkpoints.latest();
+    if (latest.isEmpty()) {
+      return 0;
+    }
+    Checkpoint checkpoint = latest.get();
+    CheckpointState state = checkpoint.state();
+    if (!state.planFingerprint().equals(plan.fingerprint()) || state.trainers() != plan.trainers()
+        || state.parameterCount() != engine.parameterCount()) {
+      throw new IllegalStateException("Cannot resume from " + checkpoint.dir() + ": it was written for another run"
+          + " (plan " + state.planFingerprint() + " with " + state.trainers() + " trainers and "
+          + state.parameterCount() + " parameters; this run: plan " + plan.fingerprint() + ", " + plan.trainers()
+          + " trainers, " + engine.parameterCount() + " parameters). Use a fresh output directory or the same"
+          + " data and settings");
+    }
+    scratch.clear();
+    checkpoint.readParameters(scratch);
+    scratch.flip();
+    engine.writeParameters(scratch);
+    engine.loadOptimizerState(checkpoint.optimizerDir(rank));
+    if (rank == 0) {
+      progress.accept("resuming from " + checkpoint.dir().getFileName() + " at step " + state.nextStep() + "/"
+          + plan.steps());
+    }
+    return state.nextStep();
+  }
+
+  /** Rank 0 stages, everyone saves optimizer state, rank 0 writes parameters (in scratch) and commits. */
+  private void checkpoint(CheckpointStore checkpoints, long nextStep, FloatBuffer parameters) {
+    if (rank == 0) {
+      checkpoints.stage(nextStep);
+    }
+    collective.barrier();
+    Path staging = checkpoints.stagingDir(nextStep);
+    engine.saveOptimizerState(CheckpointStore.stagedOptimizerDir(staging, rank));
+    if (rank == 0) {
+      CheckpointStore.writeParameters(staging, parameters);
+    }
+    collective.barrier();
+    if (rank == 0) {
+      checkpoints.commit(new CheckpointState(nextStep, engine.parameterCount(), plan.trainers(),
+          plan.fingerprint(), settings.engine(), "none"));
+    }
+  }
+
+  private Map<String, Object> line(long step, double learningRate, ReplicaReport report, String checksum,
+      long stepNanos, long waitNanos, long syncNanos, Map<Integer, Double> validated) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("step", step);
+    fields.put("length", plan.length(step));
+    fields.put("batch", plan.bucket(step).globalBatch());
+    fields.put("epoch", plan.epoch(step));
+    fields.put("loss", report.meanLoss());
+    fields.put("lr", learningRate);
+    fields.put("tokens_per_s", plan.tokensPerStep(step) / (stepNanos / 1e9));
+    fields.put("step_ms", stepNanos / 1e6);
+    fields.put("input_wait_ms", waitNanos / 1e6);
+    fields.put("sync_ms", syncNanos / 1e6);
+    fields.put("checksum", checksum);
+    if (validated != null) {
+      Map<String, Double> byLength = new TreeMap<>();
+      validated.forEach((length, loss) -> byLength.put(String.valueOf(length), loss));
+      fields.put("validation_loss", byLength);
+    }
+    return fields;
+  }
+
+  private String progressLine(long step, long firstStep, long runStart, double loss, Clock clock) {
+    long done = step + 1 - firstStep;
+    double seconds = (System.nanoTime() - runStart) / 1e9;
+    double eta = seconds / done * (plan.steps() - step - 1);
+    return String.format(Locale.ROOT, "train step %d/%d (%.0f%%) loss %.4f len %d tok/s %.0f wait %.1f%% sync"
+            + " %.1f%% eta %d:%02d",
+        step + 1, plan.steps(), 100.0 * (step + 1) / plan.steps(), loss, plan.length(step),
+        plan.tokensPerStep(step) * clock.steps / (clock.stepNanos / 1e9), 100 * clock.waitNanos / clock.stepNanos,
+        100 * clock.syncNanos / clock.stepNanos, (long) eta / 60, (long) eta % 60);
+  }
+
+  private static String hexAll(long[] checksums) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < checksums.length; i++) {
+      out.append(i == 0 ? "" : ", ").append(ParameterChecksum.hex(checksums[i]));
+    }
+    return out.append(']').toString();
+  }
+
+  /** Held-out sequences of every bucket, read once into Arrow memory and evaluated by rank 0. */
+  private final class Validation implements AutoCloseable {
+    private final BufferAllocator allocator = new RootAllocator(settings.feed().memoryLimitBytes());
+    private final Map<Integer, LoadedBatch> batches = new TreeMap<>();
+
+    Validation() {
+      try (BatchReader reader = new BatchReader(plan, dataDir, allocator)) {
+        for (int b = 0; b < plan.buckets().size(); b++) {
+          SequenceRange range = plan.validationRange(b);
+          if (range != null) {
+            batches.put(range.length(), reader.read(-1, range));
+          }
+        }
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    Map<Integer, Double> evaluate() {
+      Map<Integer, Double> losses = new TreeMap<>();
+      batches.forEach((length, batch) -> losses.put(length, (double) engine.evaluate(batch.tokens())));
+      return losses;
+    }
+
+    @Override
+    public void close() {
+      batches.values().forEach(LoadedBatch::close);
+      allocator.close();
+    }
+  }
+
+  /** Running totals of where step time went. */
+  private static final class Clock {
+    long steps;
+    double stepNanos;
+    double computeNanos;
+    double waitNanos;
+    double syncNanos;
+    double checkpointNanos;
+
+    void add(long step, long compute, long wait, long sync) {
+      steps++;
+      stepNanos += step;
+      computeNanos += compute;
+      waitNanos += wait;
+      syncNanos += sync;
+    }
+  }
+}
