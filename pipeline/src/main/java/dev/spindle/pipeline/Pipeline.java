@@ -96,13 +96,16 @@ public final class Pipeline {
       }
     }
     List<StageRunner.Outcome> outcomes = new ArrayList<>();
-    try (SparkSession spark = SparkSessions.create(config)) {
+    SparkSession spark = SparkSessions.create(config);
+    try {
       StageRunner runner = new StageRunner(spark, config, progress);
       for (Step step : steps) {
         if (step.name().ordinal() >= from.ordinal() && step.name().ordinal() <= to.ordinal()) {
           outcomes.add(runner.run(step.stage(), step.inputs(), step.output()));
         }
       }
+    } finally {
+      spark.stop();
     }
     return outcomes;
   }

@@ -15,11 +15,14 @@ final class StageCommand {
 
   static StageRunner.Outcome run(Config config, Progress progress, Stage stage, Map<String, Path> inputs,
       Path output) {
-    try (SparkSession spark = SparkSessions.create(config)) {
+    SparkSession spark = SparkSessions.create(config);
+    try {
       StageRunner.Outcome outcome = new StageRunner(spark, config, progress).run(stage, inputs, output);
       System.out.println(stage.name() + ": " + (outcome.skipped() ? "up to date" : "done") + " -> "
           + output.resolve(StageRunner.REPORT));
       return outcome;
+    } finally {
+      spark.stop();
     }
   }
 
