@@ -89,7 +89,27 @@ final class Dl4jEngine implements TrainingEngine {
       copyOut(gradient, gradients, (int) entries.get(i).offset(), (int) entries.get(i).size());
     }
     hasGradients = true;
-    return result.getOutputs().get(Dl4jGraph.LOSS).getFloat(0);
+    float loss = result.getOutputs().get(Dl4jGraph.LOSS).getFloat(0);
+    // Native buffers are otherwise freed only when the GC finds their Java wrappers, which a small heap with
+    // little garbage rarely does: close what this step made so resident memory stays flat.
+    gradientArrays.values().forEach(Dl4jEngine::closeQuietly);
+    result.getOutputs().values().forEach(Dl4jEngine::closeQuietly);
+    releaseStepPlaceholders(placeholders);
+    return loss;
+  }
+
+  /** Closes the per-step placeholders; positions and the causal mask are cached per length and kept. */
+  private static void releaseStepPlaceholders(Map<String, INDArray> placeholders) {
+    for (String name :
+        List.of(Dl4jGraph.INPUTS, Dl4jGraph.TARGETS, Dl4jGraph.SEQUENCE_SHAPE, Dl4jGraph.HEAD_SHAPE)) {
+      closeQuietly(placeholders.get(name));
+    }
+  }
+
+  private static void closeQuietly(INDArray array) {
+    if (array != null && array.closeable()) {
+      array.close();
+    }
   }
 
   @Override
@@ -97,7 +117,11 @@ final class Dl4jEngine implements TrainingEngine {
     ensureOpen();
     Map<String, INDArray> placeholders = placeholders(batch);
     pushParametersToGraph();
-    return graph.graph().output(placeholders, Dl4jGraph.LOSS).get(Dl4jGraph.LOSS).getFloat(0);
+    INDArray lossArray = graph.graph().output(placeholders, Dl4jGraph.LOSS).get(Dl4jGraph.LOSS);
+    float loss = lossArray.getFloat(0);
+    closeQuietly(lossArray);
+    releaseStepPlaceholders(placeholders);
+    return loss;
   }
 
   @Override

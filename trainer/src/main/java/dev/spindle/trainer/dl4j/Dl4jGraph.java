@@ -43,6 +43,8 @@ final class Dl4jGraph {
   static Dl4jGraph build(ModelConfig model) {
     Dl4jGraph built = new Dl4jGraph(model);
     built.define();
+    // Build the gradient graph now, once, without SameDiff's per-op console chatter.
+    SameDiffChatter.quietly(built.graph::createGradFunction);
     return built;
   }
 
