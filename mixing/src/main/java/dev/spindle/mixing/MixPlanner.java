@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -38,20 +37,28 @@ public final class MixPlanner {
     List<String> warnings = new ArrayList<>();
     Map<String, List<DocumentMeta>> bySource = new TreeMap<>();
     long empty = 0;
-    Set<String> seen = new HashSet<>();
     for (DocumentMeta document : documents) {
-      if (!seen.add(document.source() + '\u0000' + document.id())) {
-        throw new IllegalArgumentException(
-            "Cannot mix: document id '" + document.id() + "' occurs twice in source '" + document.source()
-                + "' (expected ids unique within a source; run dedup first)");
-      }
-      if (document.tokens() == 0) {
-        empty++;
-      } else {
-        bySource.computeIfAbsent(document.source(), key -> new ArrayList<>()).add(document);
-      }
+      bySource.computeIfAbsent(document.source(), key -> new ArrayList<>()).add(document);
     }
-    bySource.values().forEach(list -> list.sort((a, b) -> a.id().compareTo(b.id())));
+    for (Map.Entry<String, List<DocumentMeta>> entry : bySource.entrySet()) {
+      List<DocumentMeta> sorted = entry.getValue();
+      sorted.sort(Comparator.comparing(DocumentMeta::id));
+      List<DocumentMeta> withTokens = new ArrayList<>(sorted.size());
+      for (int i = 0; i < sorted.size(); i++) {
+        if (i > 0 && sorted.get(i).id().equals(sorted.get(i - 1).id())) {
+          throw new IllegalArgumentException(
+              "Cannot mix: document id '" + sorted.get(i).id() + "' occurs twice in source '" + entry.getKey()
+                  + "' (expected ids unique within a source; run dedup first)");
+        }
+        if (sorted.get(i).tokens() == 0) {
+          empty++;
+        } else {
+          withTokens.add(sorted.get(i));
+        }
+      }
+      entry.setValue(withTokens);
+    }
+    bySource.values().removeIf(List::isEmpty);
 
     List<String> names = spec.sourceNames();
     int sourceCount = names.size();

@@ -2,9 +2,7 @@ package dev.spindle.mixing;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,7 +24,7 @@ final class SourceStream {
   private int next;
   private long tokensTaken;
 
-  /** {@code documents} must be non-empty, all of {@code source}, with positive token counts. */
+  /** {@code documents} must be non-empty, sorted by id, all of {@code source}, with positive token counts. */
   SourceStream(String source, List<DocumentMeta> documents, long seed, double tokenCap) {
     this.source = requireNonNull(source, "source is null");
     this.documents = List.copyOf(documents);
@@ -67,17 +65,16 @@ final class SourceStream {
   private void advanceEpoch() {
     epoch++;
     next = 0;
+    // Sort key: the upper 32 bits of the stable hash, then the document's rank in id order (documents arrive
+    // sorted by id). Primitive longs sort fast, and ties still never depend on the input order.
     long[] keys = new long[documents.size()];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = StableHash.of(seed, source, epoch, documents.get(i).id());
+      keys[i] = (StableHash.of(seed, source, epoch, documents.get(i).id()) & 0xffffffff00000000L) | i;
     }
-    List<Integer> indices = new ArrayList<>(keys.length);
+    Arrays.sort(keys);
+    order = new int[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      indices.add(i);
+      order[i] = (int) keys[i];
     }
-    // Ties (a 64-bit collision) fall back to the id, so the order never depends on the input order.
-    indices.sort(Comparator.<Integer>comparingLong(i -> keys[i]).thenComparing(i -> documents.get(i).id()));
-    order = indices.stream().mapToInt(Integer::intValue).toArray();
-    assert Arrays.stream(order).distinct().count() == order.length;
   }
 }

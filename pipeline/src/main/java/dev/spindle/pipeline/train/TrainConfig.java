@@ -34,6 +34,7 @@ public record TrainConfig(
     int validateEvery,
     int validationSequences,
     int progressEvery,
+    String collective,
     int collectiveTimeoutSeconds,
     FeedSettings feed,
     int layers,
@@ -55,6 +56,10 @@ public record TrainConfig(
     requireNonNull(sync, "sync is null");
     requireNonNull(feed, "feed is null");
     requireNonNull(optimizerKind, "optimizerKind is null");
+    if (!collective.equals("auto") && !collective.equals("tcp")) {
+      throw new IllegalArgumentException(
+          "Invalid spindle.train.collective '" + collective + "': expected auto or tcp");
+    }
   }
 
   /** Reads {@code train} from the {@code spindle} block; bad values name the key. */
@@ -80,6 +85,7 @@ public record TrainConfig(
           c.getInt("validate-every"),
           c.getInt("validation-sequences"),
           c.getInt("progress-every"),
+          c.getString("collective"),
           Math.toIntExact(c.getDuration("collective-timeout", TimeUnit.SECONDS)),
           new FeedSettings(c.getInt("feed.prefetch"), c.getBytes("feed.memory-limit")),
           c.getInt("model.layers"),

@@ -14,6 +14,7 @@ import java.io.Serializable;
  * @param dataDir the decompose stage directory (holds the bucket files named in the plan)
  * @param outputDir the train stage's work directory (checkpoints, metrics); shared by all trainers, so on a
  *     cluster it must be on a file system every executor mounts at the same path
+ * @param forceTcp use the TCP ring even when all trainers share one JVM (tests the cluster path locally)
  */
 public record TrainJob(
     StepPlan plan,
@@ -22,7 +23,8 @@ public record TrainJob(
     ModelConfig model,
     OptimizerConfig optimizer,
     long seed,
-    TrainerSettings settings)
+    TrainerSettings settings,
+    boolean forceTcp)
     implements Serializable {
   public TrainJob {
     requireNonNull(plan, "plan is null");

@@ -41,7 +41,8 @@ public final class TrainStage implements Stage {
       Manifest manifest = Manifest.read(data);
       StepPlan plan = StepPlanner.plan(manifest, config.planSettings());
       job = new TrainJob(plan, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString(),
-          config.model(manifest), config.optimizer(), config.seed(), config.trainerSettings());
+          config.model(manifest), config.optimizer(), config.seed(), config.trainerSettings(),
+          config.collective().equals("tcp"));
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }

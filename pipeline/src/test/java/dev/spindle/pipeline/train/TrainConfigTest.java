@@ -24,6 +24,7 @@ class TrainConfigTest {
     assertThat(config.optimizerKind()).isEqualTo("adamw");
     assertThat(config.beta2()).isEqualTo(0.95);
     assertThat(config.collectiveTimeoutSeconds()).isEqualTo(300);
+    assertThat(config.collective()).isEqualTo("auto");
     assertThat(config.feed().memoryLimitBytes()).isEqualTo(512L << 20);
   }
 
@@ -36,7 +37,7 @@ class TrainConfigTest {
         Map.entry("train.checkpoint-every", 2), Map.entry("train.validate-every", 5),
         Map.entry("train.model.tied-head", false), Map.entry("train.optimizer.kind", "sgd"),
         Map.entry("train.optimizer.learning-rate", 0.5), Map.entry("train.feed.prefetch", 4),
-        Map.entry("train.collective-timeout", "10s"))));
+        Map.entry("train.collective-timeout", "10s"), Map.entry("train.collective", "tcp"))));
     assertThat(config.planSettings().toString())
         .isEqualTo("PlanSettings[seed=9, trainers=4, steps=7, tokensPerStep=2048, curriculum=NATURAL, cycles=3,"
             + " validationSequences=8]");
@@ -48,6 +49,7 @@ class TrainConfigTest {
     assertThat(config.trainerSettings().validateEvery()).isEqualTo(5);
     assertThat(config.trainerSettings().collectiveTimeoutSeconds()).isEqualTo(10);
     assertThat(config.feed().prefetch()).isEqualTo(4);
+    assertThat(config.collective()).isEqualTo("tcp");
   }
 
   @Test

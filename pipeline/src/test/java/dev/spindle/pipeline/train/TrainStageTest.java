@@ -157,6 +157,19 @@ class TrainStageTest {
   }
 
   @Test
+  void trainersExchangeAddressesThroughTheBarrierAndAverageOverTheTcpRing() throws Exception {
+    Path local = run.resolve("local/train");
+    Path ring = run.resolve("ring/train");
+    runner(config(Map.of())).run(new TrainStage(), Map.of("data", decompose), local);
+    runner(config(Map.of("train.collective", "tcp"))).run(new TrainStage(), Map.of("data", decompose), ring);
+    JsonNode summary = JSON.readTree(ring.resolve("summary.json").toFile());
+    assertThat(summary.get("replicas_agree").asBoolean()).isTrue();
+    // Two members: both collectives compute (a + b) / 2 once per element, so the runs agree to the bit.
+    assertThat(summary.get("final_checksum"))
+        .isEqualTo(JSON.readTree(local.resolve("summary.json").toFile()).get("final_checksum"));
+  }
+
+  @Test
   void aCrashedRunResumesFromItsCheckpointsOnTheNextRun() throws Exception {
     Path output = run.resolve("train");
     Config config = config(Map.of());

@@ -255,6 +255,12 @@ final class Dl4jEngine implements TrainingEngine {
     for (int i = 0; i < entries.size(); i++) {
       INDArray array = sameDiff.getVariable(variableNames.get(i)).getArr();
       ParameterLayout.Entry entry = entries.get(i);
+      if (array.isView() || array.ordering() != 'c' || array.length() != entry.size()) {
+        // Writing through a copy would silently leave the graph on old parameters.
+        throw new IllegalStateException(
+            "Cannot copy parameters into the graph: variable " + entry.name() + " is not a dense array of "
+                + entry.size() + " floats");
+      }
       FloatBuffer target = nativeView(array);
       target.put(parameters, (int) entry.offset(), (int) entry.size());
     }

@@ -76,7 +76,11 @@ public final class Trainer {
     collective.barrier();
     Clock clock = new Clock();
     double finalLoss = Double.NaN;
-    String checksum = "";
+    scratch.clear();
+    engine.readParameters(scratch);
+    scratch.flip();
+    // Reported as is when a resumed run finds nothing left to do.
+    String checksum = ParameterChecksum.hex(ParameterChecksum.of(scratch));
     Map<Integer, Double> validation = new TreeMap<>();
     MetricsLog metrics = rank == 0 ? new MetricsLog(outputDir.resolve(METRICS)) : null;
     long runStart = System.nanoTime();

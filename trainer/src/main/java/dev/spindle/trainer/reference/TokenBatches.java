@@ -56,7 +56,7 @@ public final class TokenBatches {
     return new TokenBatch(length, batchSize, tokens, MemoryUtil.getByteBufferAddress(bytes));
   }
 
-  // The address is real (GPU engines copy from it), so the buffer must stay reachable as long as the batch is.
+  // The address is real (GPU engines copy from it); the IntBuffer view keeps this buffer reachable with the batch.
   private static ByteBuffer allocate(int ints) {
     return ByteBuffer.allocateDirect(ints * Integer.BYTES).order(ByteOrder.nativeOrder());
   }

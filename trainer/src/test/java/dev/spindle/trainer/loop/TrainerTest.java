@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.trainer.checkpoint.CheckpointStore;
+import dev.spindle.trainer.collective.Collective;
+import dev.spindle.trainer.collective.TcpRingCollective;
+import dev.spindle.trainer.collective.TcpRingListener;
 import dev.spindle.trainer.engine.Engines;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
@@ -20,10 +23,14 @@ import dev.spindle.trainer.testing.Buckets;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +139,36 @@ class TrainerTest {
     assertThat(finalParameters(resumed)).containsExactly(finalParameters(out.resolve("straight")));
     assertThat(metrics(resumed)).extracting(line -> line.get("step").asLong())
         .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
+  }
+
+  @Test
+  void trainersOverTheTcpRingEndBitIdenticalToTrainersSharingAJvm() throws Exception {
+    OptimizerConfig adamw = new OptimizerConfig("adamw", 0.02, 0.9, 0.95, 1e-8, 0.1, 2, 6, 0.1, 1.0);
+    StepPlan plan = plan(2, 6);
+    LocalTraining.run(plan, data.toString(), out.resolve("local"), settings(SyncMode.GRADIENTS, 0),
+        engines(adamw), line -> {});
+
+    List<TcpRingListener> listeners = List.of(new TcpRingListener("127.0.0.1"), new TcpRingListener("127.0.0.1"));
+    List<String> addresses = listeners.stream().map(TcpRingListener::address).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<TrainerResult>> results = new ArrayList<>();
+      for (int rank = 0; rank < 2; rank++) {
+        int r = rank;
+        results.add(pool.submit(() -> {
+          try (Collective ring = TcpRingCollective.join(listeners.get(r), r, addresses, Duration.ofSeconds(30));
+              TrainingEngine engine = engines(adamw).apply(r)) {
+            return new Trainer(r, plan, data.toString(), engine, ring, out.resolve("ring"),
+                settings(SyncMode.GRADIENTS, 0), line -> {}).run();
+          }
+        }));
+      }
+      assertThat(results.get(0).get().checksum()).isEqualTo(results.get(1).get().checksum());
+    } finally {
+      pool.shutdownNow();
+    }
+    // With two members both sum a + b once and halve it, so the runs agree to the bit.
+    assertThat(finalParameters(out.resolve("ring"))).containsExactly(finalParameters(out.resolve("local")));
   }
 
   @Test

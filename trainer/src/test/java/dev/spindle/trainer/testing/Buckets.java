@@ -52,6 +52,22 @@ public final class Buckets {
    * @param rowsPerGroup rows per Parquet row group
    */
   public static Manifest write(Path dir, int vocab, Map<Integer, Long> sequences, int files, int rowsPerGroup) {
+    return write(dir, vocab, sequences, files, rowsPerGroup, (length, row) -> {
+      int[] tokens = new int[length + 1];
+      for (int p = 0; p <= length; p++) {
+        tokens[p] = token(vocab, length, row, p);
+      }
+      return tokens;
+    });
+  }
+
+  /** The L+1 tokens of row {@code row} of the bucket of {@code length}. */
+  public interface RowSource {
+    int[] row(int length, long row);
+  }
+
+  public static Manifest write(Path dir, int vocab, Map<Integer, Long> sequences, int files, int rowsPerGroup,
+      RowSource source) {
     Configuration conf = new Configuration();
     SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
     List<Object> bucketJson = new ArrayList<>();
@@ -76,8 +92,8 @@ public final class Buckets {
             for (long i = 0; i < fileRows; i++, row++) {
               Group group = groups.newGroup();
               Group tokens = group.addGroup("tokens");
-              for (int p = 0; p <= length; p++) {
-                tokens.addGroup("list").append("element", token(vocab, length, row, p));
+              for (int value : source.row(length, row)) {
+                tokens.addGroup("list").append("element", value);
               }
               group.append("doc_id", "doc-" + row).append("source", "test").append("offset", 0);
               writer.write(group);

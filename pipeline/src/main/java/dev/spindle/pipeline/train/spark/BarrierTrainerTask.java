@@ -46,7 +46,7 @@ final class BarrierTrainerTask extends AbstractFunction1<Iterator<Integer>, Iter
     String host = SparkEnv.get().blockManager().blockManagerId().host();
     TcpRingListener listener = new TcpRingListener(host);
     String[] peers = context.allGather(executor + "|" + listener.address());
-    boolean sharedJvm = true;
+    boolean sharedJvm = !job.forceTcp();
     List<String> addresses = new ArrayList<>();
     for (String peer : peers) {
       int bar = peer.indexOf('|');
