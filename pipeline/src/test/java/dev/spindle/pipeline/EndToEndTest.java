@@ -55,7 +55,7 @@ class EndToEndTest {
   @Test
   void ingestReconcilesTheSample() {
     JsonNode report = Json.read(runDir.resolve("ingest/report.json"));
-    assertThat(report.get("records").asLong()).isEqualTo(952);
+    assertThat(report.get("records").asLong()).isEqualTo(912);
     assertThat(report.get("reconciled").asBoolean()).isTrue();
   }
 

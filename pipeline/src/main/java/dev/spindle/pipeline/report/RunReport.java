@@ -126,7 +126,13 @@ final class RunReport {
       chart("dedup.png", "Documents removed as exact and near duplicates per source",
           Charts.bars("Dedup", "documents", names, series, false));
     }
-    JsonNode histogram = first(report, "cluster_size_histogram", "cluster_sizes");
+    page.paragraph(String.format(Locale.ROOT,
+        "Threshold %s with %d bands x %d rows (false-positive area %.4f, false-negative area %.4f); "
+            + "%d candidate pairs, %d verified.",
+        report.path("config").path("threshold").asText(), report.path("bands").asInt(), report.path("rows").asInt(),
+        report.path("false_positive_area").asDouble(), report.path("false_negative_area").asDouble(),
+        report.path("candidate_pairs").asLong(), report.path("verified_pairs").asLong()));
+    JsonNode histogram = report.path("totals").path("cluster_sizes");
     if (histogram.size() > 0) {
       Map<Long, Double> sizes = new TreeMap<>();
       histogram.fields().forEachRemaining(e -> sizes.put(parseLong(e.getKey()), e.getValue().asDouble()));
@@ -150,27 +156,36 @@ final class RunReport {
       return;
     }
     page.heading("Mixture");
-    JsonNode sources = first(report, "sources", "per_source");
+    page.paragraph(String.format(Locale.ROOT, "Budget %d tokens, taken %d; %d documents in, %d out (seed %d).",
+        report.path("total_tokens").asLong(), report.path("tokens_taken").asLong(),
+        report.path("documents_in").asLong(), report.path("documents_out").asLong(), report.path("seed").asLong()));
     List<String> names = new ArrayList<>();
     List<Double> target = new ArrayList<>();
     List<Double> achieved = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = sources.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode s = e.getValue();
-      double t = first(s, "target_share", "target").asDouble();
-      double a = first(s, "achieved_share", "achieved").asDouble();
-      names.add(e.getKey());
+    for (JsonNode s : report.path("sources")) {
+      double t = s.path("target_share").asDouble();
+      double a = s.path("achieved_share").asDouble();
+      names.add(s.path("source").asText());
       target.add(100 * t);
       achieved.add(100 * a);
-      rows.add(List.of(e.getKey(), pct(t), pct(a), num(first(s, "tokens_taken", "taken_tokens")),
-          num(first(s, "tokens_available", "available_tokens")), num(first(s, "epochs", "epochs_used"))));
+      rows.add(List.of(s.path("source").asText(), pct(t), pct(a), num(s.path("tokens_taken")),
+          num(s.path("tokens_available")), String.format(Locale.ROOT, "%.2f / %s",
+              s.path("epochs_used").asDouble(), num(s.path("max_epochs")))));
     }
-    page.table(List.of("source", "target share", "achieved share", "tokens taken", "tokens available", "epochs"),
-        rows);
+    page.table(List.of("source", "target share", "achieved share", "tokens taken", "tokens available",
+        "epochs used / max"), rows);
     if (!names.isEmpty()) {
       chart("mix.png", "Target vs achieved token share per source (%)",
           Charts.bars("Mixture", "% of tokens", names, map("target", target, "achieved", achieved), false));
+    }
+    List<List<String>> phaseRows = new ArrayList<>();
+    for (JsonNode p : report.path("phases")) {
+      phaseRows.add(List.of(p.path("phase").asText(), p.path("source").asText(),
+          pct(p.path("target_share").asDouble()), pct(p.path("achieved_share").asDouble())));
+    }
+    if (!phaseRows.isEmpty()) {
+      page.table(List.of("phase", "source", "target share", "achieved share"), phaseRows);
     }
   }
 
