@@ -144,7 +144,7 @@ public final class DedupBenchmark {
     Map<GroundTruth.Pair, Double> truth = GroundTruth.pairs(documents, 5, 0.8);
     System.out.printf("quality: %d docs (%d sampled, %d edited copies); ground truth %d pairs with J>=0.8 in %.1f s%n",
         documents.size(), subset.size(), originals.size(), truth.size(), (System.nanoTime() - start) / 1e9);
-    for (DedupConfig config : List.of(DedupConfig.defaults(), DedupConfig.defaults().withErrorWeights(0.1, 0.9),
+    for (DedupConfig config : List.of(DedupConfig.defaults(), DedupConfig.defaults().withErrorWeights(0.5, 0.5),
         DedupConfig.defaults().withVerification(dev.spindle.dedup.Verification.NONE))) {
       DedupRun run = DedupRun.run(spark, documents, config, work.resolve("quality-" + System.nanoTime()).toString());
       PairQuality detected = PairQuality.of(truth, PredictedPairs.detected(documents, run.verifiedEdges()), 0.9);
