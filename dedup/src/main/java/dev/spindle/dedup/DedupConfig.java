@@ -54,9 +54,14 @@ public record DedupConfig(
     }
   }
 
-  /** GLOBAL, threshold 0.8, 5-word shingles, 128 permutations, seed 42, buckets over 500 linked as stars, signature verification. */
+  /**
+   * GLOBAL, threshold 0.8, 5-word shingles, 128 permutations, seed 42, buckets over 500 linked as stars, signature
+   * verification, error weights 0.1 (false positives) / 0.9 (false negatives) giving 14 bands x 9 rows. The weights
+   * lean to recall because verification removes banding's false positives but nothing recovers a missed pair:
+   * on the medium-corpus benchmark 0.5/0.5 (datasketch's default, 9 x 13) reached F1 0.950, 0.1/0.9 reached 0.972.
+   */
   public static DedupConfig defaults() {
-    return new DedupConfig(Scope.GLOBAL, 0.8, 5, 128, 42L, 500, Verification.SIGNATURE, 0.5, 0.5);
+    return new DedupConfig(Scope.GLOBAL, 0.8, 5, 128, 42L, 500, Verification.SIGNATURE, 0.1, 0.9);
   }
 
   /** Bands and rows for this threshold and signature length (see {@link LshParameters#optimal}). */

@@ -18,14 +18,14 @@ class DedupConfigTest {
     assertThat(config.seed()).isEqualTo(42L);
     assertThat(config.maxBucketSize()).isEqualTo(500);
     assertThat(config.verification()).isEqualTo(Verification.SIGNATURE);
-    assertThat(config.lsh()).isEqualTo(new LshParameters(9, 13));
+    assertThat(config.lsh()).isEqualTo(new LshParameters(14, 9));
   }
 
   @Test
   void withMethodsChangeOneField() {
     DedupConfig config = DedupConfig.defaults().withScope(Scope.LOCAL).withThreshold(0.7).withNgram(3).withPermutations(64)
         .withSeed(7).withMaxBucketSize(10).withVerification(Verification.EXACT);
-    assertThat(config).isEqualTo(new DedupConfig(Scope.LOCAL, 0.7, 3, 64, 7, 10, Verification.EXACT, 0.5, 0.5));
+    assertThat(config).isEqualTo(new DedupConfig(Scope.LOCAL, 0.7, 3, 64, 7, 10, Verification.EXACT, 0.1, 0.9));
   }
 
   @Test
