@@ -1,0 +1,16 @@
+package dev.spindle.trainer.cuda;
+
+import org.bytedeco.javacpp.Pointer;
+
+/** Wraps raw addresses (device memory, Arrow buffers) as JavaCPP pointers for the bindings; never leaves the package. */
+final class NativePointers {
+  private NativePointers() {}
+
+  static Pointer at(long address) {
+    return new Pointer() {
+      {
+        this.address = address;
+      }
+    };
+  }
+}

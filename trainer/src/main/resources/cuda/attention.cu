@@ -1,0 +1,248 @@
+// Causal multi-head attention, memory-efficient (FlashAttention-style): scores are never stored; keys and values
+// stream through shared memory in tiles of ROWS rows and each query keeps an online softmax (running max m and
+// sum l). Memory is O(B T C) for any T, so 8192-token buckets fit. Forward saves the log-sum-exp per query
+// (B, H, T); the backward recomputes probabilities from it: one kernel for dQ (per query row), one for dK and dV
+// (per key row), so no atomics are needed.
+//
+// Layout: qkv (B, T, 3C) as the QKV projection writes it: q | k | v, head h at columns h*HS..(h+1)*HS of each.
+// out (B, T, C) with head h at columns h*HS... Compile-time constants (NVRTC -D): HEAD_SIZE (HS), SPLIT (threads
+// per row, each holding DIMS = HS / SPLIT dimensions in registers; dot products combine with shuffles between
+// the SPLIT adjacent lanes), ROWS (rows per tile = rows per block). Launch: grid (ceil(T / ROWS), B * H), block
+// ROWS * SPLIT threads.
+#define DIMS (HEAD_SIZE / SPLIT)
+// Shared rows are padded by one float per part, so the SPLIT parts of a row fall into different banks.
+#define ROW_WIDTH (HEAD_SIZE + SPLIT)
+#define SHARED_INDEX(part, i) ((part) * (DIMS + 1) + (i))
+
+__device__ __forceinline__ float row_sum(float value, unsigned group_mask) {
+  for (int offset = SPLIT / 2; offset > 0; offset >>= 1) value += __shfl_xor_sync(group_mask, value, offset);
+  return value;
+}
+
+__device__ __forceinline__ unsigned group_mask_of_lane() {
+  int lane = threadIdx.x & 31;
+  unsigned group = SPLIT >= 32 ? 0xffffffffu : ((1u << SPLIT) - 1u);
+  return SPLIT >= 32 ? group : group << (lane & ~(SPLIT - 1));
+}
+
+// Loads rows first..first+ROWS-1 of one (head, q|k|v) slice into shared memory (zeros past T).
+__device__ __forceinline__ void load_tile(float* tile, const float* base, int first, int T, int C3, int column) {
+  for (int i = threadIdx.x; i < ROWS * HEAD_SIZE; i += blockDim.x) {
+    int r = i / HEAD_SIZE;
+    int d = i % HEAD_SIZE;
+    int t = first + r;
+    tile[r * ROW_WIDTH + SHARED_INDEX(d / DIMS, d % DIMS)] = t < T ? base[(long long)t * C3 + column + d] : 0.0f;
+  }
+}
+
+extern "C" __global__ void attention_forward(float* out, float* lse, const float* qkv, int B, int T, int H) {
+  __shared__ float keys[ROWS * ROW_WIDTH];
+  __shared__ float values[ROWS * ROW_WIDTH];
+  int C = H * HEAD_SIZE;
+  int C3 = 3 * C;
+  int bh = blockIdx.y;
+  int b = bh / H;
+  int h = bh % H;
+  int part = threadIdx.x % SPLIT;
+  int first_query = blockIdx.x * ROWS;
+  int t = first_query + threadIdx.x / SPLIT;
+  bool valid = t < T;
+  unsigned mask = group_mask_of_lane();
+  const float* base = qkv + (long long)b * T * C3;
+  const float scale = rsqrtf((float)HEAD_SIZE);
+  float q[DIMS];
+  float acc[DIMS];
+#pragma unroll
+  for (int i = 0; i < DIMS; i++) {
+    q[i] = valid ? base[(long long)t * C3 + h * HEAD_SIZE + part * DIMS + i] * scale : 0.0f;
+    acc[i] = 0.0f;
+  }
+  float m = NEG_INF;
+  float l = 0.0f;
+  int last_key = min(first_query + ROWS, T) - 1;
+  for (int first_key = 0; first_key <= last_key; first_key += ROWS) {
+    __syncthreads();
+    load_tile(keys, base, first_key, T, C3, C + h * HEAD_SIZE);
+    load_tile(values, base, first_key, T, C3, 2 * C + h * HEAD_SIZE);
+    __syncthreads();
+    if (valid) {
+      int count = min(ROWS, t - first_key + 1);
+      for (int j = 0; j < count; j++) {
+        const float* k = keys + j * ROW_WIDTH + SHARED_INDEX(part, 0);
+        const float* v = values + j * ROW_WIDTH + SHARED_INDEX(part, 0);
+        float s = 0.0f;
+#pragma unroll
+        for (int i = 0; i < DIMS; i++) s += q[i] * k[i];
+        s = row_sum(s, mask);
+        float m_new = fmaxf(m, s);
+        float correction = expf(m - m_new);
+        float p = expf(s - m_new);
+        l = l * correction + p;
+#pragma unroll
+        for (int i = 0; i < DIMS; i++) acc[i] = acc[i] * correction + p * v[i];
+        m = m_new;
+      }
+    }
+  }
+  if (valid) {
+    float inverse = 1.0f / l;
+    float* o = out + ((long long)b * T + t) * C + h * HEAD_SIZE + part * DIMS;
+#pragma unroll
+    for (int i = 0; i < DIMS; i++) o[i] = acc[i] * inverse;
+    if (part == 0) lse[(long long)bh * T + t] = m + logf(l);
+  }
+}
+
+// delta (B, H, T) = rowsum(dout * out) per head: the softmax backward's correction term.
+extern "C" __global__ void attention_backward_delta(float* delta, const float* dout, const float* out, int B, int T,
+                                                    int H) {
+  long long total = (long long)B * H * T;
+  int C = H * HEAD_SIZE;
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+    int t = (int)(i % T);
+    long long bh = i / T;
+    int h = (int)(bh % H);
+    int b = (int)(bh / H);
+    long long offset = ((long long)b * T + t) * C + h * HEAD_SIZE;
+    float sum = 0.0f;
+    for (int d = 0; d < HEAD_SIZE; d++) sum += dout[offset + d] * out[offset + d];
+    delta[i] = sum;
+  }
+}
+
+// dQ: per query row, over keys 0..t. Writes the q columns of dqkv.
+extern "C" __global__ void attention_backward_query(float* dqkv, const float* dout, const float* qkv, const float* lse,
+                                                    const float* delta, int B, int T, int H) {
+  __shared__ float keys[ROWS * ROW_WIDTH];
+  __shared__ float values[ROWS * ROW_WIDTH];
+  int C = H * HEAD_SIZE;
+  int C3 = 3 * C;
+  int bh = blockIdx.y;
+  int b = bh / H;
+  int h = bh % H;
+  int part = threadIdx.x % SPLIT;
+  int first_query = blockIdx.x * ROWS;
+  int t = first_query + threadIdx.x / SPLIT;
+  bool valid = t < T;
+  unsigned mask = group_mask_of_lane();
+  const float* base = qkv + (long long)b * T * C3;
+  const float scale = rsqrtf((float)HEAD_SIZE);
+  float q[DIMS];
+  float dO[DIMS];
+  float dq[DIMS];
+#pragma unroll
+  for (int i = 0; i < DIMS; i++) {
+    q[i] = valid ? base[(long long)t * C3 + h * HEAD_SIZE + part * DIMS + i] * scale : 0.0f;
+    dO[i] = valid ? dout[((long long)b * T + t) * C + h * HEAD_SIZE + part * DIMS + i] : 0.0f;
+    dq[i] = 0.0f;
+  }
+  float row_lse = valid ? lse[(long long)bh * T + t] : 0.0f;
+  float row_delta = valid ? delta[(long long)bh * T + t] : 0.0f;
+  int last_key = min(first_query + ROWS, T) - 1;
+  for (int first_key = 0; first_key <= last_key; first_key += ROWS) {
+    __syncthreads();
+    load_tile(keys, base, first_key, T, C3, C + h * HEAD_SIZE);
+    load_tile(values, base, first_key, T, C3, 2 * C + h * HEAD_SIZE);
+    __syncthreads();
+    if (valid) {
+      int count = min(ROWS, t - first_key + 1);
+      for (int j = 0; j < count; j++) {
+        const float* k = keys + j * ROW_WIDTH + SHARED_INDEX(part, 0);
+        const float* v = values + j * ROW_WIDTH + SHARED_INDEX(part, 0);
+        float s = 0.0f;
+        float dp = 0.0f;
+#pragma unroll
+        for (int i = 0; i < DIMS; i++) {
+          s += q[i] * k[i];
+          dp += dO[i] * v[i];
+        }
+        s = row_sum(s, mask);
+        dp = row_sum(dp, mask);
+        float ds = expf(s - row_lse) * (dp - row_delta);
+#pragma unroll
+        for (int i = 0; i < DIMS; i++) dq[i] += ds * k[i];
+      }
+    }
+  }
+  if (valid) {
+    float* target = dqkv + ((long long)b * T + t) * C3 + h * HEAD_SIZE + part * DIMS;
+#pragma unroll
+    for (int i = 0; i < DIMS; i++) target[i] = dq[i] * scale;
+  }
+}
+
+// dK and dV: per key row, over queries t..T-1. Writes the k and v columns of dqkv.
+extern "C" __global__ void attention_backward_key_value(float* dqkv, const float* dout, const float* qkv,
+                                                        const float* lse, const float* delta, int B, int T, int H) {
+  __shared__ float queries[ROWS * ROW_WIDTH];
+  __shared__ float output_grads[ROWS * ROW_WIDTH];
+  __shared__ float tile_lse[ROWS];
+  __shared__ float tile_delta[ROWS];
+  int C = H * HEAD_SIZE;
+  int C3 = 3 * C;
+  int bh = blockIdx.y;
+  int b = bh / H;
+  int h = bh % H;
+  int part = threadIdx.x % SPLIT;
+  int first_key = blockIdx.x * ROWS;
+  int t = first_key + threadIdx.x / SPLIT;
+  bool valid = t < T;
+  unsigned mask = group_mask_of_lane();
+  const float* base = qkv + (long long)b * T * C3;
+  const float* dout_base = dout + (long long)b * T * C;
+  const float scale = rsqrtf((float)HEAD_SIZE);
+  float k[DIMS];
+  float v[DIMS];
+  float dk[DIMS];
+  float dv[DIMS];
+#pragma unroll
+  for (int i = 0; i < DIMS; i++) {
+    k[i] = valid ? base[(long long)t * C3 + C + h * HEAD_SIZE + part * DIMS + i] : 0.0f;
+    v[i] = valid ? base[(long long)t * C3 + 2 * C + h * HEAD_SIZE + part * DIMS + i] : 0.0f;
+    dk[i] = 0.0f;
+    dv[i] = 0.0f;
+  }
+  for (int first_query = first_key; first_query < T; first_query += ROWS) {
+    __syncthreads();
+    load_tile(queries, base, first_query, T, C3, h * HEAD_SIZE);
+    load_tile(output_grads, dout_base, first_query, T, C, h * HEAD_SIZE);
+    for (int r = threadIdx.x; r < ROWS; r += blockDim.x) {
+      int tq = first_query + r;
+      tile_lse[r] = tq < T ? lse[(long long)bh * T + tq] : 0.0f;
+      tile_delta[r] = tq < T ? delta[(long long)bh * T + tq] : 0.0f;
+    }
+    __syncthreads();
+    if (valid) {
+      int start = max(0, t - first_query);
+      int end = min(ROWS, T - first_query);
+      for (int j = start; j < end; j++) {
+        const float* q = queries + j * ROW_WIDTH + SHARED_INDEX(part, 0);
+        const float* dO = output_grads + j * ROW_WIDTH + SHARED_INDEX(part, 0);
+        float s = 0.0f;
+        float dp = 0.0f;
+#pragma unroll
+        for (int i = 0; i < DIMS; i++) {
+          s += q[i] * k[i];
+          dp += dO[i] * v[i];
+        }
+        s = row_sum(s, mask) * scale;
+        dp = row_sum(dp, mask);
+        float p = expf(s - tile_lse[j]);
+        float ds = p * (dp - tile_delta[j]);
+#pragma unroll
+        for (int i = 0; i < DIMS; i++) {
+          dv[i] += p * dO[i];
+          dk[i] += ds * q[i];
+        }
+      }
+    }
+  }
+  if (valid) {
+    float* target = dqkv + ((long long)b * T + t) * C3 + h * HEAD_SIZE + part * DIMS;
+#pragma unroll
+    for (int i = 0; i < DIMS; i++) {
+      target[C + i] = dk[i] * scale;
+      target[2 * C + i] = dv[i];
+    }
+  }
+}
