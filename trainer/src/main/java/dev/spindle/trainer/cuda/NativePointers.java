@@ -6,10 +6,11 @@ import org.bytedeco.javacpp.Pointer;
 final class NativePointers {
   private NativePointers() {}
 
-  static Pointer at(long address) {
+  static Pointer at(long nativeAddress) {
+    // The parameter must not be called "address": inside the anonymous class that name means the inherited field.
     return new Pointer() {
       {
-        this.address = address;
+        this.address = nativeAddress;
       }
     };
   }
