@@ -10,9 +10,38 @@
 // the SPLIT adjacent lanes), ROWS (rows per tile = rows per block). Launch: grid (ceil(T / ROWS), B * H), block
 // ROWS * SPLIT threads.
 #define DIMS (HEAD_SIZE / SPLIT)
-// Shared rows are padded by one float per part, so the SPLIT parts of a row fall into different banks.
-#define ROW_WIDTH (HEAD_SIZE + SPLIT)
-#define SHARED_INDEX(part, i) ((part) * (DIMS + 1) + (i))
+// Shared rows are padded by 4 floats per part, so the SPLIT parts of a row fall into different banks and every
+// part stays 16-byte aligned: dot products read shared memory as float4 (one LDS.128 feeds 4 FMAs; with scalar
+// loads the kernel is bound by shared-memory instructions, not arithmetic). Needs DIMS % 4 == 0.
+#define ROW_WIDTH (HEAD_SIZE + 4 * SPLIT)
+#define SHARED_INDEX(part, i) ((part) * (DIMS + 4) + (i))
+// Keys per online-softmax update in the forward pass: the running sum and accumulator are rescaled once per
+// group instead of once per key.
+#define KEY_GROUP 8
+
+__device__ __forceinline__ float dot4(const float* registers, const float* shared_row) {
+  const float4* row = reinterpret_cast<const float4*>(shared_row);
+  float sum = 0.0f;
+#pragma unroll
+  for (int i = 0; i < DIMS / 4; i++) {
+    float4 k = row[i];
+    sum += registers[4 * i] * k.x + registers[4 * i + 1] * k.y + registers[4 * i + 2] * k.z + registers[4 * i + 3] * k.w;
+  }
+  return sum;
+}
+
+// registers += scale * shared_row
+__device__ __forceinline__ void axpy4(float* registers, float scale, const float* shared_row) {
+  const float4* row = reinterpret_cast<const float4*>(shared_row);
+#pragma unroll
+  for (int i = 0; i < DIMS / 4; i++) {
+    float4 v = row[i];
+    registers[4 * i] += scale * v.x;
+    registers[4 * i + 1] += scale * v.y;
+    registers[4 * i + 2] += scale * v.z;
+    registers[4 * i + 3] += scale * v.w;
+  }
+}
 
 __device__ __forceinline__ float row_sum(float value, unsigned group_mask) {
   for (int offset = SPLIT / 2; offset > 0; offset >>= 1) value += __shfl_xor_sync(group_mask, value, offset);
@@ -36,8 +65,8 @@ __device__ __forceinline__ void load_tile(float* tile, const float* base, int fi
 }
 
 extern "C" __global__ void attention_forward(float* out, float* lse, const float* qkv, int B, int T, int H) {
-  __shared__ float keys[ROWS * ROW_WIDTH];
-  __shared__ float values[ROWS * ROW_WIDTH];
+  __shared__ __align__(16) float keys[ROWS * ROW_WIDTH];
+  __shared__ __align__(16) float values[ROWS * ROW_WIDTH];
   int C = H * HEAD_SIZE;
   int C3 = 3 * C;
   int bh = blockIdx.y;
@@ -67,19 +96,31 @@ extern "C" __global__ void attention_forward(float* out, float* lse, const float
     __syncthreads();
     if (valid) {
       int count = min(ROWS, t - first_key + 1);
-      for (int j = 0; j < count; j++) {
-        const float* k = keys + j * ROW_WIDTH + SHARED_INDEX(part, 0);
-        const float* v = values + j * ROW_WIDTH + SHARED_INDEX(part, 0);
-        float s = 0.0f;
+      for (int j0 = 0; j0 < count; j0 += KEY_GROUP) {
+        float s[KEY_GROUP];
+        float m_new = m;
 #pragma unroll
-        for (int i = 0; i < DIMS; i++) s += q[i] * k[i];
-        s = row_sum(s, mask);
-        float m_new = fmaxf(m, s);
+        for (int g = 0; g < KEY_GROUP; g++) {
+          // Same condition on every lane of a row, so the shuffles inside stay converged.
+          if (j0 + g < count) {
+            s[g] = row_sum(dot4(q, keys + (j0 + g) * ROW_WIDTH + SHARED_INDEX(part, 0)), mask);
+            m_new = fmaxf(m_new, s[g]);
+          } else {
+            s[g] = NEG_INF;
+          }
+        }
         float correction = expf(m - m_new);
-        float p = expf(s - m_new);
-        l = l * correction + p;
+        l *= correction;
 #pragma unroll
-        for (int i = 0; i < DIMS; i++) acc[i] = acc[i] * correction + p * v[i];
+        for (int i = 0; i < DIMS; i++) acc[i] *= correction;
+#pragma unroll
+        for (int g = 0; g < KEY_GROUP; g++) {
+          if (j0 + g < count) {
+            float p = expf(s[g] - m_new);
+            l += p;
+            axpy4(acc, p, values + (j0 + g) * ROW_WIDTH + SHARED_INDEX(part, 0));
+          }
+        }
         m = m_new;
       }
     }
@@ -113,8 +154,8 @@ extern "C" __global__ void attention_backward_delta(float* delta, const float* d
 // dQ: per query row, over keys 0..t. Writes the q columns of dqkv.
 extern "C" __global__ void attention_backward_query(float* dqkv, const float* dout, const float* qkv, const float* lse,
                                                     const float* delta, int B, int T, int H) {
-  __shared__ float keys[ROWS * ROW_WIDTH];
-  __shared__ float values[ROWS * ROW_WIDTH];
+  __shared__ __align__(16) float keys[ROWS * ROW_WIDTH];
+  __shared__ __align__(16) float values[ROWS * ROW_WIDTH];
   int C = H * HEAD_SIZE;
   int C3 = 3 * C;
   int bh = blockIdx.y;
@@ -149,18 +190,10 @@ extern "C" __global__ void attention_backward_query(float* dqkv, const float* do
       for (int j = 0; j < count; j++) {
         const float* k = keys + j * ROW_WIDTH + SHARED_INDEX(part, 0);
         const float* v = values + j * ROW_WIDTH + SHARED_INDEX(part, 0);
-        float s = 0.0f;
-        float dp = 0.0f;
-#pragma unroll
-        for (int i = 0; i < DIMS; i++) {
-          s += q[i] * k[i];
-          dp += dO[i] * v[i];
-        }
-        s = row_sum(s, mask);
-        dp = row_sum(dp, mask);
+        float s = row_sum(dot4(q, k), mask);
+        float dp = row_sum(dot4(dO, v), mask);
         float ds = expf(s - row_lse) * (dp - row_delta);
-#pragma unroll
-        for (int i = 0; i < DIMS; i++) dq[i] += ds * k[i];
+        axpy4(dq, ds, k);
       }
     }
   }
@@ -174,8 +207,8 @@ extern "C" __global__ void attention_backward_query(float* dqkv, const float* do
 // dK and dV: per key row, over queries t..T-1. Writes the k and v columns of dqkv.
 extern "C" __global__ void attention_backward_key_value(float* dqkv, const float* dout, const float* qkv,
                                                         const float* lse, const float* delta, int B, int T, int H) {
-  __shared__ float queries[ROWS * ROW_WIDTH];
-  __shared__ float output_grads[ROWS * ROW_WIDTH];
+  __shared__ __align__(16) float queries[ROWS * ROW_WIDTH];
+  __shared__ __align__(16) float output_grads[ROWS * ROW_WIDTH];
   __shared__ float tile_lse[ROWS];
   __shared__ float tile_delta[ROWS];
   int C = H * HEAD_SIZE;
@@ -218,22 +251,12 @@ extern "C" __global__ void attention_backward_key_value(float* dqkv, const float
       for (int j = start; j < end; j++) {
         const float* q = queries + j * ROW_WIDTH + SHARED_INDEX(part, 0);
         const float* dO = output_grads + j * ROW_WIDTH + SHARED_INDEX(part, 0);
-        float s = 0.0f;
-        float dp = 0.0f;
-#pragma unroll
-        for (int i = 0; i < DIMS; i++) {
-          s += q[i] * k[i];
-          dp += dO[i] * v[i];
-        }
-        s = row_sum(s, mask) * scale;
-        dp = row_sum(dp, mask);
+        float s = row_sum(dot4(k, q), mask) * scale;
+        float dp = row_sum(dot4(v, dO), mask);
         float p = expf(s - tile_lse[j]);
         float ds = p * (dp - tile_delta[j]);
-#pragma unroll
-        for (int i = 0; i < DIMS; i++) {
-          dv[i] += p * dO[i];
-          dk[i] += ds * q[i];
-        }
+        axpy4(dv, p, dO);
+        axpy4(dk, ds, q);
       }
     }
   }

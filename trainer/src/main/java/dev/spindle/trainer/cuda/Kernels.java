@@ -40,9 +40,13 @@ final class Kernels implements AutoCloseable {
     this.device = device;
     this.headSize = headSize;
     this.attentionSplit = attentionSplit(headSize);
+    if (headSize % (4 * attentionSplit) != 0) {
+      throw new IllegalArgumentException("Cannot build attention kernels for head size " + headSize
+          + ": it must be a multiple of " + 4 * attentionSplit + " (float4 reads per thread); choose d_model / heads accordingly");
+    }
     // Two shared tiles of rows x (HS + SPLIT) floats must stay under the static 48 KB limit.
     int rows = ATTENTION_ROWS;
-    while (rows > 8 && 2L * rows * (headSize + attentionSplit) * Float.BYTES > 40_000) {
+    while (rows > 8 && 2L * rows * (headSize + 4 * attentionSplit) * Float.BYTES > 40_000) {
       rows /= 2;
     }
     this.attentionRows = rows;

@@ -126,7 +126,10 @@ class CudaEngineTrainingTest {
       first.applyUpdate(3);
       second.computeGradients(batch);
       second.applyUpdate(3);
-      assertThat(GpuTests.parameters(second)).as("parameters after the resumed step").containsExactly(GpuTests.parameters(first));
+      // Not bit-exact: gradient atomics (embedding, LayerNorm) add in a different order on each run.
+      float[] expected = GpuTests.parameters(first);
+      assertThat(GpuTests.relativeError(GpuTests.parameters(second), expected, 0, expected.length))
+          .as("parameters after the resumed step").isLessThan(1e-6);
     }
   }
 
