@@ -43,8 +43,11 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory dFc; // (N, 4C)
   final DeviceMemory attentionDelta; // (N * H)
   final DeviceMemory ones; // (N) for bias gradients as products
+  final DeviceMemory operandA; // (N, 4C) bf16: an activation operand of a bf16 product (BF16 mode only)
+  final DeviceMemory operandB; // (N, 4C) bf16: the other one
+  final DeviceMemory logitsBf16; // (N, V) bf16: dlogits for the head's two backward products (BF16 mode only)
 
-  ActivationBuffers(ModelConfig model, long capacity) {
+  ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("Cannot size activations: capacity must be positive, got " + capacity);
     }
@@ -82,6 +85,10 @@ final class ActivationBuffers implements AutoCloseable {
     dFc = floats(n * 4 * c, "mlp gradient");
     attentionDelta = floats(n * heads, "attention delta");
     ones = floats(n, "ones");
+    long operandBytes = bf16Operands ? n * 4 * c * 2 : 2;
+    operandA = own(new DeviceMemory(operandBytes, "bf16 operand A"));
+    operandB = own(new DeviceMemory(operandBytes, "bf16 operand B"));
+    logitsBf16 = own(new DeviceMemory(bf16Operands ? n * model.vocabSize() * 2 : 2, "bf16 dlogits"));
   }
 
   /** Bytes of device memory these buffers take for {@code capacity} tokens (for sizing messages). */
@@ -89,7 +96,7 @@ final class ActivationBuffers implements AutoCloseable {
     long c = model.dModel();
     long l = model.layers();
     long perToken = (l + 1) * c + l * (c * 16 + 4 + model.heads()) + c * 2 + 2 + model.vocabSize() + 1 + c * 9
-        + model.heads() + 1 + 2;
+        + model.heads() + 1 + 2 + 4 * c + model.vocabSize() / 2;
     return perToken * capacity * Float.BYTES;
   }
 

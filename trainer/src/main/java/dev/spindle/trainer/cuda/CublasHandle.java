@@ -34,6 +34,14 @@ final class CublasHandle implements AutoCloseable {
   void matmul(
       boolean transposeA, boolean transposeB, int m, int n, int k,
       long a, int lda, long b, int ldb, long c, int ldc, boolean accumulate, Precision precision) {
+    matmul(transposeA, transposeB, m, n, k, a, false, lda, b, false, ldb, c, ldc, accumulate, precision);
+  }
+
+  /** As above, with A and/or B stored as bfloat16 ({@code aBf16}, {@code bBf16}); C is always fp32. */
+  void matmul(
+      boolean transposeA, boolean transposeB, int m, int n, int k,
+      long a, boolean aBf16, int lda, long b, boolean bBf16, int ldb, long c, int ldc, boolean accumulate,
+      Precision precision) {
     if (m <= 0 || n <= 0 || k <= 0) {
       throw new IllegalArgumentException("Cannot multiply matrices: sizes must be positive, got M=" + m + " N=" + n + " K=" + k);
     }
@@ -43,8 +51,8 @@ final class CublasHandle implements AutoCloseable {
         transposeA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
         n, m, k,
         one,
-        NativePointers.at(b), cudart.CUDA_R_32F, ldb,
-        NativePointers.at(a), cudart.CUDA_R_32F, lda,
+        NativePointers.at(b), bBf16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_32F, ldb,
+        NativePointers.at(a), aBf16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_32F, lda,
         accumulate ? one : zero,
         NativePointers.at(c), cudart.CUDA_R_32F, ldc,
         precision.computeType(),

@@ -48,6 +48,8 @@ final class CudaEngine implements TrainingEngine {
   private final DeviceMemory gradients;
   private final DeviceMemory firstMoment;
   private final DeviceMemory secondMoment;
+  private final DeviceMemory parametersBf16; // (P) bf16 copy of the weights for BF16 products
+  private boolean parametersBf16Stale = true;
   private final DeviceMemory normScratch;
   private final PinnedHostMemory hostScratch;
   private ActivationBuffers activations;
@@ -70,6 +72,7 @@ final class CudaEngine implements TrainingEngine {
     this.gradients = DeviceMemory.floats(parameterCount, "gradients");
     this.firstMoment = DeviceMemory.floats(parameterCount, "AdamW first moment");
     this.secondMoment = DeviceMemory.floats(parameterCount, "AdamW second moment");
+    this.parametersBf16 = new DeviceMemory(precision == Precision.BF16 ? parameterCount * 2 : 2, "bf16 weights");
     this.normScratch = new DeviceMemory(Double.BYTES, "gradient norm");
     this.hostScratch = new PinnedHostMemory((long) OPTIMIZER_CHUNK_FLOATS * Float.BYTES, "host transfers");
     stream.zero(gradients.address(), gradients.bytes());
@@ -113,6 +116,9 @@ final class CudaEngine implements TrainingEngine {
     forward(batch.batchSize(), batch.length());
     kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
         batch.batchSize(), batch.length(), model.vocabSize(), 1.0f / n, true);
+    if (precision == Precision.BF16) { // dlogits feed two products: convert once
+      kernels.toBf16(stream, activations.logitsBf16.address(), activations.logits.address(), (long) n * model.vocabSize());
+    }
     backward(batch.batchSize(), batch.length());
     return meanLoss(n);
   }
@@ -169,7 +175,7 @@ final class CudaEngine implements TrainingEngine {
       activations = null;
     }
     try {
-      activations = new ActivationBuffers(model, tokens);
+      activations = new ActivationBuffers(model, tokens, precision == Precision.BF16);
     } catch (CudaException e) {
       throw new CudaException("Cannot allocate activations for " + tokens + " tokens per step (about "
           + ActivationBuffers.deviceBytes(model, tokens) / (1 << 20) + " MiB): " + e.getMessage(), e.status());
@@ -206,6 +212,10 @@ final class CudaEngine implements TrainingEngine {
     ActivationBuffers a = activations;
     long cap = a.capacity;
     long tokens = a.tokens.address();
+    if (precision == Precision.BF16 && parametersBf16Stale) {
+      kernels.toBf16(stream, parametersBf16.address(), parameters.address(), parameterCount);
+      parametersBf16Stale = false;
+    }
     kernels.embeddingForward(stream, a.residual.address(), tokens, parameter(offsets.tokenEmbedding),
         parameter(offsets.positionEmbedding), b, t, c);
     for (int l = 0; l < model.layers(); l++) {
@@ -240,15 +250,18 @@ final class CudaEngine implements TrainingEngine {
         parameter(offsets.finalGain), parameter(offsets.finalBias), n, c);
     int v = model.vocabSize();
     if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
-      blas.matmul(false, true, n, v, c, a.lnf.address(), c, parameter(offsets.head), c, a.logits.address(), v, false, precision);
+      product(false, true, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, c,
+          a.logits.address(), v, false);
     } else { // logits = lnf head (C, V)
-      blas.matmul(false, false, n, v, c, a.lnf.address(), c, parameter(offsets.head), v, a.logits.address(), v, false, precision);
+      product(false, false, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, v,
+          a.logits.address(), v, false);
     }
   }
 
   /** out (N, OUT) = in (N, IN) W (IN, OUT) + b. */
   private void linearForward(long out, long in, long weight, long bias, int n, int inWidth, int outWidth) {
-    blas.matmul(false, false, n, outWidth, inWidth, in, inWidth, parameter(weight), outWidth, out, outWidth, false, precision);
+    product(false, false, n, outWidth, inWidth, in, Operand.ACTIVATION, inWidth, parameter(weight), Operand.WEIGHT, outWidth,
+        out, outWidth, false);
     kernels.biasForward(stream, out, parameter(bias), n, outWidth);
   }
 
@@ -261,13 +274,20 @@ final class CudaEngine implements TrainingEngine {
     int heads = model.heads();
     ActivationBuffers a = activations;
     long cap = a.capacity;
-    long dlogits = a.logits.address(); // the cross-entropy kernel left dL/dlogits here
+    // The cross-entropy kernel left dL/dlogits in the logits (and its bf16 copy in BF16 mode).
+    boolean bf16 = precision == Precision.BF16;
+    long dlogits = bf16 ? a.logitsBf16.address() : a.logits.address();
+    Operand logitsKind = bf16 ? Operand.BF16 : Operand.ACTIVATION;
     if (model.tiedHead()) {
-      blas.matmul(false, false, n, c, v, dlogits, v, parameter(offsets.head), c, a.dLayerNormOut.address(), c, false, precision);
-      blas.matmul(true, false, v, c, n, dlogits, v, a.lnf.address(), c, gradient(offsets.head), c, true, precision);
+      product(false, false, n, c, v, dlogits, logitsKind, v, parameter(offsets.head), Operand.WEIGHT, c,
+          a.dLayerNormOut.address(), c, false);
+      product(true, false, v, c, n, dlogits, logitsKind, v, a.lnf.address(), Operand.ACTIVATION, c,
+          gradient(offsets.head), c, true);
     } else {
-      blas.matmul(false, true, n, c, v, dlogits, v, parameter(offsets.head), v, a.dLayerNormOut.address(), c, false, precision);
-      blas.matmul(true, false, c, v, n, a.lnf.address(), c, dlogits, v, gradient(offsets.head), v, true, precision);
+      product(false, true, n, c, v, dlogits, logitsKind, v, parameter(offsets.head), Operand.WEIGHT, v,
+          a.dLayerNormOut.address(), c, false);
+      product(true, false, c, v, n, a.lnf.address(), Operand.ACTIVATION, c, dlogits, logitsKind, v,
+          gradient(offsets.head), v, true);
     }
     long dResidual = a.dResidual.address();
     stream.zero(dResidual, (long) n * c * Float.BYTES);
@@ -305,11 +325,47 @@ final class CudaEngine implements TrainingEngine {
 
   /** dIn (N, IN) = dOut W^T; dW (IN, OUT) += in^T dOut; db (OUT) += column sums of dOut. */
   private void linearBackward(long dIn, long dOut, long in, long weight, long bias, int n, int inWidth, int outWidth) {
-    blas.matmul(false, true, n, inWidth, outWidth, dOut, outWidth, parameter(weight), outWidth, dIn, inWidth, false, precision);
-    blas.matmul(true, false, inWidth, outWidth, n, in, inWidth, dOut, outWidth, gradient(weight), outWidth, true, precision);
+    product(false, true, n, inWidth, outWidth, dOut, Operand.ACTIVATION, outWidth, parameter(weight), Operand.WEIGHT, outWidth,
+        dIn, inWidth, false);
+    product(true, false, inWidth, outWidth, n, in, Operand.ACTIVATION, inWidth, dOut, Operand.ACTIVATION, outWidth,
+        gradient(weight), outWidth, true);
     // A product with ones is a column sum; fp32 always, since bias gradients are cheap and rounding them buys nothing.
     blas.matmul(false, false, 1, outWidth, n, activations.ones.address(), n, dOut, outWidth, gradient(bias), outWidth,
         true, Precision.FP32);
+  }
+
+  /** What an operand address holds: an fp32 weight, an fp32 activation, or data already in bf16. */
+  private enum Operand { WEIGHT, ACTIVATION, BF16 }
+
+  /**
+   * Row-major C (m, n) fp32 = op(A) op(B) [+ C]. In BF16 mode fp32 operands become bf16 first: weights come from
+   * the copy refreshed once per update, activations are converted into scratch (A and B each have their own).
+   */
+  private void product(boolean transposeA, boolean transposeB, int m, int n, int k, long a, Operand aKind, int lda,
+      long b, Operand bKind, int ldb, long c, int ldc, boolean accumulate) {
+    if (precision == Precision.FP32) {
+      blas.matmul(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, precision);
+      return;
+    }
+    long a16 = bf16Operand(a, aKind, (long) (transposeA ? k : m) * lda, activations.operandA);
+    long b16 = bf16Operand(b, bKind, (long) (transposeB ? n : k) * ldb, activations.operandB);
+    blas.matmul(transposeA, transposeB, m, n, k, a16, true, lda, b16, true, ldb, c, ldc, accumulate, precision);
+  }
+
+  private long bf16Operand(long address, Operand kind, long elements, DeviceMemory scratch) {
+    switch (kind) {
+      case BF16:
+        return address;
+      case WEIGHT:
+        return parametersBf16.address() + (address - parameters.address()) / Float.BYTES * 2;
+      default:
+        if (elements * 2 > scratch.bytes()) {
+          throw new IllegalStateException("Cannot convert an operand of " + elements + " elements: scratch holds "
+              + scratch.bytes() / 2 + " (internal sizing error)");
+        }
+        kernels.toBf16(stream, scratch.address(), address, elements);
+        return scratch.address();
+    }
   }
 
   // ---- optimizer ----
@@ -320,6 +376,7 @@ final class CudaEngine implements TrainingEngine {
     device.makeCurrent();
     double learningRate = optimizer.learningRateAt(step);
     float gradScale = (float) clippingScale();
+    parametersBf16Stale = true;
     if (optimizer.kind().equals("sgd")) {
       kernels.sgd(stream, parameters.address(), gradients.address(), parameterCount, (float) learningRate, gradScale);
     } else {
@@ -364,6 +421,7 @@ final class CudaEngine implements TrainingEngine {
   @Override
   public void writeParameters(FloatBuffer from) {
     copyFromHost(from, parameters);
+    parametersBf16Stale = true;
   }
 
   @Override
@@ -423,6 +481,7 @@ final class CudaEngine implements TrainingEngine {
       ensureOpen();
       device.makeCurrent();
       deviceCollective.allReduceMeanInPlace(parameters.address(), parameterCount, stream, kernels);
+      parametersBf16Stale = true;
     } else {
       TrainingEngine.super.averageParameters(collective, scratch);
     }
@@ -536,6 +595,7 @@ final class CudaEngine implements TrainingEngine {
       }
       hostScratch.close();
       normScratch.close();
+      parametersBf16.close();
       secondMoment.close();
       firstMoment.close();
       gradients.close();

@@ -31,6 +31,7 @@ final class Kernels implements AutoCloseable {
   private final Kernel sgd;
   private final Kernel sumOfSquares;
   private final Kernel averageBuffers;
+  private final Kernel toBf16;
   private final Kernel attentionForward;
   private final Kernel attentionDelta;
   private final Kernel attentionBackwardQuery;
@@ -69,6 +70,7 @@ final class Kernels implements AutoCloseable {
     sgd = optimizer.kernel("sgd_update");
     sumOfSquares = optimizer.kernel("sum_of_squares");
     averageBuffers = load("averaging.cu", List.of()).kernel("average_buffers");
+    toBf16 = load("convert.cu", List.of()).kernel("to_bf16");
     KernelModule attention = load(
         "attention.cu", List.of("HEAD_SIZE=" + headSize, "SPLIT=" + attentionSplit, "ROWS=" + attentionRows));
     attentionForward = attention.kernel("attention_forward");
@@ -159,6 +161,11 @@ final class Kernels implements AutoCloseable {
   /** Adds the sum of squares of {@code x} into the double at {@code result}. */
   void sumOfSquares(CudaStream s, long x, long n, long result) {
     sumOfSquares.launch(s, grid(n), 1, THREADS, 0, x, n, result);
+  }
+
+  /** out (n bf16) = in (n fp32), rounded to nearest even. */
+  void toBf16(CudaStream s, long out, long in, long n) {
+    toBf16.launch(s, grid(n), 1, THREADS, 0, out, in, n);
   }
 
   void averageBuffers(CudaStream s, long pointerArray, int count, long n) {

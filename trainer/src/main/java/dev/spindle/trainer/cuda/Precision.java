@@ -4,13 +4,14 @@ import org.bytedeco.cuda.global.cublas;
 
 /**
  * Arithmetic of the matrix products. Parameters, optimizer state and activations are fp32 in both modes; in
- * {@link #BF16} cuBLAS rounds the operands of every product to bfloat16 on the tensor cores and accumulates in
- * fp32 (CUBLAS_COMPUTE_32F_FAST_16BF), so fp32 master weights train with bf16 products. {@link #FP32} computes
- * the products in strict fp32 (no TF32) and exists to check gradients against the CPU reference.
+ * {@link #BF16} the operands of every product are bfloat16 copies (weights converted once per update,
+ * activations just before the product) multiplied on the tensor cores with fp32 accumulation and fp32 output,
+ * so fp32 master weights train with bf16 products. {@link #FP32} computes the products in fp32 (no TF32: the
+ * default math mode) and exists to check gradients against the CPU reference.
  */
 public enum Precision {
-  FP32(cublas.CUBLAS_COMPUTE_32F_PEDANTIC),
-  BF16(cublas.CUBLAS_COMPUTE_32F_FAST_16BF);
+  FP32(cublas.CUBLAS_COMPUTE_32F),
+  BF16(cublas.CUBLAS_COMPUTE_32F);
 
   private final int computeType;
 
