@@ -53,6 +53,10 @@ final class CudaEngine implements TrainingEngine {
   private final DeviceMemory normScratch;
   private final PinnedHostMemory hostScratch;
   private ActivationBuffers activations;
+  /** Per-category GPU time when {@code spindle.cuda.profile=true}: each op is followed by a sync (slows steps). */
+  private final boolean profiling = Boolean.getBoolean("spindle.cuda.profile");
+  private final java.util.Map<String, Long> profile = new java.util.TreeMap<>();
+  private long profileMark;
   private int activationAllocations;
   private long updates;
   private boolean closed;
@@ -111,13 +115,18 @@ final class CudaEngine implements TrainingEngine {
 
   @Override
   public float computeGradients(TokenBatch batch) {
+    mark("host");
     int n = prepare(batch);
+    mark("tokens");
     stream.zero(gradients.address(), gradients.bytes());
+    mark("zero-gradients");
     forward(batch.batchSize(), batch.length());
     kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
         batch.batchSize(), batch.length(), model.vocabSize(), 1.0f / n, true);
+    mark("crossentropy");
     if (precision == Precision.BF16) { // dlogits feed two products: convert once
       kernels.toBf16(stream, activations.logitsBf16.address(), activations.logits.address(), (long) n * model.vocabSize());
+      mark("crossentropy");
     }
     backward(batch.batchSize(), batch.length());
     return meanLoss(n);
@@ -129,6 +138,7 @@ final class CudaEngine implements TrainingEngine {
     forward(batch.batchSize(), batch.length());
     kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
         batch.batchSize(), batch.length(), model.vocabSize(), 1.0f / n, false);
+    mark("crossentropy");
     return meanLoss(n);
   }
 
@@ -187,6 +197,7 @@ final class CudaEngine implements TrainingEngine {
   private float meanLoss(int n) {
     stream.copy(activations.hostLosses.address(), activations.losses.address(), (long) n * Float.BYTES);
     stream.synchronize();
+    mark("loss-readback");
     FloatBuffer losses = activations.hostLosses.buffer().asFloatBuffer();
     double sum = 0;
     for (int i = 0; i < n; i++) {
@@ -214,10 +225,12 @@ final class CudaEngine implements TrainingEngine {
     long tokens = a.tokens.address();
     if (precision == Precision.BF16 && parametersBf16Stale) {
       kernels.toBf16(stream, parametersBf16.address(), parameters.address(), parameterCount);
+      mark("weights-bf16");
       parametersBf16Stale = false;
     }
     kernels.embeddingForward(stream, a.residual.address(), tokens, parameter(offsets.tokenEmbedding),
         parameter(offsets.positionEmbedding), b, t, c);
+    mark("embedding");
     for (int l = 0; l < model.layers(); l++) {
       ParameterOffsets.Block p = offsets.blocks[l];
       long x = a.residual.floatAddress(l * cap * c);
@@ -235,26 +248,39 @@ final class CudaEngine implements TrainingEngine {
       long fcGelu = a.fcGelu.floatAddress(l * cap * 4 * c);
       long next = a.residual.floatAddress((l + 1) * cap * c);
       kernels.layerNormForward(stream, ln1, ln1Mean, ln1Rstd, x, parameter(p.ln1Gain()), parameter(p.ln1Bias()), n, c);
+      mark("layernorm");
       linearForward(qkv, ln1, p.qkvWeight(), p.qkvBias(), n, c, 3 * c); // (N, 3C)
+      mark("linear");
       kernels.attentionForward(stream, attention, lse, qkv, b, t, heads); // (N, C)
+      mark("attention");
       linearForward(a.projection.address(), attention, p.projectionWeight(), p.projectionBias(), n, c, c);
+      mark("linear");
       kernels.residualForward(stream, residual2, x, a.projection.address(), (long) n * c);
+      mark("residual");
       kernels.layerNormForward(stream, ln2, ln2Mean, ln2Rstd, residual2, parameter(p.ln2Gain()), parameter(p.ln2Bias()), n, c);
+      mark("layernorm");
       linearForward(fc, ln2, p.fcWeight(), p.fcBias(), n, c, 4 * c); // (N, 4C)
+      mark("linear");
       kernels.geluForward(stream, fcGelu, fc, (long) n * 4 * c);
+      mark("gelu");
       linearForward(a.projection.address(), fcGelu, p.fcProjectionWeight(), p.fcProjectionBias(), n, 4 * c, c);
+      mark("linear");
       kernels.residualForward(stream, next, residual2, a.projection.address(), (long) n * c);
+      mark("residual");
     }
     long last = a.residual.floatAddress(model.layers() * cap * c);
     kernels.layerNormForward(stream, a.lnf.address(), a.lnfMean.address(), a.lnfRstd.address(), last,
         parameter(offsets.finalGain), parameter(offsets.finalBias), n, c);
+    mark("layernorm");
     int v = model.vocabSize();
     if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
       product(false, true, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, c,
           a.logits.address(), v, false);
+      mark("head");
     } else { // logits = lnf head (C, V)
       product(false, false, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, v,
           a.logits.address(), v, false);
+      mark("head");
     }
   }
 
@@ -262,7 +288,9 @@ final class CudaEngine implements TrainingEngine {
   private void linearForward(long out, long in, long weight, long bias, int n, int inWidth, int outWidth) {
     product(false, false, n, outWidth, inWidth, in, Operand.ACTIVATION, inWidth, parameter(weight), Operand.WEIGHT, outWidth,
         out, outWidth, false);
+    mark("linear");
     kernels.biasForward(stream, out, parameter(bias), n, outWidth);
+    mark("bias");
   }
 
   // ---- backward: the forward in reverse ----
@@ -281,19 +309,24 @@ final class CudaEngine implements TrainingEngine {
     if (model.tiedHead()) {
       product(false, false, n, c, v, dlogits, logitsKind, v, parameter(offsets.head), Operand.WEIGHT, c,
           a.dLayerNormOut.address(), c, false);
+      mark("head");
       product(true, false, v, c, n, dlogits, logitsKind, v, a.lnf.address(), Operand.ACTIVATION, c,
           gradient(offsets.head), c, true);
+      mark("head");
     } else {
       product(false, true, n, c, v, dlogits, logitsKind, v, parameter(offsets.head), Operand.WEIGHT, v,
           a.dLayerNormOut.address(), c, false);
+      mark("head");
       product(true, false, c, v, n, a.lnf.address(), Operand.ACTIVATION, c, dlogits, logitsKind, v,
           gradient(offsets.head), v, true);
+      mark("head");
     }
     long dResidual = a.dResidual.address();
     stream.zero(dResidual, (long) n * c * Float.BYTES);
     kernels.layerNormBackward(stream, dResidual, gradient(offsets.finalGain), gradient(offsets.finalBias),
         a.dLayerNormOut.address(), a.residual.floatAddress(model.layers() * cap * c), parameter(offsets.finalGain),
         a.lnfMean.address(), a.lnfRstd.address(), n, c);
+    mark("layernorm");
     for (int l = model.layers() - 1; l >= 0; l--) {
       ParameterOffsets.Block p = offsets.blocks[l];
       long x = a.residual.floatAddress(l * cap * c);
@@ -307,20 +340,29 @@ final class CudaEngine implements TrainingEngine {
       long fcGelu = a.fcGelu.floatAddress(l * cap * 4 * c);
       // MLP branch: next = residual2 + proj(gelu(fc(ln2(residual2))))
       linearBackward(a.dFc.address(), dResidual, fcGelu, p.fcProjectionWeight(), p.fcProjectionBias(), n, 4 * c, c);
+      mark("linear");
       kernels.geluBackward(stream, a.dFc.address(), fc, (long) n * 4 * c);
+      mark("gelu");
       linearBackward(a.dLayerNormOut.address(), a.dFc.address(), ln2, p.fcWeight(), p.fcBias(), n, c, 4 * c);
+      mark("linear");
       kernels.layerNormBackward(stream, dResidual, gradient(p.ln2Gain()), gradient(p.ln2Bias()), a.dLayerNormOut.address(),
           residual2, parameter(p.ln2Gain()), a.ln2Mean.floatAddress(l * cap), a.ln2Rstd.floatAddress(l * cap), n, c);
+      mark("layernorm");
       // Attention branch: residual2 = x + proj(attention(qkv(ln1(x))))
       linearBackward(a.dAttention.address(), dResidual, attention, p.projectionWeight(), p.projectionBias(), n, c, c);
+      mark("linear");
       kernels.attentionBackward(stream, a.dQkv.address(), a.attentionDelta.address(), a.dAttention.address(), qkv,
           attention, lse, b, t, heads);
+      mark("attention");
       linearBackward(a.dLayerNormOut.address(), a.dQkv.address(), ln1, p.qkvWeight(), p.qkvBias(), n, c, 3 * c);
+      mark("linear");
       kernels.layerNormBackward(stream, dResidual, gradient(p.ln1Gain()), gradient(p.ln1Bias()), a.dLayerNormOut.address(),
           x, parameter(p.ln1Gain()), a.ln1Mean.floatAddress(l * cap), a.ln1Rstd.floatAddress(l * cap), n, c);
+      mark("layernorm");
     }
     kernels.embeddingBackward(stream, gradient(offsets.tokenEmbedding), gradient(offsets.positionEmbedding), dResidual,
         a.tokens.address(), b, t, c);
+    mark("embedding");
   }
 
   /** dIn (N, IN) = dOut W^T; dW (IN, OUT) += in^T dOut; db (OUT) += column sums of dOut. */
@@ -329,9 +371,11 @@ final class CudaEngine implements TrainingEngine {
         dIn, inWidth, false);
     product(true, false, inWidth, outWidth, n, in, Operand.ACTIVATION, inWidth, dOut, Operand.ACTIVATION, outWidth,
         gradient(weight), outWidth, true);
+    mark("linear");
     // A product with ones is a column sum; fp32 always, since bias gradients are cheap and rounding them buys nothing.
     blas.matmul(false, false, 1, outWidth, n, activations.ones.address(), n, dOut, outWidth, gradient(bias), outWidth,
         true, Precision.FP32);
+    mark("bias-gradient");
   }
 
   /** What an operand address holds: an fp32 weight, an fp32 activation, or data already in bf16. */
@@ -368,6 +412,27 @@ final class CudaEngine implements TrainingEngine {
     }
   }
 
+  /** Charges the time since the previous mark to {@code category} (profiling only). */
+  private void mark(String category) {
+    if (!profiling) {
+      return;
+    }
+    stream.synchronize();
+    long now = System.nanoTime();
+    if (profileMark != 0) {
+      profile.merge(category, now - profileMark, Long::sum);
+    }
+    profileMark = now;
+  }
+
+  /** Milliseconds per category since the last call (empty unless profiling), and resets. */
+  java.util.Map<String, Double> takeProfile() {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    profile.forEach((k, v) -> out.put(k, v / 1e6));
+    profile.clear();
+    return out;
+  }
+
   // ---- optimizer ----
 
   @Override
@@ -375,10 +440,13 @@ final class CudaEngine implements TrainingEngine {
     ensureOpen();
     device.makeCurrent();
     double learningRate = optimizer.learningRateAt(step);
+    mark("host");
     float gradScale = (float) clippingScale();
+    mark("clipping");
     parametersBf16Stale = true;
     if (optimizer.kind().equals("sgd")) {
       kernels.sgd(stream, parameters.address(), gradients.address(), parameterCount, (float) learningRate, gradScale);
+      mark("optimizer");
     } else {
       updates++;
       float beta1Correction = (float) (1 - Math.pow(optimizer.beta1(), updates));
@@ -389,6 +457,7 @@ final class CudaEngine implements TrainingEngine {
             firstMoment.address() + offset, secondMoment.address() + offset, range.size(), (float) learningRate,
             (float) optimizer.beta1(), (float) optimizer.beta2(), beta1Correction, beta2Correction,
             (float) optimizer.epsilon(), range.decays() ? (float) optimizer.weightDecay() : 0f, gradScale);
+        mark("optimizer");
       }
     }
     return learningRate;

@@ -56,6 +56,7 @@ public final class GpuTrainingBench {
           engine.applyUpdate(step++);
           engine.computeGradients(batch);
         }
+        dev.spindle.trainer.cuda.CudaProfiling.take(engine); // drop warm-up figures
         long start = System.nanoTime();
         float loss = 0;
         for (int i = 0; i < steps; i++) {
@@ -66,6 +67,13 @@ public final class GpuTrainingBench {
         double tokensPerSecond = (double) steps * batchSize * length / seconds;
         double flopsPerToken = 6.0 * (parameters - positionParameters)
             + 12.0 * model.layers() * model.heads() * model.headSize() * length;
+        if (Boolean.getBoolean(dev.spindle.trainer.cuda.CudaProfiling.PROPERTY)) {
+          StringBuilder line = new StringBuilder("PROFILE length=" + length + " ms/step:");
+          dev.spindle.trainer.cuda.CudaProfiling.take(engine).entrySet().stream()
+              .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+              .forEach(e -> line.append(String.format(" %s=%.1f", e.getKey(), e.getValue() / steps)));
+          System.out.println(line);
+        }
         System.out.printf("RESULT engine=cuda precision=%s length=%d batch=%d tokens_per_s=%.0f step_ms=%.1f mfu=%.3f "
                 + "loss_first=%.3f loss_last=%.3f%n", precision.name().toLowerCase(), length, batchSize, tokensPerSecond,
             1000 * seconds / steps, tokensPerSecond * flopsPerToken / PEAK_FLOPS, firstLoss, loss);
