@@ -20,14 +20,18 @@
 #define KEY_GROUP 8
 
 __device__ __forceinline__ float dot4(const float* registers, const float* shared_row) {
+  // Four independent partial sums: one chain of DIMS dependent FMAs would leave the kernel latency-bound.
   const float4* row = reinterpret_cast<const float4*>(shared_row);
-  float sum = 0.0f;
+  float sx = 0.0f, sy = 0.0f, sz = 0.0f, sw = 0.0f;
 #pragma unroll
   for (int i = 0; i < DIMS / 4; i++) {
     float4 k = row[i];
-    sum += registers[4 * i] * k.x + registers[4 * i + 1] * k.y + registers[4 * i + 2] * k.z + registers[4 * i + 3] * k.w;
+    sx += registers[4 * i] * k.x;
+    sy += registers[4 * i + 1] * k.y;
+    sz += registers[4 * i + 2] * k.z;
+    sw += registers[4 * i + 3] * k.w;
   }
-  return sum;
+  return (sx + sy) + (sz + sw);
 }
 
 // registers += scale * shared_row

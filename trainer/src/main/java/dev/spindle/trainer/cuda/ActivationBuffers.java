@@ -32,7 +32,8 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory lnf; // (N, C)
   final DeviceMemory lnfMean; // (N)
   final DeviceMemory lnfRstd; // (N)
-  final DeviceMemory logits; // (N, V), becomes dlogits in place
+  final DeviceMemory logits; // (N, VP), becomes dlogits in place; VP = V padded to 64 (aligned rows for cuBLAS)
+  final int logitsStride;
   final DeviceMemory losses; // (N)
   final PinnedHostMemory hostLosses; // (N)
   final DeviceMemory projection; // (N, C) scratch: a branch's projection before the residual add
@@ -74,7 +75,8 @@ final class ActivationBuffers implements AutoCloseable {
     lnf = floats(n * c, "final layernorm");
     lnfMean = floats(n, "final layernorm mean");
     lnfRstd = floats(n, "final layernorm rstd");
-    logits = floats(n * model.vocabSize(), "logits");
+    logitsStride = paddedVocabulary(model);
+    logits = floats(n * logitsStride, "logits");
     losses = floats(n, "losses");
     hostLosses = own(new PinnedHostMemory(n * Float.BYTES, "losses on the host"));
     projection = floats(n * c, "projection scratch");
@@ -88,7 +90,12 @@ final class ActivationBuffers implements AutoCloseable {
     long operandBytes = bf16Operands ? n * 4 * c * 2 : 2;
     operandA = own(new DeviceMemory(operandBytes, "bf16 operand A"));
     operandB = own(new DeviceMemory(operandBytes, "bf16 operand B"));
-    logitsBf16 = own(new DeviceMemory(bf16Operands ? n * model.vocabSize() * 2 : 2, "bf16 dlogits"));
+    logitsBf16 = own(new DeviceMemory(bf16Operands ? n * logitsStride * 2 : 2, "bf16 dlogits"));
+  }
+
+  /** V rounded up to a multiple of 64: an odd row stride (50257) keeps cuBLAS off its fast tensor-core kernels. */
+  static int paddedVocabulary(ModelConfig model) {
+    return (model.vocabSize() + 63) / 64 * 64;
   }
 
   /** Bytes of device memory these buffers take for {@code capacity} tokens (for sizing messages). */

@@ -122,10 +122,10 @@ final class CudaEngine implements TrainingEngine {
     mark("zero-gradients");
     forward(batch.batchSize(), batch.length());
     kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
-        batch.batchSize(), batch.length(), model.vocabSize(), 1.0f / n, true);
+        batch.batchSize(), batch.length(), model.vocabSize(), activations.logitsStride, 1.0f / n, true);
     mark("crossentropy");
     if (precision == Precision.BF16) { // dlogits feed two products: convert once
-      kernels.toBf16(stream, activations.logitsBf16.address(), activations.logits.address(), (long) n * model.vocabSize());
+      kernels.toBf16(stream, activations.logitsBf16.address(), activations.logits.address(), (long) n * activations.logitsStride);
       mark("crossentropy");
     }
     backward(batch.batchSize(), batch.length());
@@ -137,7 +137,7 @@ final class CudaEngine implements TrainingEngine {
     int n = prepare(batch);
     forward(batch.batchSize(), batch.length());
     kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
-        batch.batchSize(), batch.length(), model.vocabSize(), 1.0f / n, false);
+        batch.batchSize(), batch.length(), model.vocabSize(), activations.logitsStride, 1.0f / n, false);
     mark("crossentropy");
     return meanLoss(n);
   }
@@ -273,13 +273,14 @@ final class CudaEngine implements TrainingEngine {
         parameter(offsets.finalGain), parameter(offsets.finalBias), n, c);
     mark("layernorm");
     int v = model.vocabSize();
+    int vp = a.logitsStride;
     if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
       product(false, true, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, c,
-          a.logits.address(), v, false);
+          a.logits.address(), vp, false);
       mark("head");
     } else { // logits = lnf head (C, V)
       product(false, false, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, v,
-          a.logits.address(), v, false);
+          a.logits.address(), vp, false);
       mark("head");
     }
   }
@@ -306,18 +307,19 @@ final class CudaEngine implements TrainingEngine {
     boolean bf16 = precision == Precision.BF16;
     long dlogits = bf16 ? a.logitsBf16.address() : a.logits.address();
     Operand logitsKind = bf16 ? Operand.BF16 : Operand.ACTIVATION;
+    int vp = a.logitsStride;
     if (model.tiedHead()) {
-      product(false, false, n, c, v, dlogits, logitsKind, v, parameter(offsets.head), Operand.WEIGHT, c,
+      product(false, false, n, c, v, dlogits, logitsKind, vp, parameter(offsets.head), Operand.WEIGHT, c,
           a.dLayerNormOut.address(), c, false);
       mark("head");
-      product(true, false, v, c, n, dlogits, logitsKind, v, a.lnf.address(), Operand.ACTIVATION, c,
+      product(true, false, v, c, n, dlogits, logitsKind, vp, a.lnf.address(), Operand.ACTIVATION, c,
           gradient(offsets.head), c, true);
       mark("head");
     } else {
-      product(false, true, n, c, v, dlogits, logitsKind, v, parameter(offsets.head), Operand.WEIGHT, v,
+      product(false, true, n, c, v, dlogits, logitsKind, vp, parameter(offsets.head), Operand.WEIGHT, v,
           a.dLayerNormOut.address(), c, false);
       mark("head");
-      product(true, false, c, v, n, a.lnf.address(), Operand.ACTIVATION, c, dlogits, logitsKind, v,
+      product(true, false, c, v, n, a.lnf.address(), Operand.ACTIVATION, c, dlogits, logitsKind, vp,
           gradient(offsets.head), v, true);
       mark("head");
     }

@@ -144,8 +144,13 @@ final class Kernels implements AutoCloseable {
     fill.launch(s, grid(n), 1, THREADS, 0, out, value, n);
   }
 
-  void crossEntropy(CudaStream s, long logits, long losses, long tokens, int b, int t, int v, float gradientScale, boolean writeGradient) {
-    crossEntropy.launch(s, (long) b * t, 1, 1024, 0, logits, losses, tokens, b, t, v, t + 1, gradientScale, writeGradient ? 1 : 0);
+  void crossEntropy(CudaStream s, long logits, long losses, long tokens, int b, int t, int v, int logitsStride,
+      float gradientScale, boolean writeGradient) {
+    if (logitsStride < v) {
+      throw new IllegalArgumentException("Cannot run cross-entropy: logits stride " + logitsStride + " < vocabulary " + v);
+    }
+    crossEntropy.launch(s, (long) b * t, 1, 1024, 0, logits, losses, tokens, b, t, v, logitsStride, t + 1, gradientScale,
+        writeGradient ? 1 : 0);
   }
 
   void adamw(CudaStream s, long params, long grads, long m, long v, long n, float learningRate, float beta1, float beta2,
