@@ -52,10 +52,10 @@ __device__ __forceinline__ float row_sum(float value, unsigned group_mask) {
   return value;
 }
 
+// Every loop below has the same bounds on all threads of a block (causality is a predicate, rows past T compute
+// and discard), so the whole warp always executes each shuffle together and the full mask is valid.
 __device__ __forceinline__ unsigned group_mask_of_lane() {
-  int lane = threadIdx.x & 31;
-  unsigned group = SPLIT >= 32 ? 0xffffffffu : ((1u << SPLIT) - 1u);
-  return SPLIT >= 32 ? group : group << (lane & ~(SPLIT - 1));
+  return 0xffffffffu;
 }
 
 // Loads rows first..first+ROWS-1 of one (head, q|k|v) slice into shared memory (zeros past T).
@@ -98,16 +98,16 @@ extern "C" __global__ void attention_forward(float* out, float* lse, const float
     load_tile(keys, base, first_key, T, C3, C + h * HEAD_SIZE);
     load_tile(values, base, first_key, T, C3, 2 * C + h * HEAD_SIZE);
     __syncthreads();
-    if (valid) {
-      int count = min(ROWS, t - first_key + 1);
+    {
+      int count = min(ROWS, last_key - first_key + 1);
       for (int j0 = 0; j0 < count; j0 += KEY_GROUP) {
         float s[KEY_GROUP];
         float m_new = m;
 #pragma unroll
         for (int g = 0; g < KEY_GROUP; g++) {
-          // Same condition on every lane of a row, so the shuffles inside stay converged.
           if (j0 + g < count) {
-            s[g] = row_sum(dot4(q, keys + (j0 + g) * ROW_WIDTH + SHARED_INDEX(part, 0)), mask);
+            float dot = row_sum(dot4(q, keys + (j0 + g) * ROW_WIDTH + SHARED_INDEX(part, 0)), mask);
+            s[g] = first_key + j0 + g <= t ? dot : NEG_INF;  // causal
             m_new = fmaxf(m_new, s[g]);
           } else {
             s[g] = NEG_INF;
@@ -120,6 +120,7 @@ extern "C" __global__ void attention_forward(float* out, float* lse, const float
 #pragma unroll
         for (int g = 0; g < KEY_GROUP; g++) {
           if (j0 + g < count) {
+            // m_new is finite: key 0 is in every row's first group.
             float p = expf(s[g] - m_new);
             l += p;
             axpy4(acc, p, values + (j0 + g) * ROW_WIDTH + SHARED_INDEX(part, 0));
@@ -189,14 +190,14 @@ extern "C" __global__ void attention_backward_query(float* dqkv, const float* do
     load_tile(keys, base, first_key, T, C3, C + h * HEAD_SIZE);
     load_tile(values, base, first_key, T, C3, 2 * C + h * HEAD_SIZE);
     __syncthreads();
-    if (valid) {
-      int count = min(ROWS, t - first_key + 1);
+    {
+      int count = min(ROWS, last_key - first_key + 1);
       for (int j = 0; j < count; j++) {
         const float* k = keys + j * ROW_WIDTH + SHARED_INDEX(part, 0);
         const float* v = values + j * ROW_WIDTH + SHARED_INDEX(part, 0);
         float s = row_sum(dot4(q, k), mask);
         float dp = row_sum(dot4(dO, v), mask);
-        float ds = expf(s - row_lse) * (dp - row_delta);
+        float ds = first_key + j <= t ? expf(s - row_lse) * (dp - row_delta) : 0.0f;  // causal
         axpy4(dq, ds, k);
       }
     }
@@ -249,15 +250,14 @@ extern "C" __global__ void attention_backward_key_value(float* dqkv, const float
       tile_delta[r] = tq < T ? delta[(long long)bh * T + tq] : 0.0f;
     }
     __syncthreads();
-    if (valid) {
-      int start = max(0, t - first_query);
+    {
       int end = min(ROWS, T - first_query);
-      for (int j = start; j < end; j++) {
+      for (int j = 0; j < end; j++) {
         const float* q = queries + j * ROW_WIDTH + SHARED_INDEX(part, 0);
         const float* dO = output_grads + j * ROW_WIDTH + SHARED_INDEX(part, 0);
         float s = row_sum(dot4(k, q), mask) * scale;
         float dp = row_sum(dot4(v, dO), mask);
-        float p = expf(s - tile_lse[j]);
+        float p = first_query + j >= t ? expf(s - tile_lse[j]) : 0.0f;  // causal: queries at or after this key
         float ds = p * (dp - tile_delta[j]);
         axpy4(dv, p, dO);
         axpy4(dk, ds, q);
