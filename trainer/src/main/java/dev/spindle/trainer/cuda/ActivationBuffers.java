@@ -1,0 +1,130 @@
+package dev.spindle.trainer.cuda;
+
+import dev.spindle.trainer.engine.ModelConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every activation, gradient scratch and staging buffer of one step, sized for {@code capacity} tokens (B * T)
+ * so that any bucket with at most that many tokens per step reuses them: Dataset Decomposition changes T from
+ * step to step but keeps B * T constant, so steady-state training allocates nothing. Per-layer buffers are
+ * strided by the capacity, not by the current step's N. Shapes below use N = capacity.
+ */
+final class ActivationBuffers implements AutoCloseable {
+  final long capacity;
+  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  final DeviceMemory tokens; // (N + N) int32: B rows of T + 1 ids, B <= N
+  final PinnedHostMemory stagingTokens; // same, pinned on the host
+  final DeviceMemory residual; // (L + 1, N, C) stream entering each block; [L] enters the final LayerNorm
+  final DeviceMemory ln1; // (L, N, C)
+  final DeviceMemory ln1Mean; // (L, N)
+  final DeviceMemory ln1Rstd; // (L, N)
+  final DeviceMemory qkv; // (L, N, 3C)
+  final DeviceMemory attention; // (L, N, C) attention output before the projection
+  final DeviceMemory lse; // (L, N * H) log-sum-exp per query and head
+  final DeviceMemory residual2; // (L, N, C) stream after the attention branch
+  final DeviceMemory ln2; // (L, N, C)
+  final DeviceMemory ln2Mean; // (L, N)
+  final DeviceMemory ln2Rstd; // (L, N)
+  final DeviceMemory fc; // (L, N, 4C) before GELU
+  final DeviceMemory fcGelu; // (L, N, 4C)
+  final DeviceMemory lnf; // (N, C)
+  final DeviceMemory lnfMean; // (N)
+  final DeviceMemory lnfRstd; // (N)
+  final DeviceMemory logits; // (N, VP), becomes dlogits in place; VP = V padded to 64 (aligned rows for cuBLAS)
+  final int logitsStride;
+  final DeviceMemory losses; // (N)
+  final PinnedHostMemory hostLosses; // (N)
+  final DeviceMemory projection; // (N, C) scratch: a branch's projection before the residual add
+  final DeviceMemory dResidual; // (N, C)
+  final DeviceMemory dLayerNormOut; // (N, C)
+  final DeviceMemory dAttention; // (N, C)
+  final DeviceMemory dQkv; // (N, 3C)
+  final DeviceMemory dFc; // (N, 4C)
+  final DeviceMemory attentionDelta; // (N * H)
+  final DeviceMemory ones; // (N) for bias gradients as products
+  final DeviceMemory operandA; // (N, 4C) bf16: an activation operand of a bf16 product (BF16 mode only)
+  final DeviceMemory operandB; // (N, 4C) bf16: the other one
+  final DeviceMemory logitsBf16; // (N, V) bf16: dlogits for the head's two backward products (BF16 mode only)
+
+  ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands) {
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("Cannot size activations: capacity must be positive, got " + capacity);
+    }
+    this.capacity = capacity;
+    long n = capacity;
+    long c = model.dModel();
+    long layers = model.layers();
+    long heads = model.heads();
+    tokens = own(new DeviceMemory(2 * n * Integer.BYTES, "token ids"));
+    stagingTokens = own(new PinnedHostMemory(2 * n * Integer.BYTES, "token staging"));
+    residual = floats((layers + 1) * n * c, "residual stream");
+    ln1 = floats(layers * n * c, "ln1");
+    ln1Mean = floats(layers * n, "ln1 mean");
+    ln1Rstd = floats(layers * n, "ln1 rstd");
+    qkv = floats(layers * n * 3 * c, "qkv");
+    attention = floats(layers * n * c, "attention output");
+    lse = floats(layers * n * heads, "attention log-sum-exp");
+    residual2 = floats(layers * n * c, "residual stream after attention");
+    ln2 = floats(layers * n * c, "ln2");
+    ln2Mean = floats(layers * n, "ln2 mean");
+    ln2Rstd = floats(layers * n, "ln2 rstd");
+    fc = floats(layers * n * 4 * c, "mlp fc");
+    fcGelu = floats(layers * n * 4 * c, "mlp gelu");
+    lnf = floats(n * c, "final layernorm");
+    lnfMean = floats(n, "final layernorm mean");
+    lnfRstd = floats(n, "final layernorm rstd");
+    logitsStride = paddedVocabulary(model);
+    logits = floats(n * logitsStride, "logits");
+    losses = floats(n, "losses");
+    hostLosses = own(new PinnedHostMemory(n * Float.BYTES, "losses on the host"));
+    projection = floats(n * c, "projection scratch");
+    dResidual = floats(n * c, "residual gradient");
+    dLayerNormOut = floats(n * c, "layernorm output gradient");
+    dAttention = floats(n * c, "attention output gradient");
+    dQkv = floats(n * 3 * c, "qkv gradient");
+    dFc = floats(n * 4 * c, "mlp gradient");
+    attentionDelta = floats(n * heads, "attention delta");
+    ones = floats(n, "ones");
+    long operandBytes = bf16Operands ? n * 4 * c * 2 : 2;
+    operandA = own(new DeviceMemory(operandBytes, "bf16 operand A"));
+    operandB = own(new DeviceMemory(operandBytes, "bf16 operand B"));
+    logitsBf16 = own(new DeviceMemory(bf16Operands ? n * logitsStride * 2 : 2, "bf16 dlogits"));
+  }
+
+  /** V rounded up to a multiple of 64: an odd row stride (50257) keeps cuBLAS off its fast tensor-core kernels. */
+  static int paddedVocabulary(ModelConfig model) {
+    return (model.vocabSize() + 63) / 64 * 64;
+  }
+
+  /** Bytes of device memory these buffers take for {@code capacity} tokens (for sizing messages). */
+  static long deviceBytes(ModelConfig model, long capacity) {
+    long c = model.dModel();
+    long l = model.layers();
+    long perToken = (l + 1) * c + l * (c * 16 + 4 + model.heads()) + c * 2 + 2 + model.vocabSize() + 1 + c * 9
+        + model.heads() + 1 + 2 + 4 * c + model.vocabSize() / 2;
+    return perToken * capacity * Float.BYTES;
+  }
+
+  private DeviceMemory floats(long count, String purpose) {
+    return own(DeviceMemory.floats(count, purpose));
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    owned.add(resource);
+    return resource;
+  }
+
+  @Override
+  public void close() {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        throw new IllegalStateException("Cannot free activation buffers", e);
+      }
+    }
+    owned.clear();
+  }
+}

@@ -1,0 +1,215 @@
+package dev.spindle.trainer.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's kernel library: compiles (cached) and loads one module per layer source for one device and head
+ * size, and offers typed launchers that check their preconditions before the GPU sees the arguments. All
+ * addresses are device addresses of fp32 (or int32 token) arrays; shapes follow the kernel sources' comments.
+ */
+final class Kernels implements AutoCloseable {
+  private static final int THREADS = 256;
+  private static final int ATTENTION_ROWS = 64;
+
+  private final CudaDevice device;
+  private final List<KernelModule> modules = new ArrayList<>();
+  private final int headSize;
+  private final int attentionSplit;
+  private final int attentionRows;
+  private final Kernel embeddingForward;
+  private final Kernel embeddingBackward;
+  private final Kernel layerNormForward;
+  private final Kernel layerNormBackward;
+  private final Kernel geluForward;
+  private final Kernel geluBackward;
+  private final Kernel residualForward;
+  private final Kernel biasForward;
+  private final Kernel fill;
+  private final Kernel crossEntropy;
+  private final Kernel adamw;
+  private final Kernel sgd;
+  private final Kernel sumOfSquares;
+  private final Kernel averageBuffers;
+  private final Kernel toBf16;
+  private final Kernel attentionForward;
+  private final Kernel attentionDelta;
+  private final Kernel attentionBackwardQuery;
+  private final Kernel attentionBackwardKeyValue;
+
+  Kernels(CudaDevice device, int headSize) {
+    this.device = device;
+    this.headSize = headSize;
+    this.attentionSplit = attentionSplit(headSize);
+    if (headSize % (4 * attentionSplit) != 0) {
+      throw new IllegalArgumentException("Cannot build attention kernels for head size " + headSize
+          + ": it must be a multiple of " + 4 * attentionSplit + " (float4 reads per thread); choose d_model / heads accordingly");
+    }
+    // Two shared tiles of rows x (HS + SPLIT) floats must stay under the static 48 KB limit.
+    int rows = ATTENTION_ROWS;
+    while (rows > 8 && 2L * rows * (headSize + 4 * attentionSplit) * Float.BYTES > 40_000) {
+      rows /= 2;
+    }
+    this.attentionRows = rows;
+    KernelModule embedding = load("embedding.cu", List.of());
+    embeddingForward = embedding.kernel("embedding_forward");
+    embeddingBackward = embedding.kernel("embedding_backward");
+    KernelModule layerNorm = load("layernorm.cu", List.of());
+    layerNormForward = layerNorm.kernel("layernorm_forward");
+    layerNormBackward = layerNorm.kernel("layernorm_backward");
+    KernelModule gelu = load("gelu.cu", List.of());
+    geluForward = gelu.kernel("gelu_forward");
+    geluBackward = gelu.kernel("gelu_backward");
+    residualForward = load("residual.cu", List.of()).kernel("residual_forward");
+    KernelModule bias = load("bias.cu", List.of());
+    biasForward = bias.kernel("bias_forward");
+    fill = bias.kernel("fill");
+    crossEntropy = load("crossentropy.cu", List.of()).kernel("crossentropy_forward_backward");
+    KernelModule optimizer = load("adamw.cu", List.of());
+    adamw = optimizer.kernel("adamw_update");
+    sgd = optimizer.kernel("sgd_update");
+    sumOfSquares = optimizer.kernel("sum_of_squares");
+    averageBuffers = load("averaging.cu", List.of()).kernel("average_buffers");
+    toBf16 = load("convert.cu", List.of()).kernel("to_bf16");
+    KernelModule attention = load(
+        "attention.cu", List.of("HEAD_SIZE=" + headSize, "SPLIT=" + attentionSplit, "ROWS=" + attentionRows));
+    attentionForward = attention.kernel("attention_forward");
+    attentionDelta = attention.kernel("attention_backward_delta");
+    attentionBackwardQuery = attention.kernel("attention_backward_query");
+    attentionBackwardKeyValue = attention.kernel("attention_backward_key_value");
+  }
+
+  /** Threads per attention row: a power of two with HS / SPLIT >= 32 dimensions each, so registers suffice. */
+  static int attentionSplit(int headSize) {
+    int split = 1;
+    while (split * 2 <= headSize / 32 && headSize % (split * 2) == 0) {
+      split *= 2;
+    }
+    return split;
+  }
+
+  private KernelModule load(String file, List<String> defines) {
+    byte[] cubin = NvrtcCompiler.compile(
+        file, KernelSources.load(file), device.computeMajor(), device.computeMinor(), defines);
+    KernelModule module = new KernelModule(file, cubin);
+    modules.add(module);
+    return module;
+  }
+
+  private long grid(long elements) {
+    return Math.max(1, Math.min((elements + THREADS - 1) / THREADS, device.multiprocessors() * 32L));
+  }
+
+  void embeddingForward(CudaStream s, long out, long tokens, long wte, long wpe, int b, int t, int c) {
+    embeddingForward.launch(s, grid((long) b * t * c), 1, THREADS, 0, out, tokens, wte, wpe, b, t, c, t + 1);
+  }
+
+  void embeddingBackward(CudaStream s, long dwte, long dwpe, long dout, long tokens, int b, int t, int c) {
+    embeddingBackward.launch(s, grid((long) b * t * c), 1, THREADS, 0, dwte, dwpe, dout, tokens, b, t, c, t + 1);
+  }
+
+  void layerNormForward(CudaStream s, long out, long mean, long rstd, long in, long gain, long bias, int n, int c) {
+    long warpsPerBlock = THREADS / 32;
+    layerNormForward.launch(s, (n + warpsPerBlock - 1) / warpsPerBlock, 1, THREADS, 0, out, mean, rstd, in, gain, bias, n, c);
+  }
+
+  /** Adds the input gradient into {@code dinput}; adds into {@code dgain}, {@code dbias}. */
+  void layerNormBackward(
+      CudaStream s, long dinput, long dgain, long dbias, long dout, long in, long gain, long mean, long rstd, int n, int c) {
+    int shared = 2 * c * Float.BYTES;
+    if (shared > 48 * 1024) {
+      throw new IllegalArgumentException("Cannot run LayerNorm backward: width " + c + " needs more than 48 KB shared memory");
+    }
+    long blocks = Math.min((n + 7) / 8, device.multiprocessors() * 2L);
+    layerNormBackward.launch(s, blocks, 1, THREADS, shared, dinput, dgain, dbias, dout, in, gain, mean, rstd, n, c);
+  }
+
+  void geluForward(CudaStream s, long out, long in, long n) {
+    geluForward.launch(s, grid(n), 1, THREADS, 0, out, in, n);
+  }
+
+  void geluBackward(CudaStream s, long dinout, long in, long n) {
+    geluBackward.launch(s, grid(n), 1, THREADS, 0, dinout, in, n);
+  }
+
+  void residualForward(CudaStream s, long out, long a, long b, long n) {
+    residualForward.launch(s, grid(n), 1, THREADS, 0, out, a, b, n);
+  }
+
+  void biasForward(CudaStream s, long out, long bias, long rows, int columns) {
+    biasForward.launch(s, grid(rows * columns), 1, THREADS, 0, out, bias, rows, columns);
+  }
+
+  void fill(CudaStream s, long out, float value, long n) {
+    fill.launch(s, grid(n), 1, THREADS, 0, out, value, n);
+  }
+
+  void crossEntropy(CudaStream s, long logits, long losses, long tokens, int b, int t, int v, int logitsStride,
+      float gradientScale, boolean writeGradient) {
+    if (logitsStride < v) {
+      throw new IllegalArgumentException("Cannot run cross-entropy: logits stride " + logitsStride + " < vocabulary " + v);
+    }
+    crossEntropy.launch(s, (long) b * t, 1, 1024, 0, logits, losses, tokens, b, t, v, logitsStride, t + 1, gradientScale,
+        writeGradient ? 1 : 0);
+  }
+
+  void adamw(CudaStream s, long params, long grads, long m, long v, long n, float learningRate, float beta1, float beta2,
+      float beta1Correction, float beta2Correction, float epsilon, float weightDecay, float gradScale) {
+    adamw.launch(s, grid(n), 1, THREADS, 0, params, grads, m, v, n, learningRate, beta1, beta2, beta1Correction,
+        beta2Correction, epsilon, weightDecay, gradScale);
+  }
+
+  void sgd(CudaStream s, long params, long grads, long n, float learningRate, float gradScale) {
+    sgd.launch(s, grid(n), 1, THREADS, 0, params, grads, n, learningRate, gradScale);
+  }
+
+  /** Adds the sum of squares of {@code x} into the double at {@code result}. */
+  void sumOfSquares(CudaStream s, long x, long n, long result) {
+    sumOfSquares.launch(s, grid(n), 1, THREADS, 0, x, n, result);
+  }
+
+  /** out (n bf16) = in (n fp32), rounded to nearest even. */
+  void toBf16(CudaStream s, long out, long in, long n) {
+    toBf16.launch(s, grid(n), 1, THREADS, 0, out, in, n);
+  }
+
+  void averageBuffers(CudaStream s, long pointerArray, int count, long n) {
+    averageBuffers.launch(s, grid(n), 1, THREADS, 0, pointerArray, count, n);
+  }
+
+  void attentionForward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
+    checkHeads(heads, "forward");
+    attentionForward.launch(s, tiles(t), b * heads, attentionRows * attentionSplit, 0, out, lse, qkv, b, t, heads);
+  }
+
+  /** Writes all of {@code dqkv} (B, T, 3C); {@code delta} (B, H, T) is scratch. */
+  void attentionBackward(CudaStream s, long dqkv, long delta, long dout, long qkv, long out, long lse, int b, int t, int heads) {
+    checkHeads(heads, "backward");
+    attentionDelta.launch(s, grid((long) b * heads * t), 1, THREADS, 0, delta, dout, out, b, t, heads);
+    int threads = attentionRows * attentionSplit;
+    attentionBackwardQuery.launch(s, tiles(t), b * heads, threads, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
+    attentionBackwardKeyValue.launch(s, tiles(t), b * heads, threads, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
+  }
+
+  private long tiles(int t) {
+    return (t + attentionRows - 1) / attentionRows;
+  }
+
+  private void checkHeads(int heads, String pass) {
+    if (heads <= 0 || heads > 65535) {
+      throw new IllegalArgumentException("Cannot run attention " + pass + ": " + heads + " heads");
+    }
+  }
+
+  int headSize() {
+    return headSize;
+  }
+
+  @Override
+  public void close() {
+    for (KernelModule module : modules) {
+      module.close();
+    }
+    modules.clear();
+  }
+}

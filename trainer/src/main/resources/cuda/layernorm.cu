@@ -1,0 +1,73 @@
+// LayerNorm over the last dimension C (eps 1e-5), one warp per row. Forward keeps mean and 1/std per row for
+// the backward pass. Backward ADDS into dinp (the residual stream's gradient accumulates, as in llm.c) and
+// reduces dgain/dbias first in shared memory per block, so global atomics are C per block instead of C per row.
+
+extern "C" __global__ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,
+                                             const float* gain, const float* bias, int N, int C) {
+  int lane = threadIdx.x & 31;
+  long long row = (blockIdx.x * (long long)blockDim.x + threadIdx.x) >> 5;
+  if (row >= N) return;
+  const float* x = inp + row * C;
+  float sum = 0.0f;
+  for (int c = lane; c < C; c += 32) sum += x[c];
+  float m = warp_sum(sum) / C;
+  float squares = 0.0f;
+  for (int c = lane; c < C; c += 32) {
+    float d = x[c] - m;
+    squares += d * d;
+  }
+  float s = rsqrtf(warp_sum(squares) / C + 1e-5f);
+  float* y = out + row * C;
+  for (int c = lane; c < C; c += 32) y[c] = (x[c] - m) * s * gain[c] + bias[c];
+  if (lane == 0) {
+    mean[row] = m;
+    rstd[row] = s;
+  }
+}
+
+// Dynamic shared memory: 2 * C floats.
+extern "C" __global__ void layernorm_backward(float* dinp, float* dgain, float* dbias, const float* dout,
+                                              const float* inp, const float* gain, const float* mean,
+                                              const float* rstd, int N, int C) {
+  extern __shared__ float shared[];
+  float* shared_dgain = shared;
+  float* shared_dbias = shared + C;
+  for (int c = threadIdx.x; c < C; c += blockDim.x) {
+    shared_dgain[c] = 0.0f;
+    shared_dbias[c] = 0.0f;
+  }
+  __syncthreads();
+  int lane = threadIdx.x & 31;
+  int warps_per_block = blockDim.x >> 5;
+  long long first = (long long)blockIdx.x * warps_per_block + (threadIdx.x >> 5);
+  long long stride = (long long)gridDim.x * warps_per_block;
+  for (long long row = first; row < N; row += stride) {
+    const float* dy = dout + row * C;
+    const float* x = inp + row * C;
+    float m = mean[row];
+    float s = rstd[row];
+    float dnorm_sum = 0.0f;
+    float dnorm_norm_sum = 0.0f;
+    for (int c = lane; c < C; c += 32) {
+      float norm = (x[c] - m) * s;
+      float dnorm = gain[c] * dy[c];
+      dnorm_sum += dnorm;
+      dnorm_norm_sum += dnorm * norm;
+    }
+    float dnorm_mean = warp_sum(dnorm_sum) / C;
+    float dnorm_norm_mean = warp_sum(dnorm_norm_sum) / C;
+    float* dx = dinp + row * C;
+    for (int c = lane; c < C; c += 32) {
+      float norm = (x[c] - m) * s;
+      float dnorm = gain[c] * dy[c];
+      atomicAdd(&shared_dbias[c], dy[c]);
+      atomicAdd(&shared_dgain[c], norm * dy[c]);
+      dx[c] += s * (dnorm - dnorm_mean - norm * dnorm_norm_mean);
+    }
+  }
+  __syncthreads();
+  for (int c = threadIdx.x; c < C; c += blockDim.x) {
+    atomicAdd(&dgain[c], shared_dgain[c]);
+    atomicAdd(&dbias[c], shared_dbias[c]);
+  }
+}
