@@ -74,6 +74,14 @@ class EndToEndTest {
     double last = losses.subList(losses.size() - k, losses.size()).stream().mapToDouble(Double::doubleValue)
         .average().orElseThrow();
     assertThat(last).as("mean loss of the last steps vs the first").isLessThan(first * 0.8);
+
+    double unigram = Json.read(runDir.resolve("report/report.json")).get("unigram_entropy_nats").asDouble();
+    assertThat(unigram).as("byte-level unigram entropy of the sample").isBetween(3.0, 4.5);
+    JsonNode validation = Json.read(runDir.resolve("train/summary.json")).get("validation_loss");
+    assertThat(validation.size()).isGreaterThan(0);
+    validation.fields().forEachRemaining(e -> assertThat(e.getValue().asDouble())
+        .as("validation loss at length " + e.getKey() + " vs unigram entropy " + unigram)
+        .isLessThan(unigram - 0.3));
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public final class ReportStage implements Stage {
   /** What the report contains. */
-  public record Report(String html, Map<String, Boolean> stages, java.util.List<String> charts) {}
+  public record Report(
+      String html, Map<String, Boolean> stages, java.util.List<String> charts, Double unigramEntropyNats) {}
 
   @Override
   public String name() {
@@ -22,9 +23,11 @@ public final class ReportStage implements Stage {
   @Override
   public Object run(StageContext context) throws Exception {
     Path run = context.input("run");
-    RunReport report = RunReport.build(run, context.workDir());
+    java.util.OptionalDouble entropy = UnigramEntropy.of(context.spark(), run);
+    RunReport report = RunReport.build(run, context.workDir(), entropy);
     Files.writeString(context.workDir().resolve("index.html"), report.html());
     context.progress().line("report: %s", run.resolve("report").resolve("index.html").toAbsolutePath());
-    return new Report("index.html", report.stages(), report.charts());
+    return new Report("index.html", report.stages(), report.charts(),
+        entropy.isPresent() ? entropy.getAsDouble() : null);
   }
 }

@@ -28,17 +28,20 @@ final class RunReport {
   private final Map<String, Boolean> stages = new LinkedHashMap<>();
   private final List<String> charts = new ArrayList<>();
 
-  private RunReport(Path run, Path out) {
+  private final java.util.OptionalDouble unigramEntropy;
+
+  private RunReport(Path run, Path out, java.util.OptionalDouble unigramEntropy) {
     this.run = run;
     this.out = out;
+    this.unigramEntropy = unigramEntropy;
     this.page = new HtmlPage("Spindle run report: " + run.toAbsolutePath().normalize().getFileName());
   }
 
-  static RunReport build(Path run, Path out) {
+  static RunReport build(Path run, Path out, java.util.OptionalDouble unigramEntropy) {
     if (!Files.isDirectory(run)) {
       throw new IllegalArgumentException("Cannot report: run directory " + run + " does not exist");
     }
-    RunReport report = new RunReport(run, out);
+    RunReport report = new RunReport(run, out, unigramEntropy);
     report.overview();
     report.ingest();
     report.dedup();
@@ -104,7 +107,7 @@ final class RunReport {
       return;
     }
     page.heading("Dedup");
-    JsonNode sources = first(report, "sources", "per_source");
+    JsonNode sources = report.path("sources");
     List<String> names = new ArrayList<>();
     Map<String, List<Double>> series = new LinkedHashMap<>();
     List<List<String>> rows = new ArrayList<>();
@@ -234,8 +237,8 @@ final class RunReport {
           continue;
         }
         JsonNode m = Json.mapper().readTree(line);
-        if (m.has("validation") || m.path("kind").asText().equals("validation")) {
-          JsonNode v = m.has("validation") ? m.get("validation") : m;
+        if (m.has("validation_loss")) {
+          JsonNode v = m.get("validation_loss");
           double step = m.path("step").asDouble();
           v.fields().forEachRemaining(e -> {
             if (e.getValue().isNumber() && e.getKey().matches("\\d+")) {
@@ -243,18 +246,14 @@ final class RunReport {
                   .add(new double[] {step, e.getValue().asDouble()});
             }
           });
-          if (!m.has("loss")) {
-            continue;
-          }
         }
         if (!m.has("loss")) {
           continue;
         }
         double step = m.path("step").asDouble();
         loss.add(new double[] {step, m.path("loss").asDouble()});
-        JsonNode tps = first(m, "tokens_per_s", "tokens_per_second");
-        if (!tps.isMissingNode()) {
-          throughput.add(new double[] {step, tps.asDouble()});
+        if (m.has("tokens_per_s")) {
+          throughput.add(new double[] {step, m.get("tokens_per_s").asDouble()});
         }
         byLength.computeIfAbsent(m.path("length").asInt(), k -> new ArrayList<>())
             .add(new double[] {step, m.path("loss").asDouble()});
@@ -262,9 +261,22 @@ final class RunReport {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + metricsFile, e);
     }
+    if (unigramEntropy.isPresent()) {
+      page.paragraph(String.format(Locale.ROOT,
+          "Unigram entropy of the training tokens: %.3f nats per token (the loss of a model that ignores context).",
+          unigramEntropy.getAsDouble()));
+    }
     if (!loss.isEmpty()) {
-      chart("loss.png", "Training loss per step (nats per token)",
-          Charts.lines("Loss", "step", "loss", Map.of("train loss", columns(loss)), false));
+      Map<String, double[][]> lossSeries = new LinkedHashMap<>();
+      lossSeries.put("train loss", columns(loss));
+      if (unigramEntropy.isPresent()) {
+        double first = loss.get(0)[0];
+        double last = loss.get(loss.size() - 1)[0];
+        lossSeries.put("unigram entropy", new double[][] {{first, last},
+            {unigramEntropy.getAsDouble(), unigramEntropy.getAsDouble()}});
+      }
+      chart("loss.png", "Training loss per step (nats per token) against the unigram entropy",
+          Charts.lines("Loss", "step", "loss", lossSeries, false));
       Map<String, double[][]> series = new LinkedHashMap<>();
       byLength.forEach((length, points) -> series.put("L=" + length, columns(points)));
       validation.forEach((length, points) -> series.put("validation L=" + length, columns(points)));
@@ -286,15 +298,6 @@ final class RunReport {
     Charts.png(chart, out.resolve(file));
     charts.add(file);
     page.image(file, caption);
-  }
-
-  private static JsonNode first(JsonNode node, String... names) {
-    for (String name : names) {
-      if (node.has(name)) {
-        return node.get(name);
-      }
-    }
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   private static double[][] columns(List<double[]> points) {
