@@ -115,6 +115,7 @@ public record MixtureSpec(long totalTokens, long seed, OnExcess onExcess, List<S
         }
         sources.add(new SourceSpec(name, source.getDouble("weight"), source.getDouble("max-epochs")));
       }
+      requireShares("sources", sources.stream().mapToDouble(SourceSpec::weight).sum());
       List<Phase> phases = new ArrayList<>();
       for (Config phase : block.getConfigList("phases")) {
         Map<String, Double> weights = new LinkedHashMap<>();
@@ -122,6 +123,8 @@ public record MixtureSpec(long totalTokens, long seed, OnExcess onExcess, List<S
         for (String source : weightsBlock.root().keySet()) {
           weights.put(source, weightsBlock.getDouble(ConfigUtil.joinPath(source)));
         }
+        requireShares("phase '" + phase.getString("name") + "'",
+            weights.values().stream().mapToDouble(Double::doubleValue).sum());
         phases.add(new Phase(phase.getString("name"), phase.getDouble("start"), weights));
       }
       return new MixtureSpec(
@@ -134,6 +137,21 @@ public record MixtureSpec(long totalTokens, long seed, OnExcess onExcess, List<S
       throw new IllegalArgumentException("Cannot read mixture spec: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Weights written in a spec file are shares of the token budget, so they must add up to 1: a spec whose weights
+   * add up to something else almost always has a typo or a forgotten source, which silent normalisation would hide.
+   */
+  private static void requireShares(String where, double sum) {
+    if (Math.abs(sum - 1.0) > SHARE_TOLERANCE) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "Cannot read mixture spec: the weights of %s sum to %.6f (expected 1: each weight is a share of the "
+              + "tokens; fix the weights or add the missing source)", where, sum));
+    }
+  }
+
+  /** How far from 1 the weights of a spec file may sum (rounding in hand-written or generated specs). */
+  static final double SHARE_TOLERANCE = 1e-3;
 
   /** Reads a HOCON file whose top level is a spec block. */
   public static MixtureSpec load(Path hoconFile) {

@@ -49,9 +49,22 @@ class MixtureSpecTest {
   }
 
   @Test
-  void normalisesWeightsSoOnlyTheirRatiosMatter() {
-    MixtureSpec spec = MixtureSpec.from(ConfigFactory.parseString(
-        "total-tokens = 10, sources { a { weight = 3 }, b { weight = 1 } }, phases = [{name = p, start = 0.5, weights { a = 2, b = 2 }}]"));
+  void specFileWeightsMustBeSharesSummingToOne() {
+    assertThatThrownBy(() -> MixtureSpec.from(ConfigFactory.parseString(
+        "total-tokens = 10, sources { a { weight = 3 }, b { weight = 1 } }")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the weights of sources sum to 4.000000 (expected 1");
+    assertThatThrownBy(() -> MixtureSpec.from(ConfigFactory.parseString(
+        "total-tokens = 10, sources { a { weight = 0.5 }, b { weight = 0.5 } }, "
+            + "phases = [{name = p, start = 0.5, weights { a = 0.7 }}]")))
+        .hasMessageContaining("the weights of phase 'p' sum to 0.700000");
+  }
+
+  @Test
+  void recordNormalisesWeightsSoOnlyTheirRatiosMatter() {
+    MixtureSpec spec = new MixtureSpec(10, 0, OnExcess.ERROR,
+        List.of(new SourceSpec("a", 3, 1), new SourceSpec("b", 1, 1)),
+        List.of(new Phase("p", 0.5, java.util.Map.of("a", 2.0, "b", 2.0))));
     assertThat(spec.source("a").weight()).isCloseTo(0.75, within(1e-12));
     assertThat(spec.phases().get(0).weightOf("b")).isCloseTo(0.5, within(1e-12));
     assertThat(spec.phases().get(0).weightOf("missing")).isZero();
