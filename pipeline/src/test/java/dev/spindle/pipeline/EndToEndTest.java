@@ -18,28 +18,15 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The demo pipeline on the bundled sample, once, through the real CLI: every stage commits with a report, training
- * loss falls, the report renders, and a second run is a no-op. Other tests reuse the run ({@link #run()}).
+ * loss falls, the report renders, and a second run is a no-op. Other tests reuse the run ({@link EndToEndRun}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
-  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static Path runDir;
-
-  /** The shared demo run, produced on first use. */
-  static synchronized Path run() throws IOException {
-    if (runDir == null) {
-      Path dir = Files.createTempDirectory("spindle-e2e");
-      System.setProperty("spindle.home", REPO.toString());
-      int code = Main.execute("demo", "--run-dir", dir.resolve("run").toString(), "--quiet");
-      assertThat(code).as("demo exit code").isZero();
-      runDir = dir.resolve("run");
-    }
-    return runDir;
-  }
+  private Path runDir;
 
   @BeforeAll
   void produceRun() throws IOException {
-    run();
+    runDir = EndToEndRun.get();
   }
 
   @Test

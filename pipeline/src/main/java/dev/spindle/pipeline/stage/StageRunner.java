@@ -52,7 +52,7 @@ public final class StageRunner {
     long start = System.nanoTime();
     Path work = output.resolveSibling(output.getFileName() + "._tmp");
     StageContext context = new StageContext(spark, inputs, work, config, progress);
-    String fingerprint = fingerprint(stage, context);
+    String fingerprint = fingerprint(stage, context, output);
     if (isCommitted(output, fingerprint)) {
       progress.line("%s: up to date in %s (skipped)", stage.name(), output);
       return new Outcome(stage.name(), output, true, 0);
@@ -102,30 +102,48 @@ public final class StageRunner {
   }
 
   /** Stage name + config + the commit markers of every input that has one, hashed. */
-  static String fingerprint(Stage stage, StageContext context) {
+  static String fingerprint(Stage stage, StageContext context, Path output) {
     Map<String, String> parts = new TreeMap<>();
     parts.put("stage", stage.name());
     parts.put("config", stage.fingerprint(context));
-    context.inputs().forEach((name, path) -> parts.put("input." + name, inputMarker(path)));
+    Path self = output.toAbsolutePath().normalize();
+    context.inputs().forEach((name, path) -> parts.put("input." + name, inputMarker(path, self)));
     return sha256(parts.toString());
   }
 
-  private static String inputMarker(Path path) {
-    // An input may be a stage directory or a subdirectory of one (e.g. dedup/kept).
-    for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
-      Path marker = p.resolve(SUCCESS);
-      if (Files.isRegularFile(marker)) {
-        try {
-          return Files.readString(marker).strip();
-        } catch (IOException e) {
-          throw new UncheckedIOException("Cannot read " + marker, e);
-        }
-      }
-      if (p.equals(path.toAbsolutePath().getParent())) {
-        break;
+  /**
+   * What identifies an input's content: its own commit marker, or that of the stage directory it lies in (e.g.
+   * {@code dedup/kept}), or for a run directory the markers of the stages in it (but the running stage's own
+   * output, {@code self}); a path outside any stage is
+   * identified by its location and modification time.
+   */
+  private static String inputMarker(Path path, Path self) {
+    Path absolute = path.toAbsolutePath().normalize();
+    for (Path p : new Path[] {absolute, absolute.getParent()}) {
+      if (p != null && Files.isRegularFile(p.resolve(SUCCESS))) {
+        return read(p.resolve(SUCCESS));
       }
     }
-    return path.toAbsolutePath().normalize().toString() + "@" + lastModified(path);
+    if (Files.isDirectory(absolute)) {
+      try (Stream<Path> children = Files.list(absolute)) {
+        String stages = children.filter(c -> !c.equals(self) && Files.isRegularFile(c.resolve(SUCCESS))).sorted()
+            .map(c -> c.getFileName() + "=" + read(c.resolve(SUCCESS))).reduce((a, b) -> a + "," + b).orElse("");
+        if (!stages.isEmpty()) {
+          return stages;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list " + absolute, e);
+      }
+    }
+    return absolute + "@" + lastModified(absolute);
+  }
+
+  private static String read(Path marker) {
+    try {
+      return Files.readString(marker).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + marker, e);
+    }
   }
 
   private static long lastModified(Path path) {
