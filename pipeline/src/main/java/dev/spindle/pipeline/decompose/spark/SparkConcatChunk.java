@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,13 +44,13 @@ public final class SparkConcatChunk {
     if (List.of(docs.schema().fieldNames()).contains(SparkDocumentTokens.POSITION)) {
       streamKey = col(SparkDocumentTokens.POSITION);
     } else {
-      UDF1<String, Long> hash = id -> SequenceOrder.key(seed, id, 0);
-      streamKey = udf(hash, DataTypes.LongType).apply(col("id"));
+      UDF2<String, Integer, Long> hash = (id, epoch) -> SequenceOrder.key(seed, id, 0, epoch);
+      streamKey = udf(hash, DataTypes.LongType).apply(col("id"), col(SparkDocumentTokens.EPOCH));
     }
     JavaRDD<Row> ordered =
         docs.withColumn("stream_key", streamKey)
-            .repartitionByRange(partitions, col("stream_key"), col("id"))
-            .sortWithinPartitions("stream_key", "id")
+            .repartitionByRange(partitions, col("stream_key"), col("id"), col(SparkDocumentTokens.EPOCH))
+            .sortWithinPartitions("stream_key", "id", SparkDocumentTokens.EPOCH)
             .select("id", "source", "tokens", "n_tokens")
             .javaRDD()
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -109,7 +109,7 @@ public final class SparkConcatChunk {
 
     JavaRDD<Row> sequences = ordered.mapPartitionsWithIndex((index, rows) -> new SequenceRows(
         rows, new ConcatChunkBuilder(stream, starts[index]), partitionHeads.subList(index + 1, partitionCount),
-        vocabularySize, seed), true);
+        vocabularySize, seed, (starts[index] + length - 1) / length), true);
     return new Result(spark.createDataFrame(sequences, SparkSequences.SCHEMA), accounting, ordered);
   }
 
@@ -122,9 +122,12 @@ public final class SparkConcatChunk {
     private final long seed;
     private final java.util.ArrayDeque<Sequence> ready = new java.util.ArrayDeque<>();
     private boolean finished;
+    /** Stream-wide number of the next sequence: the first one starting at or after the partition's start. */
+    private long nextSequence;
 
     SequenceRows(java.util.Iterator<Row> documents, ConcatChunkBuilder builder, List<int[]> followingHeads,
-        int vocabularySize, long seed) {
+        int vocabularySize, long seed, long firstSequence) {
+      this.nextSequence = firstSequence;
       this.documents = documents;
       this.builder = builder;
       this.followingHeads = followingHeads;
@@ -152,7 +155,9 @@ public final class SparkConcatChunk {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      return SparkSequences.row(ready.poll(), seed);
+      Sequence sequence = ready.poll();
+      return SparkSequences.row(sequence, SequenceOrder.key(seed, sequence.docId(), sequence.offset()),
+          nextSequence++);
     }
   }
 }
