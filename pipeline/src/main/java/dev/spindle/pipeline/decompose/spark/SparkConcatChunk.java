@@ -1,6 +1,7 @@
 package dev.spindle.pipeline.decompose.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.udf;
 
 import dev.spindle.pipeline.decompose.ConcatChunkStream;
@@ -32,9 +33,9 @@ public final class SparkConcatChunk {
   private SparkConcatChunk() {}
 
   /** The sequences and their accounting; call {@link #release()} when the sequences are written. */
-  public record Result(Dataset<Row> sequences, TokenAccounting accounting, JavaRDD<Row> ordered) {
+  public record Result(Dataset<Row> sequences, TokenAccounting accounting, Dataset<Row> ordered) {
     public void release() {
-      ordered.unpersist(false);
+      ordered.unpersist();
     }
   }
 
@@ -47,24 +48,27 @@ public final class SparkConcatChunk {
       UDF2<String, Integer, Long> hash = (id, epoch) -> SequenceOrder.key(seed, id, 0, epoch);
       streamKey = udf(hash, DataTypes.LongType).apply(col("id"), col(SparkDocumentTokens.EPOCH));
     }
-    JavaRDD<Row> ordered =
+    // Cached columnar, so the passes below read only the columns they need, and all of them see the same
+    // partitions (a partition's index is its place in the stream).
+    Dataset<Row> ordered =
         docs.withColumn("stream_key", streamKey)
             .repartitionByRange(partitions, col("stream_key"), col("id"), col(SparkDocumentTokens.EPOCH))
             .sortWithinPartitions("stream_key", "id", SparkDocumentTokens.EPOCH)
             .select("id", "source", "tokens", "n_tokens")
-            .javaRDD()
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     // One pass for every partition's token total and first length + 1 tokens (its "head").
     int heads = length + 1;
     List<Tuple2<Integer, Tuple2<Long, int[]>>> summaries = ordered
+        .select(col("id"), col("n_tokens"), slice(col("tokens"), 1, heads))
+        .javaRDD()
         .mapPartitionsWithIndex((index, rows) -> {
           long sum = 0;
           int[] head = new int[heads];
           int filled = 0;
           while (rows.hasNext()) {
             Row row = rows.next();
-            sum += row.getInt(3);
+            sum += row.getInt(1);
             if (filled < heads) {
               int[] tokens = SparkDocumentTokens.tokens(row, 2, vocabularySize, row.getString(0));
               int take = Math.min(tokens.length, heads - filled);
@@ -75,7 +79,7 @@ public final class SparkConcatChunk {
           return List.of(new Tuple2<>(index, new Tuple2<>(sum, Arrays.copyOf(head, filled)))).iterator();
         }, true)
         .collect();
-    int partitionCount = ordered.getNumPartitions();
+    int partitionCount = ordered.javaRDD().getNumPartitions();
     long[] starts = new long[partitionCount];
     List<int[]> partitionHeads = new ArrayList<>(java.util.Collections.nCopies(partitionCount, new int[0]));
     long[] sums = new long[partitionCount];
@@ -91,15 +95,17 @@ public final class SparkConcatChunk {
     ConcatChunkStream stream = new ConcatChunkStream(total, length);
 
     TokenAccounting accounting = ordered
+        .select("source", "n_tokens")
+        .javaRDD()
         .mapPartitionsWithIndex((index, rows) -> {
           TokenAccounting partial = new TokenAccounting();
           long start = starts[index];
           while (rows.hasNext()) {
             Row row = rows.next();
-            int n = row.getInt(3);
+            int n = row.getInt(1);
             long targets = stream.documentTargets(start, n);
             long kept = stream.keptTargets(start, n);
-            partial.addDocument(row.getString(1), n, kept, targets - kept, n - targets);
+            partial.addDocument(row.getString(0), n, kept, targets - kept, n - targets);
             start += n;
           }
           return List.of(partial).iterator();
@@ -107,7 +113,7 @@ public final class SparkConcatChunk {
         .fold(new TokenAccounting(), TokenAccounting::merge);
     accounting.addSequences(length, stream.sequences());
 
-    JavaRDD<Row> sequences = ordered.mapPartitionsWithIndex((index, rows) -> new SequenceRows(
+    JavaRDD<Row> sequences = ordered.select("id", "source", "tokens").javaRDD().mapPartitionsWithIndex((index, rows) -> new SequenceRows(
         rows, new ConcatChunkBuilder(stream, starts[index]), partitionHeads.subList(index + 1, partitionCount),
         vocabularySize, seed, (starts[index] + length - 1) / length), true);
     return new Result(spark.createDataFrame(sequences, SparkSequences.SCHEMA), accounting, ordered);
