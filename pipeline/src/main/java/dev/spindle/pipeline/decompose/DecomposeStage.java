@@ -56,9 +56,14 @@ public final class DecomposeStage implements Stage {
   }
 
   private static Manifest decompose(StageContext context, DecomposeConfig config, TokenizerKind tokenizer) {
-    Dataset<Row> docs =
-        SparkDocumentTokens.prepare(context.spark().read().parquet(context.input("docs").toString()), tokenizer)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> input = context.spark().read().parquet(context.input("docs").toString());
+    Dataset<Row> docs = SparkDocumentTokens.prepare(input, tokenizer);
+    // Text input is tokenized once and kept for the several passes below; tokenized Parquet is cheaper to re-read
+    // (the accounting pass reads only two small columns) than to hold in memory.
+    boolean tokenizedHere = !List.of(input.schema().fieldNames()).contains("tokens");
+    if (tokenizedHere) {
+      docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     try {
       TokenAccounting accounting;
       List<Manifest.Bucket> buckets;
@@ -85,7 +90,9 @@ public final class DecomposeStage implements Stage {
       reconcile(manifest, accounting);
       return manifest;
     } finally {
-      docs.unpersist();
+      if (tokenizedHere) {
+        docs.unpersist();
+      }
     }
   }
 

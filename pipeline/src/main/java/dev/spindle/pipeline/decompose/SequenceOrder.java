@@ -17,12 +17,20 @@ public final class SequenceOrder {
   private SequenceOrder() {}
 
   public static long key(long seed, String docId, int offset) {
+    return key(seed, docId, offset, 0);
+  }
+
+  /**
+   * The key of a piece of a document that the mix repeats: each {@code epoch} of the same document gets an
+   * independent place in the order ({@code epoch = 0} gives {@link #key(long, String, int)}).
+   */
+  public static long key(long seed, String docId, int offset, int epoch) {
     long hash = FNV_OFFSET;
     for (byte b : docId.getBytes(StandardCharsets.UTF_8)) {
       hash ^= b & 0xff;
       hash *= FNV_PRIME;
     }
-    long mixed = mix(hash ^ mix(seed));
+    long mixed = mix(hash ^ mix(seed + 0x9e3779b97f4a7c15L * epoch));
     return mix(mixed + 0x9e3779b97f4a7c15L * (offset + 1L));
   }
 

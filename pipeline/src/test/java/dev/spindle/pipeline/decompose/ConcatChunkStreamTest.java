@@ -3,9 +3,7 @@ package dev.spindle.pipeline.decompose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -31,48 +29,73 @@ class ConcatChunkStreamTest {
   }
 
   @Test
-  void randomStreamsReassembleToExactSlicesAndConserveTargetsPerDocument() {
+  void randomStreamsSplitIntoRandomPartsBuildExactSlicesAndConserveTargetsPerDocument() {
     Random random = new Random(7);
-    for (int trial = 0; trial < 200; trial++) {
+    for (int trial = 0; trial < 300; trial++) {
       int length = 1 << random.nextInt(6);
       int documents = 1 + random.nextInt(12);
       List<int[]> docs = new ArrayList<>();
-      List<Integer> stream = new ArrayList<>();
+      int total = 0;
       for (int d = 0; d < documents; d++) {
         int[] tokens = new int[random.nextInt(40)];
         for (int i = 0; i < tokens.length; i++) {
-          tokens[i] = stream.size() + i; // token = its stream position, so slices are checkable
+          tokens[i] = total + i; // token = its stream position, so slices are checkable
         }
         docs.add(tokens);
-        for (int token : tokens) {
-          stream.add(token);
+        total += tokens.length;
+      }
+      var layout = new ConcatChunkStream(total, length);
+      // Cut the document list into parts (as Spark partitions would), some of them empty.
+      List<List<Integer>> parts = new ArrayList<>();
+      List<Integer> part = new ArrayList<>();
+      for (int d = 0; d < documents; d++) {
+        part.add(d);
+        if (random.nextInt(3) == 0) {
+          parts.add(part);
+          part = new ArrayList<>();
         }
       }
-      var layout = new ConcatChunkStream(stream.size(), length);
-      Map<Long, List<SequenceAssembler.Placed>> bySequence = new HashMap<>();
+      parts.add(part);
+      List<int[]> heads = new ArrayList<>();
+      for (List<Integer> p : parts) {
+        List<Integer> head = new ArrayList<>();
+        for (int d : p) {
+          for (int token : docs.get(d)) {
+            if (head.size() <= length) {
+              head.add(token);
+            }
+          }
+        }
+        heads.add(head.stream().mapToInt(Integer::intValue).toArray());
+      }
+      List<Sequence> sequences = new ArrayList<>();
       long start = 0;
       long kept = 0;
       long dropped = 0;
-      for (int d = 0; d < documents; d++) {
-        int[] tokens = docs.get(d);
-        for (Fragment f : layout.fragments(start, tokens.length)) {
-          int[] slice = java.util.Arrays.copyOfRange(tokens, f.documentOffset(), f.documentOffset() + f.length());
-          bySequence.computeIfAbsent(f.sequence(), k -> new ArrayList<>())
-              .add(new SequenceAssembler.Placed(f.position(), slice, "d" + d, "s", f.documentOffset()));
+      for (int p = 0; p < parts.size(); p++) {
+        var builder = new ConcatChunkBuilder(layout, start);
+        for (int d : parts.get(p)) {
+          int[] tokens = docs.get(d);
+          sequences.addAll(builder.add("d" + d, "s", tokens));
+          long docKept = layout.keptTargets(start, tokens.length);
+          long docTargets = layout.documentTargets(start, tokens.length);
+          assertThat(docTargets).isEqualTo(tokens.length - (start == 0 && tokens.length > 0 ? 1 : 0));
+          kept += docKept;
+          dropped += docTargets - docKept;
+          start += tokens.length;
         }
-        long docKept = layout.keptTargets(start, tokens.length);
-        long docTargets = layout.documentTargets(start, tokens.length);
-        assertThat(docTargets).isEqualTo(tokens.length - (start == 0 && tokens.length > 0 ? 1 : 0));
-        kept += docKept;
-        dropped += docTargets - docKept;
-        start += tokens.length;
+        sequences.addAll(builder.finish(heads.subList(p + 1, heads.size())));
       }
-      assertThat(bySequence.keySet()).hasSize((int) layout.sequences());
-      for (var entry : bySequence.entrySet()) {
-        Sequence sequence = SequenceAssembler.assemble(entry.getKey(), length, entry.getValue());
+      assertThat(sequences).hasSize((int) layout.sequences());
+      for (int j = 0; j < sequences.size(); j++) {
+        Sequence sequence = sequences.get(j);
+        assertThat(sequence.length()).isEqualTo(length);
         for (int i = 0; i <= length; i++) {
-          assertThat(sequence.tokens()[i]).isEqualTo((int) (entry.getKey() * length + i));
+          assertThat(sequence.tokens()[i]).as("trial %d sequence %d token %d", trial, j, i)
+              .isEqualTo(j * length + i);
         }
+        int[] first = docs.get(Integer.parseInt(sequence.docId().substring(1)));
+        assertThat(first[sequence.offset()]).as("identity names the first token").isEqualTo(j * length);
       }
       assertThat(kept).isEqualTo(layout.sequences() * length);
       assertThat(dropped).isEqualTo(layout.droppedTargets());

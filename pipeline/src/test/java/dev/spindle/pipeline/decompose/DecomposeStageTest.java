@@ -193,6 +193,43 @@ class DecomposeStageTest {
   }
 
   @Test
+  void documentRepeatedByTheMixIsDecomposedOncePerEpochEachAtItsOwnPlace(@TempDir Path dir) {
+    int[] tokens = DOCS.get("doc-2");
+    List<Row> rows = new ArrayList<>();
+    DOCS.forEach((id, t) -> rows.add(RowFactory.create(id, SOURCES.get(id), t, t.length, 0)));
+    rows.add(RowFactory.create("doc-2", SOURCES.get("doc-2"), tokens, tokens.length, 1));
+    Path input = dir.resolve("mix/docs");
+    spark.createDataFrame(rows, TOKENIZED).repartition(2).write().parquet(input.toString());
+    Path output = run(config(""), input, dir.resolve("decompose"));
+
+    var pieces = new DatasetDecomposition(4, 32).decompose(tokens.length).pieces();
+    Piece first = pieces.get(0);
+    List<Row> bucket = bucketRows(output).get(first.length());
+    List<Integer> places = new ArrayList<>();
+    for (int i = 0; i < bucket.size(); i++) {
+      if (bucket.get(i).getString(4).equals("doc-2") && bucket.get(i).getInt(6) == first.offset()) {
+        places.add(i);
+      }
+    }
+    assertThat(places).as("one copy per epoch").hasSize(2);
+    // Each copy sits where its epoch-aware key puts it among the other sequences of the bucket.
+    long epoch0 = SequenceOrder.key(42, "doc-2", first.offset(), 0);
+    long epoch1 = SequenceOrder.key(42, "doc-2", first.offset(), 1);
+    assertThat(epoch1).isNotEqualTo(epoch0);
+    List<Long> keys = new ArrayList<>(List.of(epoch0, epoch1));
+    for (int i = 0; i < bucket.size(); i++) {
+      if (!places.contains(i)) {
+        keys.add(SequenceOrder.key(42, bucket.get(i).getString(4), bucket.get(i).getInt(6)));
+      }
+    }
+    java.util.Collections.sort(keys);
+    assertThat(places).containsExactlyInAnyOrder(keys.indexOf(epoch0), keys.indexOf(epoch1));
+    Manifest manifest = Manifest.read(output);
+    assertThat(manifest.totals().documents()).isEqualTo(DOCS.size() + 1);
+    assertThat(manifest.totals().conserved()).isTrue();
+  }
+
+  @Test
   void anotherSeedShufflesDifferently(@TempDir Path dir) {
     Path input = writeTokenized(dir, 1);
     Map<Integer, List<Row>> a = bucketRows(run(config(""), input, dir.resolve("seed42")));

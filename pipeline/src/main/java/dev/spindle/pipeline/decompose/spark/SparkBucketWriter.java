@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,11 +32,11 @@ public final class SparkBucketWriter {
   public static List<Manifest.Bucket> write(SparkSession spark, Dataset<Row> sequences, Path stageDir,
       int partitions) {
     Path buckets = stageDir.resolve(BUCKETS);
-    String[] order = {SparkSequences.LENGTH, SparkSequences.ORDER_KEY, "doc_id", "offset"};
+    String[] order = {SparkSequences.LENGTH, SparkSequences.ORDER_KEY, "doc_id", "offset", SparkSequences.TIEBREAK};
     sequences
-        .repartitionByRange(partitions, col(order[0]), col(order[1]), col(order[2]), col(order[3]))
-        .sortWithinPartitions(order[0], order[1], order[2], order[3])
-        .drop(SparkSequences.ORDER_KEY)
+        .repartitionByRange(partitions, java.util.Arrays.stream(order).map(c -> col(c)).toArray(Column[]::new))
+        .sortWithinPartitions(order[0], java.util.Arrays.copyOfRange(order, 1, order.length))
+        .drop(SparkSequences.ORDER_KEY, SparkSequences.TIEBREAK)
         .write()
         .partitionBy(SparkSequences.LENGTH)
         .parquet(buckets.toString());

@@ -3,6 +3,7 @@ package dev.spindle.pipeline.decompose.spark;
 import dev.spindle.pipeline.decompose.DatasetDecomposition;
 import dev.spindle.pipeline.decompose.Piece;
 import dev.spindle.pipeline.decompose.Sequence;
+import dev.spindle.pipeline.decompose.SequenceOrder;
 import dev.spindle.pipeline.decompose.TokenAccounting;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * {@code dd} mode on Spark: every document is cut on its own, so this is a plain flatMap without a shuffle. The
- * accounting depends only on token counts, so it reads just {@code source, n_tokens}.
+ * accounting depends only on token counts, so it reads just {@code source, n_tokens}. A document the mix repeats
+ * (one row per epoch) yields its pieces once per epoch, each epoch at its own place in the bucket order.
  */
 public final class SparkDatasetDecomposition {
   private SparkDatasetDecomposition() {}
@@ -22,7 +24,7 @@ public final class SparkDatasetDecomposition {
   /** Sequence rows (see {@link SparkSequences#SCHEMA}) of every document of {@code docs}. */
   public static Dataset<Row> sequences(
       Dataset<Row> docs, DatasetDecomposition decomposition, long seed, int vocabularySize) {
-    return docs.select("id", "source", "tokens")
+    return docs.select("id", "source", "tokens", SparkDocumentTokens.EPOCH)
         .flatMap(new Cut(decomposition, seed, vocabularySize), Encoders.row(SparkSequences.SCHEMA));
   }
 
@@ -52,10 +54,12 @@ public final class SparkDatasetDecomposition {
     public java.util.Iterator<Row> call(Row row) {
       String id = row.getString(0);
       int[] tokens = SparkDocumentTokens.tokens(row, 2, vocabularySize, id);
+      int epoch = row.getInt(3);
       List<Row> out = new ArrayList<>();
       for (Piece piece : decomposition.decompose(tokens.length).pieces()) {
         int[] slice = Arrays.copyOfRange(tokens, piece.offset(), piece.offset() + piece.length() + 1);
-        out.add(SparkSequences.row(new Sequence(slice, id, row.getString(1), piece.offset()), seed));
+        out.add(SparkSequences.row(new Sequence(slice, id, row.getString(1), piece.offset()),
+            SequenceOrder.key(seed, id, piece.offset(), epoch), epoch));
       }
       return out.iterator();
     }

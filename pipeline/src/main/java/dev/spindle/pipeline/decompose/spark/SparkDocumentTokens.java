@@ -1,6 +1,7 @@
 package dev.spindle.pipeline.decompose.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 
 import dev.spindle.pipeline.tokenize.TokenizerKind;
@@ -14,10 +15,12 @@ import org.apache.spark.sql.Row;
 /**
  * Decompose's input, whatever produced it: a tokenized docs directory (tokenize or mix output, possibly with
  * extra columns such as epoch, phase, position) or plain docs with {@code text}, tokenized here. The result has
- * {@code id, source, tokens, n_tokens} and {@code position} when the input had one.
+ * {@code id, source, tokens, n_tokens, epoch} (0 when the input has none: a document the mix repeats appears once
+ * per epoch) and {@code position} when the input had one.
  */
 public final class SparkDocumentTokens {
   public static final String POSITION = "position";
+  public static final String EPOCH = "epoch";
 
   private SparkDocumentTokens() {}
 
@@ -31,18 +34,20 @@ public final class SparkDocumentTokens {
       }
     }
     boolean hasPosition = columns.contains(POSITION);
+    Column epoch = (columns.contains(EPOCH) ? col(EPOCH).cast("int") : lit(0)).as(EPOCH);
     if (columns.contains(SparkTokenize.TOKENS)) {
       List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col(SparkTokenize.TOKENS)));
       select.add(columns.contains(SparkTokenize.TOKEN_COUNT)
           ? col(SparkTokenize.TOKEN_COUNT).cast("int").as(SparkTokenize.TOKEN_COUNT)
           : size(col(SparkTokenize.TOKENS)).as(SparkTokenize.TOKEN_COUNT));
+      select.add(epoch);
       if (hasPosition) {
         select.add(col(POSITION).cast("long").as(POSITION));
       }
       return input.select(select.toArray(Column[]::new));
     }
     if (columns.contains("text")) {
-      List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col("text")));
+      List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col("text"), epoch));
       if (hasPosition) {
         select.add(col(POSITION).cast("long").as(POSITION));
       }

@@ -1,19 +1,21 @@
 package dev.spindle.pipeline.decompose.spark;
 
 import dev.spindle.pipeline.decompose.Sequence;
-import dev.spindle.pipeline.decompose.SequenceOrder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The rows both modes produce before writing: the bucket's columns plus {@code length} (the bucket directory)
- * and {@code order_key} (the seeded shuffle key, not written).
+ * The rows both modes produce before writing: the bucket's columns plus {@code length} (the bucket directory),
+ * {@code order_key} (the seeded shuffle key) and {@code tiebreak} (the epoch of a repeated document in dd, the
+ * sequence number in concat-chunk), so that the sort is total and the order never depends on Spark's scheduling.
+ * The last two are not written.
  */
 final class SparkSequences {
   static final String LENGTH = "length";
   static final String ORDER_KEY = "order_key";
+  static final String TIEBREAK = "tiebreak";
 
   static final StructType SCHEMA = new StructType()
       .add(LENGTH, DataTypes.IntegerType, false)
@@ -21,12 +23,13 @@ final class SparkSequences {
       .add("doc_id", DataTypes.StringType, false)
       .add("source", DataTypes.StringType, false)
       .add("offset", DataTypes.IntegerType, false)
-      .add(ORDER_KEY, DataTypes.LongType, false);
+      .add(ORDER_KEY, DataTypes.LongType, false)
+      .add(TIEBREAK, DataTypes.LongType, false);
 
   private SparkSequences() {}
 
-  static Row row(Sequence sequence, long seed) {
+  static Row row(Sequence sequence, long orderKey, long tiebreak) {
     return RowFactory.create(sequence.length(), sequence.tokens(), sequence.docId(), sequence.source(),
-        sequence.offset(), SequenceOrder.key(seed, sequence.docId(), sequence.offset()));
+        sequence.offset(), orderKey, tiebreak);
   }
 }
