@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Loads the {@code spindle} configuration block: command-line overrides, then the user's file, then every
- * module's {@code reference.conf}. HOCON includes of URLs and environment substitution are not followed, so a
- * config file is data, never code.
+ * module's {@code reference.conf}. HOCON includes of URLs ({@link LocalOnlyIncluder}) and environment substitution
+ * are not followed, so a config file is data, never code, and loading it reaches no network.
  */
 public final class SpindleConfig {
   private SpindleConfig() {}
@@ -24,7 +24,8 @@ public final class SpindleConfig {
         throw new IllegalArgumentException("Cannot read config: " + file + " does not exist or is not a file");
       }
       try {
-        user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        user = ConfigFactory.parseFile(file.toFile(),
+            ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new LocalOnlyIncluder()));
       } catch (ConfigException e) {
         throw new IllegalArgumentException("Cannot parse config " + file + ": " + e.getMessage(), e);
       }

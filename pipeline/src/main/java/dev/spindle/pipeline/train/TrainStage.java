@@ -32,6 +32,39 @@ public final class TrainStage implements Stage {
     return true;
   }
 
+  /**
+   * Refuses a model that cannot fit before any task starts. CPU engines: all replicas of a local run share this
+   * JVM (heap + native memory up to JavaCPP's limit); on a cluster each executor runs at least one replica in its
+   * memory + overhead. GPU engines check device memory when they start.
+   */
+  static void requireMemory(TrainJob job, org.apache.spark.sql.SparkSession spark) {
+    if (job.model().parameterCount() > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("Cannot train: " + job.model().parameterCount()
+          + " parameters is more than one engine holds (at most " + (Integer.MAX_VALUE - 16)
+          + "); reduce train.model.d-model or layers");
+    }
+    if (job.settings().engine().equals("cuda")) {
+      return;
+    }
+    StepPlan plan = job.plan();
+    int length = plan.buckets().stream().mapToInt(b -> b.length()).max().orElse(1);
+    long tokens = plan.buckets().stream().mapToLong(b -> (long) b.globalBatch() * b.length()).max().orElse(0)
+        / plan.trainers();
+    var estimate = dev.spindle.trainer.engine.MemoryEstimate.of(job.model(), tokens, length, true);
+    String master = spark.sparkContext().master();
+    if (master.startsWith("local")) {
+      long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+      long available = limit > 0 ? limit : 2 * Runtime.getRuntime().maxMemory();
+      estimate.requireFits(available, "this JVM (heap + native memory limit)", plan.trainers());
+    } else {
+      var conf = spark.sparkContext().getConf();
+      long executor = conf.getSizeAsBytes("spark.executor.memory", "1g");
+      long overhead = conf.getSizeAsBytes("spark.executor.memoryOverhead", String.valueOf(
+          Math.max(384L << 20, executor / 10)));
+      estimate.requireFits(executor + overhead, "an executor (spark.executor.memory + memoryOverhead)", 1);
+    }
+  }
+
   @Override
   public Object run(StageContext context) {
     Path data = context.input("data");
@@ -43,6 +76,7 @@ public final class TrainStage implements Stage {
       job = new TrainJob(plan, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString(),
           config.model(manifest), config.optimizer(), config.seed(), config.trainerSettings(),
           config.collective().equals("tcp"));
+      requireMemory(job, context.spark());
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }
