@@ -27,12 +27,10 @@ final class Charts {
   private Charts() {}
 
   /** Grouped bars: one group per category, one bar per series. */
-  static Chart<?, ?> bars(String title, String yAxis, List<String> categories, Map<String, List<Double>> series,
-      boolean logY) {
+  static Chart<?, ?> bars(String title, String yAxis, List<String> categories, Map<String, List<Double>> series) {
     CategoryChart chart =
         new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yAxis).build();
     style(chart.getStyler());
-    chart.getStyler().setYAxisLogarithmic(logY);
     chart.getStyler().setXAxisLabelRotation(categories.size() > 8 ? 45 : 0);
     series.forEach((name, values) -> chart.addSeries(name, categories, values));
     return chart;

@@ -97,7 +97,7 @@ final class RunReport {
     page.table(List.of("source", "records", "kept", "rejected", "rejected by reason"), rows);
     if (!sources.isEmpty()) {
       chart("ingest.png", "Documents kept and rejected per source",
-          Charts.bars("Ingest", "documents", sources, map("kept", kept, "rejected", rejected), false));
+          Charts.bars("Ingest", "documents", sources, map("kept", kept, "rejected", rejected)));
     }
   }
 
@@ -127,7 +127,7 @@ final class RunReport {
     page.table(List.of("source", "input", "exact removed", "near removed", "kept"), rows);
     if (!names.isEmpty()) {
       chart("dedup.png", "Documents removed as exact and near duplicates per source",
-          Charts.bars("Dedup", "documents", names, series, false));
+          Charts.bars("Dedup", "documents", names, series));
     }
     page.paragraph(String.format(Locale.ROOT,
         "Threshold %s with %d bands x %d rows (false-positive area %.4f, false-negative area %.4f); "
@@ -136,20 +136,18 @@ final class RunReport {
         report.path("false_positive_area").asDouble(), report.path("false_negative_area").asDouble(),
         report.path("candidate_pairs").asLong(), report.path("verified_pairs").asLong()));
     JsonNode histogram = report.path("totals").path("cluster_sizes");
-    if (histogram.size() > 0) {
-      Map<Long, Double> sizes = new TreeMap<>();
-      histogram.fields().forEachRemaining(e -> sizes.put(parseLong(e.getKey()), e.getValue().asDouble()));
-      if (histogram.isArray()) {
-        for (JsonNode bin : histogram) {
-          sizes.put(bin.path("size").asLong(), bin.path("clusters").asDouble(bin.path("count").asDouble()));
-        }
+    Map<Long, Double> sizes = new TreeMap<>();
+    histogram.fields().forEachRemaining(e -> {
+      long size = parseLong(e.getKey());
+      // Singletons (documents with no duplicate) dwarf the rest; they are the "kept" column above.
+      if (size > 1) {
+        sizes.put(size, e.getValue().asDouble());
       }
-      sizes.remove(Long.MIN_VALUE);
-      if (!sizes.isEmpty()) {
-        chart("dedup-clusters.png", "Duplicate cluster sizes (clusters per size, log scale)",
-            Charts.bars("Cluster sizes", "clusters", sizes.keySet().stream().map(String::valueOf).toList(),
-                Map.of("clusters", new ArrayList<>(sizes.values())), true));
-      }
+    });
+    if (!sizes.isEmpty()) {
+      chart("dedup-clusters.png", "Duplicate clusters by size (documents per cluster, singletons left out)",
+          Charts.bars("Cluster sizes", "clusters", sizes.keySet().stream().map(String::valueOf).toList(),
+              Map.of("clusters", new ArrayList<>(sizes.values()))));
     }
   }
 
@@ -180,7 +178,7 @@ final class RunReport {
         "epochs used / max"), rows);
     if (!names.isEmpty()) {
       chart("mix.png", "Target vs achieved token share per source (%)",
-          Charts.bars("Mixture", "% of tokens", names, map("target", target, "achieved", achieved), false));
+          Charts.bars("Mixture", "% of tokens", names, map("target", target, "achieved", achieved)));
     }
     List<List<String>> phaseRows = new ArrayList<>();
     for (JsonNode p : report.path("phases")) {
@@ -213,7 +211,7 @@ final class RunReport {
     page.table(List.of("length", "sequences", "tokens"), rows);
     if (!lengths.isEmpty()) {
       chart("buckets.png", "Tokens per length bucket",
-          Charts.bars("Buckets", "tokens", lengths, Map.of("tokens", tokens), false));
+          Charts.bars("Buckets", "tokens", lengths, Map.of("tokens", tokens)));
     }
   }
 
