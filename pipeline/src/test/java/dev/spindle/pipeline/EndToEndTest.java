@@ -55,12 +55,12 @@ class EndToEndTest {
         losses.add(m.get("loss").asDouble());
       }
     }
-    assertThat(losses).hasSizeGreaterThan(10);
-    int k = Math.max(3, losses.size() / 5);
-    double first = losses.subList(0, k).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertThat(losses).hasSizeGreaterThan(50);
+    double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    int k = losses.size() / 5;
     double last = losses.subList(losses.size() - k, losses.size()).stream().mapToDouble(Double::doubleValue)
         .average().orElseThrow();
-    assertThat(last).as("mean loss of the last steps vs the first").isLessThan(first * 0.8);
+    assertThat(last).as("mean loss of the last fifth of the steps vs the first 5 steps").isLessThan(first * 0.7);
 
     double unigram = Json.read(runDir.resolve("report/report.json")).get("unigram_entropy_nats").asDouble();
     assertThat(unigram).as("byte-level unigram entropy of the sample").isBetween(3.0, 4.5);

@@ -79,7 +79,8 @@ public final class DedupStage implements Stage {
         .withPermutations(c.getInt("permutations"))
         .withSeed(c.getLong("seed"))
         .withMaxBucketSize(c.getInt("max-bucket-size"))
-        .withVerification(Verification.valueOf(c.getString("verification").toUpperCase(Locale.ROOT)));
+        .withVerification(Verification.valueOf(c.getString("verification").toUpperCase(Locale.ROOT)))
+        .withErrorWeights(c.getDouble("false-positive-weight"), c.getDouble("false-negative-weight"));
   }
 
   private static String summary(DedupReport report) {
