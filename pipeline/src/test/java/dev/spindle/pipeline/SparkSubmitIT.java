@@ -41,7 +41,7 @@ class SparkSubmitIT {
       jar = files.filter(p -> p.getFileName().toString().matches("spindle-pipeline-.*-spark\\.jar")).findFirst()
           .orElseThrow(() -> new IllegalStateException("shaded jar missing: run mvn package first"));
     }
-    sparkClasspath = Files.readString(REPO.resolve("pipeline/target/classpath-provided.txt")).strip();
+    sparkClasspath = sparkDistributionClasspath();
     work = Files.createTempDirectory("spindle-submit");
   }
 
@@ -128,7 +128,8 @@ class SparkSubmitIT {
     command.add("-cp");
     command.add(sparkClasspath + File.pathSeparator + jar);
     command.add("org.apache.spark.deploy.SparkSubmit");
-    command.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--class",
+    command.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf",
+        "spark.sql.shuffle.partitions=8", "--class",
         Main.class.getName(), jar.toString()));
     command.addAll(args);
     Path log = work.resolve(name + ".log");
@@ -142,6 +143,26 @@ class SparkSubmitIT {
       System.err.println("---- " + name + " (exit " + process.exitValue() + ") ----\n" + tail(log));
     }
     return process.exitValue();
+  }
+
+  /**
+   * What a Spark installation puts on the classpath: Spark's own dependency tree (the pipeline's provided scope)
+   * plus the libraries the shaded jar leaves out because Spark ships them (see the shade excludes in
+   * pipeline/pom.xml): logging, Jackson, Netty, commons, Guava, Arrow.
+   */
+  private static String sparkDistributionClasspath() throws IOException {
+    List<String> entries = new ArrayList<>(Arrays.asList(
+        Files.readString(REPO.resolve("pipeline/target/classpath-provided.txt")).strip().split(File.pathSeparator)));
+    List<String> shippedBySpark = List.of("/org/slf4j/", "/com/fasterxml/jackson/core/", "/org/apache/logging/log4j/",
+        "/io/netty/", "/commons-", "/org/apache/commons/", "/com/google/guava/", "/org/apache/arrow/",
+        "/com/google/flatbuffers/");
+    for (String entry :
+        Files.readString(REPO.resolve("pipeline/target/classpath-runtime.txt")).strip().split(File.pathSeparator)) {
+      if (shippedBySpark.stream().anyMatch(entry::contains) && !entries.contains(entry)) {
+        entries.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   private static String tail(Path log) throws IOException {
