@@ -13,6 +13,10 @@ public final class Progress {
   public Progress(PrintStream out, boolean quiet) {
     this.out = out;
     this.quiet = quiet;
+    if (quiet) {
+      // Trainer tasks report their own progress lines; in a local run they share this JVM.
+      System.setProperty("spindle.quiet", "true");
+    }
   }
 
   public static Progress quiet() {

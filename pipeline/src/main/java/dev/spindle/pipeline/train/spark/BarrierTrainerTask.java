@@ -29,6 +29,9 @@ import scala.runtime.AbstractFunction1;
  */
 final class BarrierTrainerTask extends AbstractFunction1<Iterator<Integer>, Iterator<TrainerResult>>
     implements Serializable {
+  /** Set (to true) by the command line's --quiet; read in local runs, where executors share the driver's JVM. */
+  public static final String QUIET_PROPERTY = "spindle.quiet";
+
   private static final long serialVersionUID = 1L;
   private final TrainJob job;
 
@@ -66,7 +69,12 @@ final class BarrierTrainerTask extends AbstractFunction1<Iterator<Integer>, Iter
     try (collective; TrainingEngine engine = Engines.provider(job.settings().engine())
         .create(job.model(), job.optimizer(), job.seed(), device(context))) {
       Trainer trainer = new Trainer(rank, job.plan(), job.dataDir(), engine, collective, Path.of(job.outputDir()),
-          job.settings(), line -> System.out.println("[spindle train] " + line));
+          job.settings(), line -> {
+            // Executors print to their own log; in a local run this is the console, silenced by --quiet.
+            if (!Boolean.getBoolean(QUIET_PROPERTY)) {
+              System.out.println("[spindle train] " + line);
+            }
+          });
       return scala.collection.Iterator$.MODULE$.single(trainer.run());
     } finally {
       if (sharedJvm) {
