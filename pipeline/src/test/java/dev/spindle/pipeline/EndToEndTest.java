@@ -47,6 +47,37 @@ class EndToEndTest {
   }
 
   @Test
+  void countsReconcileFromStageToStage() {
+    JsonNode ingest = Json.read(runDir.resolve("ingest/report.json"));
+    JsonNode dedup = Json.read(runDir.resolve("dedup/report.json")).get("totals");
+    JsonNode tokenize = Json.read(runDir.resolve("tokenize/report.json"));
+    JsonNode mix = Json.read(runDir.resolve("mix/report.json"));
+    JsonNode decompose = Json.read(runDir.resolve("decompose/report.json")).get("totals");
+    var spark = SparkTestSession.get();
+
+    assertThat(dedup.get("input").asLong()).as("dedup input = ingest kept").isEqualTo(ingest.get("kept").asLong());
+    assertThat(dedup.get("input").asLong()).as("dedup input = kept + exact + near removed").isEqualTo(
+        dedup.get("kept").asLong() + dedup.get("exact_removed").asLong() + dedup.get("near_removed").asLong());
+    assertThat(spark.read().parquet(runDir.resolve("dedup/kept").toString()).count())
+        .isEqualTo(dedup.get("kept").asLong());
+    assertThat(spark.read().parquet(runDir.resolve("dedup/duplicates").toString()).count())
+        .isEqualTo(dedup.get("exact_removed").asLong() + dedup.get("near_removed").asLong());
+    assertThat(tokenize.get("documents").asLong()).as("tokenize documents = dedup kept")
+        .isEqualTo(dedup.get("kept").asLong());
+    assertThat(mix.get("documents_in").asLong()).as("mix input = tokenized documents")
+        .isEqualTo(tokenize.get("documents").asLong());
+    assertThat(spark.read().parquet(runDir.resolve("mix/docs").toString()).count())
+        .isEqualTo(mix.get("documents_out").asLong());
+    assertThat(decompose.get("documents").asLong()).as("decompose input = mixed documents")
+        .isEqualTo(mix.get("documents_out").asLong());
+    assertThat(decompose.get("document_tokens").asLong()).as("decompose tokens = mixed tokens")
+        .isEqualTo(mix.get("tokens_taken").asLong());
+    assertThat(decompose.get("bucket_tokens").asLong() + decompose.get("dropped_tokens").asLong()
+        + decompose.get("context_only_tokens").asLong()).as("token conservation")
+        .isEqualTo(decompose.get("document_tokens").asLong());
+  }
+
+  @Test
   void trainingLossFalls() throws IOException {
     List<Double> losses = new ArrayList<>();
     for (String line : Files.readAllLines(runDir.resolve("train/metrics.jsonl"))) {
