@@ -84,6 +84,8 @@ public final class DedupStage implements Stage {
   }
 
   private static String summary(DedupReport report) {
-    return report.toString().length() > 300 ? report.toString().substring(0, 300) + "..." : report.toString();
+    var totals = report.totals();
+    return String.format(Locale.ROOT, "%d documents -> %d kept (%d exact, %d near duplicates removed; %d x %d bands)",
+        totals.input(), totals.kept(), totals.exactRemoved(), totals.nearRemoved(), report.bands(), report.rows());
   }
 }

@@ -34,7 +34,8 @@ public final class MixStage implements Stage {
     MixtureSpec spec = MixtureSpec.from(specBlock(context.config()));
     Dataset<Row> docs = context.spark().read().parquet(context.input("docs").toString());
     MixReport report = SparkMixer.run(context.spark(), docs, spec, context.workDir().toString());
-    context.progress().line("mix: done");
+    context.progress().line("mix: %d of %d documents, %d tokens (budget %d)", report.documentsOut(),
+        report.documentsIn(), report.tokensTaken(), report.totalTokens());
     return report;
   }
 

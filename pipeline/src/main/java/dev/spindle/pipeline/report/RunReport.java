@@ -197,9 +197,10 @@ final class RunReport {
     }
     JsonNode manifest = Json.read(manifestFile);
     page.heading("Dataset decomposition");
-    page.paragraph(String.format(Locale.ROOT, "Tokenizer %s (vocabulary %d), mode %s, buckets %d..%d. Totals: %s",
+    page.paragraph(String.format(Locale.ROOT, "Tokenizer %s (vocabulary %d), mode %s, buckets %d..%d.",
         manifest.path("tokenizer").asText(), manifest.path("vocab_size").asInt(), manifest.path("mode").asText(),
-        manifest.path("min_length").asInt(), manifest.path("max_length").asInt(), manifest.path("totals")));
+        manifest.path("min_length").asInt(), manifest.path("max_length").asInt()));
+    page.table(List.of("total", "value"), scalars(manifest.path("totals")));
     List<String> lengths = new ArrayList<>();
     List<Double> tokens = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
@@ -223,7 +224,11 @@ final class RunReport {
     page.heading("Training");
     JsonNode summary = stageReport("train");
     if (summary != null) {
-      page.paragraph("Summary: " + summary);
+      List<List<String>> rows = scalars(summary);
+      summary.path("validation_loss").fields().forEachRemaining(e -> rows.add(
+          List.of("validation loss, length " + e.getKey(), String.format(Locale.ROOT, "%.4f",
+              e.getValue().asDouble()))));
+      page.table(List.of("summary", "value"), rows);
     }
     List<double[]> loss = new ArrayList<>();
     List<double[]> throughput = new ArrayList<>();
@@ -296,6 +301,18 @@ final class RunReport {
     Charts.png(chart, out.resolve(file));
     charts.add(file);
     page.image(file, caption);
+  }
+
+  /** The scalar fields of a JSON object as (name, value) rows; nested objects and arrays are left out. */
+  private static List<List<String>> scalars(JsonNode node) {
+    List<List<String>> rows = new ArrayList<>();
+    node.fields().forEachRemaining(e -> {
+      if (e.getValue().isValueNode()) {
+        rows.add(List.of(e.getKey().replace('_', ' '), e.getValue().isFloatingPointNumber()
+            ? String.format(Locale.ROOT, "%.4g", e.getValue().asDouble()) : e.getValue().asText()));
+      }
+    });
+    return rows;
   }
 
   private static double[][] columns(List<double[]> points) {
