@@ -15,7 +15,7 @@ mvn -B -q -o -pl "$module" -am test-compile -DskipTests >/dev/null 2>&1 || mvn -
 # since they are not installed in ~/.m2.
 mvn -B -q -o -pl "$module" -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test -Dmdep.outputFile="target/bench.classpath" >/dev/null 2>&1 \
   || mvn -B -q -pl "$module" -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test -Dmdep.outputFile="target/bench.classpath"
-opens=$(sed -n 's:.*<spindle.jvm.opens>\(.*\)</spindle.jvm.opens>.*:\1:p' pom.xml)
+opens=$(sed -n 's:.*<spindle.jvm.opens>\(--.*\)</spindle.jvm.opens>.*:\1:p' pom.xml | head -n 1)
 export SPARK_LOCAL_IP=127.0.0.1
 # shellcheck disable=SC2086
 exec java -Xmx"${SPINDLE_BENCH_HEAP:-8g}" $opens -Dspindle.shared="${SPINDLE_SHARED:-$(cd .. && pwd)/shared}" \
