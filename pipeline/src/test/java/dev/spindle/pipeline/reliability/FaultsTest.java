@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValueFactory;
 import dev.spindle.pipeline.EndToEndRun;
 import dev.spindle.pipeline.config.SpindleConfig;
 import dev.spindle.pipeline.ingest.IngestStage;
 import dev.spindle.pipeline.ingest.InputSpec;
 import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.Progress;
-import dev.spindle.pipeline.stage.Stage;
-import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.pipeline.train.CrashingTrainStage;
 import dev.spindle.pipeline.train.TrainStage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -79,7 +77,7 @@ class FaultsTest {
     StageRunner runner = new StageRunner(spark, config, Progress.quiet());
     Throwable crash = null;
     try {
-      runner.run(crashing(), Map.of("data", data), output);
+      runner.run(new CrashingTrainStage(), Map.of("data", data), output);
     } catch (RuntimeException e) {
       crash = e;
     }
@@ -114,35 +112,6 @@ class FaultsTest {
         "train.model.d-model", 16,
         "train.model.heads", 2));
     return SpindleConfig.load(null, flags);
-  }
-
-  /** The real train stage (same name and fingerprint) whose engines die during the 5th step. */
-  private static Stage crashing() {
-    TrainStage train = new TrainStage();
-    return new Stage() {
-      @Override
-      public String name() {
-        return train.name();
-      }
-
-      @Override
-      public String fingerprint(StageContext context) {
-        return train.fingerprint(context);
-      }
-
-      @Override
-      public boolean resumable() {
-        return true;
-      }
-
-      @Override
-      public Object run(StageContext context) throws Exception {
-        Config crashingConfig =
-            context.config().withValue("train.engine", ConfigValueFactory.fromAnyRef("crashing-bigram"));
-        return train.run(new StageContext(context.spark(), context.inputs(), context.workDir(), crashingConfig,
-            context.progress()));
-      }
-    };
   }
 
   @AfterAll

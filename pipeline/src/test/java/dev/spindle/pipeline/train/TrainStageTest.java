@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValueFactory;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.config.SpindleConfig;
 import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.Stage;
-import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,30 +173,7 @@ class TrainStageTest {
     Config config = config(Map.of());
     TrainStage train = new TrainStage();
     // Same name and fingerprint as the real stage, but its engines die during step 4 (after step-4 is saved).
-    Stage crashing = new Stage() {
-      @Override
-      public String name() {
-        return train.name();
-      }
-
-      @Override
-      public String fingerprint(StageContext context) {
-        return train.fingerprint(context);
-      }
-
-      @Override
-      public boolean resumable() {
-        return true;
-      }
-
-      @Override
-      public Object run(StageContext context) {
-        Config crashingConfig =
-            context.config().withValue("train.engine", ConfigValueFactory.fromAnyRef("crashing-bigram"));
-        return train.run(new StageContext(context.spark(), context.inputs(), context.workDir(), crashingConfig,
-            context.progress()));
-      }
-    };
+    Stage crashing = new CrashingTrainStage();
     assertThatThrownBy(() -> runner(config).run(crashing, Map.of("data", decompose), output))
         .isInstanceOf(SpindleException.class)
         .hasMessageContaining("simulated crash")
