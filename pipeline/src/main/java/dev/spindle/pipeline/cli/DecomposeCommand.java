@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     name = "decompose",
     mixinStandardHelpOptions = true,
     description = {
-      "Dataset Decomposition: cut each document (+EOS) into pieces of 2^k+1 tokens, largest bucket first;",
+      "Cut documents into power-of-two length buckets (Dataset Decomposition).",
+      "Each document (+EOS) becomes pieces of 2^k+1 tokens, largest bucket first;",
       "or --mode concat-chunk (the usual fixed-length baseline). Input: docs with `tokens` or `text`.",
       "Writes DIR/buckets/length=L/*.parquet and DIR/manifest.json."
     })

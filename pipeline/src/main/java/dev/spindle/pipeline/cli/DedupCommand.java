@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
     name = "dedup",
     mixinStandardHelpOptions = true,
     description = {
-      "Remove exact duplicates (normalized text) and near duplicates (MinHash over word n-grams + LSH,",
-      "connected components, one deterministic keeper per cluster).",
+      "Remove exact and near-duplicate documents.",
+      "Exact: normalized text. Near: MinHash over word n-grams + LSH,",
+      "connected components, one deterministic keeper per cluster.",
       "Writes DIR/kept (docs), DIR/duplicates (id, source, cluster_id, kept_id, kind), DIR/rejected, report.json."
     })
 public final class DedupCommand implements Callable<Integer> {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the whole pipeline on the bundled sample (data/sample) with conf/demo.conf: embedded local Spark,",
+      "Run the whole pipeline on the bundled sample.",
+      "Uses data/sample and conf/demo.conf: embedded local Spark,",
       "DL4J CPU engine, 2 trainers averaged every step. Output in runs/demo (or --run-dir);",
       "prints where the report is. Takes a few minutes on 2 cores."
     })

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Read JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet sources into DIR/docs",
+      "Read sources into one docs table, quarantining bad records.",
+      "JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet into DIR/docs",
       "(id, source, text, bytes); bad records go to DIR/rejected with file:line and reason."
     })
 public final class IngestCommand implements Callable<Integer> {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     name = "mix",
     mixinStandardHelpOptions = true,
     description = {
-      "Mix tokenized sources by token weights (spec: conf/mixtures/README.md): deterministic, proportions",
+      "Mix tokenized sources by token weights.",
+      "Spec: conf/mixtures/README.md. Deterministic, proportions",
       "within one document of target at every prefix, epochs capped per source, optional phases.",
       "Writes DIR/docs (+ epoch, phase, position) and report.json (target vs achieved shares)."
     })

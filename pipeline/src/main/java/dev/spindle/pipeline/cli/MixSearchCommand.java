@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     name = "mix-search",
     mixinStandardHelpOptions = true,
     description = {
-      "RegMix mixture search. With --runs: fit regressions (linear and non-linear) of validation loss on",
+      "RegMix mixture search, or proxy mixtures to run for it.",
+      "With --runs: fit regressions (linear and non-linear) of validation loss on",
       "mixture weights from proxy runs, search the simplex, print the predicted best mixture and loss.",
       "With --proxies N: write N Dirichlet-sampled proxy mixture specs to run with `spindle mix`."
     })

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the pipeline described by a config file (inputs, stage settings, run directory).",
+      "Run the pipeline described by a config file.",
+      "The file gives inputs, stage settings and the run directory.",
       "Stages: ingest, dedup, tokenize, mix, decompose, train, report. Committed stages with unchanged config",
       "are skipped, so re-running after a failure continues where it stopped."
     })

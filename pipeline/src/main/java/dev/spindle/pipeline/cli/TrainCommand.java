@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Train a GPT-style model on decomposed buckets: one Spark barrier task per trainer, Arrow batches",
+      "Train a GPT-style model on decomposed buckets, data parallel.",
+      "One Spark barrier task per trainer, Arrow batches",
       "streamed to each trainer, parameters averaged every step. Writes DIR/metrics.jsonl,",
       "DIR/checkpoints/step-N/, DIR/summary.json; re-running on an unfinished DIR resumes from its newest checkpoint."
     })
