@@ -30,9 +30,7 @@ final class StageCommand {
     Map<String, Object> flags = new java.util.LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       if (keysAndValues[i + 1] != null) {
-        Object value = keysAndValues[i + 1];
-        flags.put((String) keysAndValues[i], value instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT)
-            : value);
+        flags.put((String) keysAndValues[i], keysAndValues[i + 1]);
       }
     }
     return flags;

@@ -6,6 +6,9 @@ import static java.util.Objects.requireNonNull;
 public sealed interface IngestRecord {
   String source();
 
+  /** Where the record was read: {@code file:line}. */
+  String location();
+
   /** A kept document; {@code bytes} is the UTF-8 size of {@code text}. */
   record Doc(String id, String source, String text, long bytes, String location) implements IngestRecord {
     public Doc {

@@ -206,7 +206,8 @@ public final class SparkIngest {
     }
 
     private Row row(IngestRecord record) {
-      long line = Long.parseLong(location(record).substring(location(record).lastIndexOf(':') + 1));
+      String location = record.location();
+      long line = Long.parseLong(location.substring(location.lastIndexOf(':') + 1));
       if (record instanceof IngestRecord.Doc doc) {
         return RowFactory.create(
             "doc", doc.id(), doc.source(), doc.text(), doc.bytes(), doc.location(), null, null, index, line, null,
@@ -215,10 +216,6 @@ public final class SparkIngest {
       IngestRecord.Rejected r = (IngestRecord.Rejected) record;
       return RowFactory.create(
           "rejected", null, r.source(), null, null, r.location(), r.reason(), r.raw(), index, line, null, null);
-    }
-
-    private static String location(IngestRecord record) {
-      return record instanceof IngestRecord.Doc d ? d.location() : ((IngestRecord.Rejected) record).location();
     }
   }
 }
