@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On the GPU machine, from the folder gpu_package.sh filled (carried as .gpu): runs the CUDA engine's JUnit suite,
 # the CUDA training benchmark and the PyTorch reference side by side, logging everything under $OUT.
-# Usage: bash .gpu/gpu_check.sh [tests|bench|all] [tokensPerStep] [steps] [lengths] [cudaLengths]
+# Usage: bash .gpu/gpu_check.sh [tests|bench|all|cuda|profile] [tokensPerStep] [steps] [lengths] [cudaLengths]
+# (cuda: our engine only, no PyTorch; profile: our engine with a per-category GPU time breakdown, slower steps)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 what=${1:-all}
@@ -20,6 +21,13 @@ date -u | tee -a "$out/device.txt"
 if [ "$what" = tests ] || [ "$what" = all ]; then
   "${java[@]}" dev.spindle.trainer.cuda.bench.GpuTestRunner 2>&1 | tee "$out/tests.log"
   echo "tests exit: ${PIPESTATUS[0]}"
+fi
+if [ "$what" = profile ]; then
+  "${java[@]}" -Dspindle.cuda.profile=true dev.spindle.trainer.cuda.bench.GpuTrainingBench bf16 "$tokens" "$steps" \
+    "$cuda_lengths" 2>&1 | tee "$out/cuda_profile.log"
+fi
+if [ "$what" = cuda ]; then
+  "${java[@]}" dev.spindle.trainer.cuda.bench.GpuTrainingBench bf16 "$tokens" "$steps" "$cuda_lengths" 2>&1 | tee "$out/cuda_bench.log"
 fi
 if [ "$what" = bench ] || [ "$what" = all ]; then
   "${java[@]}" dev.spindle.trainer.cuda.bench.GpuTrainingBench bf16 "$tokens" "$steps" "$cuda_lengths" 2>&1 | tee "$out/cuda_bench.log"

@@ -32,7 +32,7 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory lnf; // (N, C)
   final DeviceMemory lnfMean; // (N)
   final DeviceMemory lnfRstd; // (N)
-  final DeviceMemory logits; // (N, VP), becomes dlogits in place; VP = V padded to 64 (aligned rows for cuBLAS)
+  final DeviceMemory logits; // (N, VP) fp32, or bf16 in BF16 mode; becomes dlogits in place; VP = V padded to 64
   final int logitsStride;
   final DeviceMemory losses; // (N)
   final PinnedHostMemory hostLosses; // (N)
@@ -46,7 +46,6 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory ones; // (N) for bias gradients as products
   final DeviceMemory operandA; // (N, 4C) bf16: an activation operand of a bf16 product (BF16 mode only)
   final DeviceMemory operandB; // (N, 4C) bf16: the other one
-  final DeviceMemory logitsBf16; // (N, V) bf16: dlogits for the head's two backward products (BF16 mode only)
 
   ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands) {
     if (capacity <= 0) {
@@ -76,7 +75,7 @@ final class ActivationBuffers implements AutoCloseable {
     lnfMean = floats(n, "final layernorm mean");
     lnfRstd = floats(n, "final layernorm rstd");
     logitsStride = paddedVocabulary(model);
-    logits = floats(n * logitsStride, "logits");
+    logits = own(new DeviceMemory(n * logitsStride * (bf16Operands ? 2 : Float.BYTES), "logits"));
     losses = floats(n, "losses");
     hostLosses = own(new PinnedHostMemory(n * Float.BYTES, "losses on the host"));
     projection = floats(n * c, "projection scratch");
@@ -90,7 +89,6 @@ final class ActivationBuffers implements AutoCloseable {
     long operandBytes = bf16Operands ? n * 4 * c * 2 : 2;
     operandA = own(new DeviceMemory(operandBytes, "bf16 operand A"));
     operandB = own(new DeviceMemory(operandBytes, "bf16 operand B"));
-    logitsBf16 = own(new DeviceMemory(bf16Operands ? n * logitsStride * 2 : 2, "bf16 dlogits"));
   }
 
   /** V rounded up to a multiple of 64: an odd row stride (50257) keeps cuBLAS off its fast tensor-core kernels. */

@@ -34,14 +34,17 @@ final class CublasHandle implements AutoCloseable {
   void matmul(
       boolean transposeA, boolean transposeB, int m, int n, int k,
       long a, int lda, long b, int ldb, long c, int ldc, boolean accumulate, Precision precision) {
-    matmul(transposeA, transposeB, m, n, k, a, false, lda, b, false, ldb, c, ldc, accumulate, precision);
+    matmul(transposeA, transposeB, m, n, k, a, false, lda, b, false, ldb, c, false, ldc, accumulate, precision);
   }
 
-  /** As above, with A and/or B stored as bfloat16 ({@code aBf16}, {@code bBf16}); C is always fp32. */
+  /**
+   * As above, with A, B and/or C stored as bfloat16 ({@code aBf16}, {@code bBf16}, {@code cBf16}); the
+   * products accumulate in fp32 either way.
+   */
   void matmul(
       boolean transposeA, boolean transposeB, int m, int n, int k,
-      long a, boolean aBf16, int lda, long b, boolean bBf16, int ldb, long c, int ldc, boolean accumulate,
-      Precision precision) {
+      long a, boolean aBf16, int lda, long b, boolean bBf16, int ldb, long c, boolean cBf16, int ldc,
+      boolean accumulate, Precision precision) {
     if (m <= 0 || n <= 0 || k <= 0) {
       throw new IllegalArgumentException("Cannot multiply matrices: sizes must be positive, got M=" + m + " N=" + n + " K=" + k);
     }
@@ -54,7 +57,7 @@ final class CublasHandle implements AutoCloseable {
         NativePointers.at(b), bBf16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_32F, ldb,
         NativePointers.at(a), aBf16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_32F, lda,
         accumulate ? one : zero,
-        NativePointers.at(c), cudart.CUDA_R_32F, ldc,
+        NativePointers.at(c), cBf16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_32F, ldc,
         precision.computeType(),
         cublas.CUBLAS_GEMM_DEFAULT);
     CudaChecks.cublas(status, "multiply (" + m + "x" + k + ") by (" + k + "x" + n + ") with cublasGemmEx");

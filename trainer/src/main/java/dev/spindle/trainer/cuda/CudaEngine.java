@@ -71,7 +71,7 @@ final class CudaEngine implements TrainingEngine {
     this.offsets = new ParameterOffsets(model);
     this.stream = new CudaStream();
     this.blas = new CublasHandle(stream);
-    this.kernels = new Kernels(device, model.headSize());
+    this.kernels = new Kernels(device, model.headSize(), precision == Precision.BF16);
     this.parameters = DeviceMemory.floats(parameterCount, "parameters");
     this.gradients = DeviceMemory.floats(parameterCount, "gradients");
     this.firstMoment = DeviceMemory.floats(parameterCount, "AdamW first moment");
@@ -121,13 +121,10 @@ final class CudaEngine implements TrainingEngine {
     stream.zero(gradients.address(), gradients.bytes());
     mark("zero-gradients");
     forward(batch.batchSize(), batch.length());
-    kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
-        batch.batchSize(), batch.length(), model.vocabSize(), activations.logitsStride, 1.0f / n, true);
+    kernels.crossEntropy(stream, activations.logits.address(), precision == Precision.BF16, activations.losses.address(),
+        activations.tokens.address(), batch.batchSize(), batch.length(), model.vocabSize(), activations.logitsStride,
+        1.0f / n, true);
     mark("crossentropy");
-    if (precision == Precision.BF16) { // dlogits feed two products: convert once
-      kernels.toBf16(stream, activations.logitsBf16.address(), activations.logits.address(), (long) n * activations.logitsStride);
-      mark("crossentropy");
-    }
     backward(batch.batchSize(), batch.length());
     return meanLoss(n);
   }
@@ -136,8 +133,9 @@ final class CudaEngine implements TrainingEngine {
   public float evaluate(TokenBatch batch) {
     int n = prepare(batch);
     forward(batch.batchSize(), batch.length());
-    kernels.crossEntropy(stream, activations.logits.address(), activations.losses.address(), activations.tokens.address(),
-        batch.batchSize(), batch.length(), model.vocabSize(), activations.logitsStride, 1.0f / n, false);
+    kernels.crossEntropy(stream, activations.logits.address(), precision == Precision.BF16, activations.losses.address(),
+        activations.tokens.address(), batch.batchSize(), batch.length(), model.vocabSize(), activations.logitsStride,
+        1.0f / n, false);
     mark("crossentropy");
     return meanLoss(n);
   }
@@ -276,11 +274,11 @@ final class CudaEngine implements TrainingEngine {
     int vp = a.logitsStride;
     if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
       product(false, true, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, c,
-          a.logits.address(), vp, false);
+          a.logits.address(), precision == Precision.BF16, vp, false);
       mark("head");
     } else { // logits = lnf head (C, V)
       product(false, false, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, v,
-          a.logits.address(), vp, false);
+          a.logits.address(), precision == Precision.BF16, vp, false);
       mark("head");
     }
   }
@@ -303,9 +301,9 @@ final class CudaEngine implements TrainingEngine {
     int heads = model.heads();
     ActivationBuffers a = activations;
     long cap = a.capacity;
-    // The cross-entropy kernel left dL/dlogits in the logits (and its bf16 copy in BF16 mode).
+    // The cross-entropy kernel left dL/dlogits in the logits (bf16 in BF16 mode).
     boolean bf16 = precision == Precision.BF16;
-    long dlogits = bf16 ? a.logitsBf16.address() : a.logits.address();
+    long dlogits = a.logits.address();
     Operand logitsKind = bf16 ? Operand.BF16 : Operand.ACTIVATION;
     int vp = a.logitsStride;
     if (model.tiedHead()) {
@@ -369,9 +367,16 @@ final class CudaEngine implements TrainingEngine {
 
   /** dIn (N, IN) = dOut W^T; dW (IN, OUT) += in^T dOut; db (OUT) += column sums of dOut. */
   private void linearBackward(long dIn, long dOut, long in, long weight, long bias, int n, int inWidth, int outWidth) {
-    product(false, true, n, inWidth, outWidth, dOut, Operand.ACTIVATION, outWidth, parameter(weight), Operand.WEIGHT, outWidth,
+    // dOut feeds both products: in BF16 mode convert it once (into operand B's scratch, which in^T dOut reads).
+    long dOutOperand = dOut;
+    Operand dOutKind = Operand.ACTIVATION;
+    if (precision == Precision.BF16) {
+      dOutOperand = bf16Operand(dOut, Operand.ACTIVATION, (long) n * outWidth, activations.operandB);
+      dOutKind = Operand.BF16;
+    }
+    product(false, true, n, inWidth, outWidth, dOutOperand, dOutKind, outWidth, parameter(weight), Operand.WEIGHT, outWidth,
         dIn, inWidth, false);
-    product(true, false, inWidth, outWidth, n, in, Operand.ACTIVATION, inWidth, dOut, Operand.ACTIVATION, outWidth,
+    product(true, false, inWidth, outWidth, n, in, Operand.ACTIVATION, inWidth, dOutOperand, dOutKind, outWidth,
         gradient(weight), outWidth, true);
     mark("linear");
     // A product with ones is a column sum; fp32 always, since bias gradients are cheap and rounding them buys nothing.
@@ -389,13 +394,19 @@ final class CudaEngine implements TrainingEngine {
    */
   private void product(boolean transposeA, boolean transposeB, int m, int n, int k, long a, Operand aKind, int lda,
       long b, Operand bKind, int ldb, long c, int ldc, boolean accumulate) {
+    product(transposeA, transposeB, m, n, k, a, aKind, lda, b, bKind, ldb, c, false, ldc, accumulate);
+  }
+
+  /** As above; C is stored as bf16 when {@code cBf16} (BF16 mode only). */
+  private void product(boolean transposeA, boolean transposeB, int m, int n, int k, long a, Operand aKind, int lda,
+      long b, Operand bKind, int ldb, long c, boolean cBf16, int ldc, boolean accumulate) {
     if (precision == Precision.FP32) {
       blas.matmul(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, precision);
       return;
     }
     long a16 = bf16Operand(a, aKind, (long) (transposeA ? k : m) * lda, activations.operandA);
     long b16 = bf16Operand(b, bKind, (long) (transposeB ? n : k) * ldb, activations.operandB);
-    blas.matmul(transposeA, transposeB, m, n, k, a16, true, lda, b16, true, ldb, c, ldc, accumulate, precision);
+    blas.matmul(transposeA, transposeB, m, n, k, a16, true, lda, b16, true, ldb, c, cBf16, ldc, accumulate, precision);
   }
 
   private long bf16Operand(long address, Operand kind, long elements, DeviceMemory scratch) {

@@ -27,6 +27,7 @@ final class Kernels implements AutoCloseable {
   private final Kernel biasForward;
   private final Kernel fill;
   private final Kernel crossEntropy;
+  private final Kernel crossEntropyBf16;
   private final Kernel adamw;
   private final Kernel sgd;
   private final Kernel sumOfSquares;
@@ -36,8 +37,19 @@ final class Kernels implements AutoCloseable {
   private final Kernel attentionDelta;
   private final Kernel attentionBackwardQuery;
   private final Kernel attentionBackwardKeyValue;
+  private final Kernel tensorCoreForward; // null unless tensor-core attention is on
+  private final Kernel tensorCoreBackward;
 
+  /** Kernels with fp32 attention everywhere (the FP32 mode's: checked against the CPU reference). */
   Kernels(CudaDevice device, int headSize) {
+    this(device, headSize, false);
+  }
+
+  /**
+   * @param tensorCoreAttention use the bf16 tensor-core attention ({@code attention_tc.cu}) where the head size and
+   *     device allow it ({@link #tensorCoreAttentionSupported}); the fp32 kernels otherwise
+   */
+  Kernels(CudaDevice device, int headSize, boolean tensorCoreAttention) {
     this.device = device;
     this.headSize = headSize;
     this.attentionSplit = attentionSplit(headSize);
@@ -64,7 +76,9 @@ final class Kernels implements AutoCloseable {
     KernelModule bias = load("bias.cu", List.of());
     biasForward = bias.kernel("bias_forward");
     fill = bias.kernel("fill");
-    crossEntropy = load("crossentropy.cu", List.of()).kernel("crossentropy_forward_backward");
+    KernelModule crossEntropyModule = load("crossentropy.cu", List.of());
+    crossEntropy = crossEntropyModule.kernel("crossentropy_forward_backward");
+    crossEntropyBf16 = crossEntropyModule.kernel("crossentropy_forward_backward_bf16");
     KernelModule optimizer = load("adamw.cu", List.of());
     adamw = optimizer.kernel("adamw_update");
     sgd = optimizer.kernel("sgd_update");
@@ -77,6 +91,27 @@ final class Kernels implements AutoCloseable {
     attentionDelta = attention.kernel("attention_backward_delta");
     attentionBackwardQuery = attention.kernel("attention_backward_query");
     attentionBackwardKeyValue = attention.kernel("attention_backward_key_value");
+    if (tensorCoreAttention && tensorCoreAttentionSupported(headSize, device.computeMajor())) {
+      KernelModule tensorCores = load("attention_tc.cu", List.of("HEAD_SIZE=" + headSize));
+      tensorCoreForward = tensorCores.kernel("attention_tc_forward");
+      tensorCoreBackward = tensorCores.kernel("attention_tc_backward");
+    } else {
+      tensorCoreForward = null;
+      tensorCoreBackward = null;
+    }
+  }
+
+  /**
+   * The tensor-core kernels keep a warp's 16 rows of K, V, dK and dV in registers over whole head dimensions, in
+   * mma.m16n8k16 tiles: head sizes 16, 32, 48 or 64, on compute capability 8.0 or newer (bf16 mma.sync).
+   */
+  static boolean tensorCoreAttentionSupported(int headSize, int computeMajor) {
+    return computeMajor >= 8 && headSize % 16 == 0 && headSize <= 64;
+  }
+
+  /** Whether attention runs on the tensor cores (bf16 operands) rather than the fp32 kernels. */
+  boolean tensorCoreAttention() {
+    return tensorCoreForward != null;
   }
 
   /** Threads per attention row: a power of two with HS / SPLIT >= 32 dimensions each, so registers suffice. */
@@ -144,12 +179,13 @@ final class Kernels implements AutoCloseable {
     fill.launch(s, grid(n), 1, THREADS, 0, out, value, n);
   }
 
-  void crossEntropy(CudaStream s, long logits, long losses, long tokens, int b, int t, int v, int logitsStride,
-      float gradientScale, boolean writeGradient) {
+  /** Logits (N, logitsStride) are bf16 when {@code bf16Logits}, fp32 otherwise; the gradient replaces them in kind. */
+  void crossEntropy(CudaStream s, long logits, boolean bf16Logits, long losses, long tokens, int b, int t, int v,
+      int logitsStride, float gradientScale, boolean writeGradient) {
     if (logitsStride < v) {
       throw new IllegalArgumentException("Cannot run cross-entropy: logits stride " + logitsStride + " < vocabulary " + v);
     }
-    crossEntropy.launch(s, (long) b * t, 1, 1024, 0, logits, losses, tokens, b, t, v, logitsStride, t + 1, gradientScale,
+    (bf16Logits ? crossEntropyBf16 : crossEntropy).launch(s, (long) b * t, 1, 1024, 0, logits, losses, tokens, b, t, v, logitsStride, t + 1, gradientScale,
         writeGradient ? 1 : 0);
   }
 
@@ -179,6 +215,10 @@ final class Kernels implements AutoCloseable {
 
   void attentionForward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
     checkHeads(heads, "forward");
+    if (tensorCoreForward != null) {
+      tensorCoreForward.launch(s, (t + 63) / 64, b * heads, 128, 0, out, lse, qkv, b, t, heads);
+      return;
+    }
     attentionForward.launch(s, tiles(t), b * heads, attentionRows * attentionSplit, 0, out, lse, qkv, b, t, heads);
   }
 
@@ -186,6 +226,11 @@ final class Kernels implements AutoCloseable {
   void attentionBackward(CudaStream s, long dqkv, long delta, long dout, long qkv, long out, long lse, int b, int t, int heads) {
     checkHeads(heads, "backward");
     attentionDelta.launch(s, grid((long) b * heads * t), 1, THREADS, 0, delta, dout, out, b, t, heads);
+    if (tensorCoreBackward != null) { // dQ accumulates with atomics: start from zero
+      s.zero(dqkv, (long) b * t * 3 * heads * headSize * Float.BYTES);
+      tensorCoreBackward.launch(s, (t + 63) / 64, b * heads, 128, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
+      return;
+    }
     int threads = attentionRows * attentionSplit;
     attentionBackwardQuery.launch(s, tiles(t), b * heads, threads, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
     attentionBackwardKeyValue.launch(s, tiles(t), b * heads, threads, 0, dqkv, dout, qkv, lse, delta, b, t, heads);

@@ -1,0 +1,120 @@
+package dev.spindle.trainer.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The tensor-core (bf16 operand) attention against the fp32 attention kernels, which the gradient tests tie to
+ * the CPU reference: same qkv and output gradient in, forward output, log-sum-exp and all of dQKV compared.
+ * Shapes cover partial tiles (T not a multiple of 64 or 32), several heads, and every supported head size
+ * class. Tolerance: bf16 operands carry 8 significant bits (relative rounding 2^-9), so outputs built from
+ * dozens to hundreds of such products agree to about 1e-2 in relative L2 error, not 1e-5.
+ */
+class TensorCoreAttentionTest {
+  private static final double TOLERANCE = 2e-2;
+
+  @BeforeEach
+  void requireGpu() {
+    GpuTests.assumeGpu();
+  }
+
+  @ParameterizedTest(name = "B={0} T={1} H={2} HS={3}")
+  @CsvSource({"2, 150, 2, 64", "1, 1024, 3, 64", "3, 77, 4, 16", "2, 200, 2, 32", "1, 64, 12, 64"})
+  void matchesTheFp32Kernels(int b, int t, int heads, int headSize) {
+    CudaDevice device = CudaDevice.open(0);
+    device.makeCurrent();
+    int c = heads * headSize;
+    long n = (long) b * t;
+    SplittableRandom random = new SplittableRandom(31L * t + headSize);
+    float[] qkv = randomArray(random, (int) (n * 3 * c), 1.5f);
+    float[] dout = randomArray(random, (int) (n * c), 1.0f);
+    try (CudaStream stream = new CudaStream();
+        Kernels fp32 = new Kernels(device, headSize, false);
+        Kernels tensorCores = new Kernels(device, headSize, true)) {
+      assertThat(tensorCores.tensorCoreAttention()).as("tensor-core kernels loaded").isTrue();
+      Result expected = run(fp32, stream, qkv, dout, b, t, heads, headSize);
+      Result actual = run(tensorCores, stream, qkv, dout, b, t, heads, headSize);
+      assertThat(relativeError(actual.out, expected.out, 0, 1, 1)).as("forward output").isLessThan(TOLERANCE);
+      double worstLse = 0;
+      for (int i = 0; i < expected.lse.length; i++) {
+        worstLse = Math.max(worstLse, Math.abs(actual.lse[i] - expected.lse[i]));
+      }
+      assertThat(worstLse).as("largest log-sum-exp difference").isLessThan(TOLERANCE);
+      String[] parts = {"dQ", "dK", "dV"};
+      for (int part = 0; part < 3; part++) {
+        assertThat(relativeError(actual.dqkv, expected.dqkv, part * c, c, 3 * c)).as(parts[part])
+            .isLessThan(TOLERANCE);
+      }
+    }
+  }
+
+  private record Result(float[] out, float[] lse, float[] dqkv) {}
+
+  private static Result run(Kernels kernels, CudaStream stream, float[] qkv, float[] dout, int b, int t, int heads,
+      int headSize) {
+    int c = heads * headSize;
+    long n = (long) b * t;
+    try (DeviceMemory qkvDevice = upload(stream, qkv);
+        DeviceMemory doutDevice = upload(stream, dout);
+        DeviceMemory out = DeviceMemory.floats(n * c, "out");
+        DeviceMemory lse = DeviceMemory.floats(n * heads, "lse");
+        DeviceMemory delta = DeviceMemory.floats(n * heads, "delta");
+        DeviceMemory dqkv = DeviceMemory.floats(n * 3 * c, "dqkv")) {
+      // Garbage in dqkv: the backward must write (or zero) every element itself.
+      stream.copy(dqkv.address(), qkvDevice.address(), n * 3 * c * Float.BYTES);
+      kernels.attentionForward(stream, out.address(), lse.address(), qkvDevice.address(), b, t, heads);
+      kernels.attentionBackward(stream, dqkv.address(), delta.address(), doutDevice.address(), qkvDevice.address(),
+          out.address(), lse.address(), b, t, heads);
+      return new Result(download(stream, out), download(stream, lse), download(stream, dqkv));
+    }
+  }
+
+  private static float[] randomArray(SplittableRandom random, int size, float scale) {
+    float[] values = new float[size];
+    for (int i = 0; i < size; i++) {
+      values[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+    }
+    return values;
+  }
+
+  private static DeviceMemory upload(CudaStream stream, float[] values) {
+    DeviceMemory memory = DeviceMemory.floats(values.length, "test input");
+    try (PinnedHostMemory staging = new PinnedHostMemory((long) values.length * Float.BYTES, "test staging")) {
+      staging.buffer().asFloatBuffer().put(values);
+      stream.copy(memory.address(), staging.address(), (long) values.length * Float.BYTES);
+      stream.synchronize();
+    }
+    return memory;
+  }
+
+  private static float[] download(CudaStream stream, DeviceMemory memory) {
+    int count = (int) (memory.bytes() / Float.BYTES);
+    try (PinnedHostMemory staging = new PinnedHostMemory(memory.bytes(), "test staging")) {
+      stream.copy(staging.address(), memory.address(), memory.bytes());
+      stream.synchronize();
+      float[] values = new float[count];
+      FloatBuffer buffer = staging.buffer().asFloatBuffer();
+      buffer.get(values);
+      return values;
+    }
+  }
+
+  /** ||a - b|| / ||b|| over columns [from, from + width) of rows of {@code stride} floats. */
+  private static double relativeError(float[] actual, float[] expected, int from, int width, int stride) {
+    double difference = 0;
+    double norm = 0;
+    for (int row = 0; row * stride < expected.length; row++) {
+      for (int i = row * stride + from; i < row * stride + from + width; i++) {
+        double d = actual[i] - expected[i];
+        difference += d * d;
+        norm += (double) expected[i] * expected[i];
+      }
+    }
+    return Math.sqrt(difference) / Math.max(Math.sqrt(norm), 1e-30);
+  }
+}
