@@ -1,26 +1,30 @@
 // Causal multi-head attention on the tensor cores (BF16 mode): the FlashAttention-2 algorithm with bf16 operands
-// and fp32 accumulation, through the warp-level mma.sync.m16n8k16 instruction (sm_80 and later). Same contract as
-// attention.cu: qkv (B, T, 3C) fp32 as the QKV projection writes it (q | k | v, head h at h*HS..), out (B, T, C)
-// fp32, lse (B, H, T) = log-sum-exp of the scaled scores per query, O(B T C) memory for any T. Operands are rounded
-// to bf16 as they enter shared memory or registers; softmax statistics, accumulators and outputs stay fp32.
+// and fp32 accumulation, through the warp-level mma.sync.m16n8k16 instruction (sm_80 and later). Same shapes as
+// attention.cu but bf16 activations: qkv (B, T, 3C) bf16 as the QKV projection writes it (q | k | v, head h at
+// h*HS..), out (B, T, C) bf16, dout (B, T, C) bf16; lse (B, H, T) fp32 = log-sum-exp of the scaled scores per
+// query; dqkv (B, T, 3C) fp32. O(B T C) memory for any T. Softmax statistics and accumulators are fp32.
+//
+// Tiles move global -> shared with cp.async (16 bytes per thread-copy, zero-filled past T), double-buffered so
+// the next tile loads while the current one computes; fragments come out of shared memory with ldmatrix
+// (.trans where the product needs the tile transposed, so no transposed copies are kept).
 //
 // Fragment layouts of mma.m16n8k16 (PTX ISA), lane = 4 * g + q (g = lane / 4, q = lane % 4):
 //   A 16x16 row-major, 4 registers of 2 bf16: (row g, cols 2q..2q+1), (row g+8, same), (row g, cols 2q+8..),
 //     (row g+8, cols 2q+8..);  B 16x8 "col": (rows 2q..2q+1, col g), (rows 2q+8..2q+9, col g);
 //   C 16x8 fp32: (row g, cols 2q, 2q+1), (row g+8, cols 2q, 2q+1).
 // A C tile pair (16 x 16) therefore converts in registers into an A fragment for the next product (P V, dS Q).
-// Shared tiles are padded by 8 bf16 per row: the 8 x 4 lanes of a fragment load then hit 32 different banks.
+// Shared rows are padded by 8 bf16 (16 bytes): the 8 row addresses of an ldmatrix then hit 32 different banks.
 //
 // Compile-time constant: HEAD_SIZE (multiple of 16, at most 64: registers hold a warp's rows of K, V, dK, dV).
 #define HS HEAD_SIZE
 #define DCHUNKS (HS / 16)  // k-chunks of 16 over head dimensions
 #define DTILES (HS / 8)    // n-tiles of 8 over head dimensions
-#define WARPS 4
-#define FWD_QUERIES 64     // forward: queries per block (16 per warp)
+#define FWD_QUERIES 64     // forward: queries per block (16 per warp, 4 warps)
 #define FWD_KEYS 64        // forward: keys per shared tile
-#define BWD_KEYS 64        // backward: keys per block (16 per warp)
+#define BWD_KEYS 64        // backward: keys per block (16 per warp, 4 warps)
 #define BWD_QUERIES 32     // backward: queries per shared tile
-#define ROW_PAD (HS + 8)   // row stride of [row][dim] tiles
+#define ROW_PAD (HS + 8)   // row stride (bf16) of [row][dim] tiles
+#define KEY_PAD (BWD_KEYS + 8)  // row stride of the [query][key] tile of dS
 #define LOG2E 1.4426950408889634f
 #define LN2 0.6931471805599453f
 
@@ -33,67 +37,89 @@ __device__ __forceinline__ unsigned pack_bf16(float lo, float hi) {
   return packed;
 }
 
-__device__ __forceinline__ bf16_t to_bf16(float x) {
-  return (bf16_t)(pack_bf16(x, 0.0f) & 0xffffu);
+__device__ __forceinline__ float bf16_to_float(bf16_t x) { return __uint_as_float(((unsigned)x) << 16); }
+
+__device__ __forceinline__ unsigned shared_address(const void* pointer) {
+  return (unsigned)__cvta_generic_to_shared(pointer);
 }
 
-__device__ __forceinline__ unsigned load_pair(const bf16_t* shared) {
-  return *reinterpret_cast<const unsigned*>(shared);
+// 16 bytes global -> shared, asynchronously; zero-filled when !valid (nothing is read from `source` then).
+__device__ __forceinline__ void copy_async16(void* target, const void* source, bool valid) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address(target)), "l"(source),
+               "r"(valid ? 16 : 0));
+}
+__device__ __forceinline__ void copy_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int PENDING>
+__device__ __forceinline__ void copy_async_wait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(PENDING) : "memory");
+}
+
+// Four 8x8 bf16 matrices; lane L gives the address of row L % 8 of matrix L / 8.
+__device__ __forceinline__ void load_matrices(unsigned* r, const bf16_t* row) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(shared_address(row)));
+}
+__device__ __forceinline__ void load_matrices_transposed(unsigned* r, const bf16_t* row) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(shared_address(row)));
 }
 
 // c (16x8 fp32) += a (16x16 bf16) b (16x8 bf16)
 __device__ __forceinline__ void mma_bf16(float* c, const unsigned* a, unsigned b0, unsigned b1) {
-  asm(
-      "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
+  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
       : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-// Two adjacent fp32 values of row t (zeros past T); column is even, so the read is one aligned 8-byte load.
-__device__ __forceinline__ float2 load2(const float* base, int t, int T, int stride, int column) {
-  return t < T ? *reinterpret_cast<const float2*>(base + (long long)t * stride + column) : make_float2(0.0f, 0.0f);
+// B fragments of two adjacent n-tiles (n, n + 1) for k-chunk k0..k0+15, from a shared tile of `stride` bf16 per row.
+// Product form 1, B[k][n] = tile[n][k] (the tile's rows are the product's n: K for Q K^T, Q for K Q^T):
+__device__ __forceinline__ void b_fragments_rows(unsigned* b, const bf16_t* tile, int stride, int n0, int k0) {
+  int lane = threadIdx.x & 31;
+  int m = lane >> 3;
+  load_matrices(b, tile + (n0 + (m >> 1) * 8 + (lane & 7)) * stride + k0 + (m & 1) * 8);
+  // b[0], b[1]: tile n0 (k0.., k0+8..); b[2], b[3]: tile n0 + 8
+}
+// Product form 2, B[k][n] = tile[k][n] (the tile's rows are the product's k: V for P V, dO for P^T dO, ...):
+__device__ __forceinline__ void b_fragments_columns(unsigned* b, const bf16_t* tile, int stride, int n0, int k0) {
+  int lane = threadIdx.x & 31;
+  int m = lane >> 3;
+  load_matrices_transposed(b, tile + (k0 + (m & 1) * 8 + (lane & 7)) * stride + n0 + (m >> 1) * 8);
 }
 
-// A fragments of 16 rows (first, first + 8 for g) over all head dimensions, from fp32 rows of stride `stride`.
-__device__ __forceinline__ void load_row_fragments(unsigned frag[DCHUNKS][4], const float* base, int row, int T,
+// A fragments of 16 rows (row, row + 8) over all head dimensions, straight from global bf16 (zeros past T).
+__device__ __forceinline__ void load_row_fragments(unsigned frag[DCHUNKS][4], const bf16_t* base, int row, int T,
                                                    int stride, int column) {
   int q = threadIdx.x & 3;
+  const unsigned* r0 = reinterpret_cast<const unsigned*>(base + (long long)row * stride + column + 2 * q);
+  const unsigned* r1 = reinterpret_cast<const unsigned*>(base + (long long)(row + 8) * stride + column + 2 * q);
 #pragma unroll
   for (int kc = 0; kc < DCHUNKS; kc++) {
-    int d = column + kc * 16 + 2 * q;
-    float2 a = load2(base, row, T, stride, d);
-    float2 b = load2(base, row + 8, T, stride, d);
-    float2 c = load2(base, row, T, stride, d + 8);
-    float2 e = load2(base, row + 8, T, stride, d + 8);
-    frag[kc][0] = pack_bf16(a.x, a.y);
-    frag[kc][1] = pack_bf16(b.x, b.y);
-    frag[kc][2] = pack_bf16(c.x, c.y);
-    frag[kc][3] = pack_bf16(e.x, e.y);
+    frag[kc][0] = row < T ? r0[kc * 8] : 0u;
+    frag[kc][1] = row + 8 < T ? r1[kc * 8] : 0u;
+    frag[kc][2] = row < T ? r0[kc * 8 + 4] : 0u;
+    frag[kc][3] = row + 8 < T ? r1[kc * 8 + 4] : 0u;
   }
 }
 
-// rows first..first+ROWS-1 of a head slice -> tile[row][dim] (stride ROW_PAD) and/or transposed[dim][row]
-// (stride ROWS + 8); zeros past T.
+// Starts copying rows first..first+ROWS-1 of one head slice into tile[row][dim] (zeros past T).
 template <int ROWS>
-__device__ __forceinline__ void load_tile(bf16_t* tile, bf16_t* transposed, const float* base, int first, int T,
-                                          int stride, int column) {
-  for (int i = threadIdx.x; i < ROWS * HS / 2; i += blockDim.x) {
-    int r = i / (HS / 2);
-    int d = (i % (HS / 2)) * 2;
-    float2 v = load2(base, first + r, T, stride, column + d);
-    if (tile != nullptr) *reinterpret_cast<unsigned*>(tile + r * ROW_PAD + d) = pack_bf16(v.x, v.y);
-    if (transposed != nullptr) {
-      transposed[d * (ROWS + 8) + r] = to_bf16(v.x);
-      transposed[(d + 1) * (ROWS + 8) + r] = to_bf16(v.y);
-    }
+__device__ __forceinline__ void copy_tile_async(bf16_t* tile, const bf16_t* base, int first, int T, int stride,
+                                                int column) {
+  for (int i = threadIdx.x; i < ROWS * HS / 8; i += blockDim.x) {
+    int r = i / (HS / 8);
+    int d = (i % (HS / 8)) * 8;
+    int t = first + r;
+    copy_async16(tile + r * ROW_PAD + d, base + (long long)(t < T ? t : 0) * stride + column + d, t < T);
   }
 }
 
 // Launch: grid (ceil(T / 64), B * H), 128 threads. Query tiles run longest first (causal work grows with t).
-extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(float* out, float* lse, const float* qkv, int B,
-                                                                      int T, int H) {
-  __shared__ __align__(16) bf16_t keys[FWD_KEYS * ROW_PAD];
-  __shared__ __align__(16) bf16_t values_t[HS * (FWD_KEYS + 8)];
+extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* out, float* lse, const bf16_t* qkv,
+                                                                      int B, int T, int H) {
+  __shared__ __align__(16) bf16_t keys[2][FWD_KEYS * ROW_PAD];
+  __shared__ __align__(16) bf16_t values[2][FWD_KEYS * ROW_PAD];
   const int C = H * HS;
   const int C3 = 3 * C;
   const int bh = blockIdx.y;
@@ -103,34 +129,48 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(float* ou
   const int warp = threadIdx.x >> 5;
   const int g = (threadIdx.x & 31) >> 2;
   const int q = threadIdx.x & 3;
-  const float* base = qkv + (long long)b * T * C3;
+  const bf16_t* base = qkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS) * LOG2E;  // scores in log2 units: exp2 instead of exp
   const int row0 = first_query + warp * 16 + g;
   const int row1 = row0 + 8;
+  const int tiles = (min(first_query + FWD_QUERIES, T) - 1) / FWD_KEYS + 1;
+  copy_tile_async<FWD_KEYS>(keys[0], base, 0, T, C3, C + h * HS);
+  copy_tile_async<FWD_KEYS>(values[0], base, 0, T, C3, 2 * C + h * HS);
+  copy_async_commit();
   unsigned qf[DCHUNKS][4];
-  load_row_fragments(qf, base, first_query + warp * 16 + g, T, C3, h * HS);
+  load_row_fragments(qf, base, row0, T, C3, h * HS);
   float o[DTILES][4];
 #pragma unroll
   for (int n = 0; n < DTILES; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
   float m0 = NEG_INF, m1 = NEG_INF, l0 = 0.0f, l1 = 0.0f;
-  const int last_key = min(first_query + FWD_QUERIES, T) - 1;
-  for (int first_key = 0; first_key <= last_key; first_key += FWD_KEYS) {
+  for (int tile = 0; tile < tiles; tile++) {
+    const int first_key = tile * FWD_KEYS;
+    if (tile + 1 < tiles) {
+      copy_tile_async<FWD_KEYS>(keys[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, C + h * HS);
+      copy_tile_async<FWD_KEYS>(values[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, 2 * C + h * HS);
+      copy_async_commit();
+      copy_async_wait<1>();
+    } else {
+      copy_async_wait<0>();
+    }
     __syncthreads();
-    load_tile<FWD_KEYS>(keys, nullptr, base, first_key, T, C3, C + h * HS);
-    load_tile<FWD_KEYS>(nullptr, values_t, base, first_key, T, C3, 2 * C + h * HS);
-    __syncthreads();
+    const bf16_t* k_tile = keys[tile & 1];
+    const bf16_t* v_tile = values[tile & 1];
     float s[FWD_KEYS / 8][4];
 #pragma unroll
-    for (int n = 0; n < FWD_KEYS / 8; n++) {
-      s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
+    for (int n = 0; n < FWD_KEYS / 8; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
 #pragma unroll
-      for (int kc = 0; kc < DCHUNKS; kc++) {
-        const bf16_t* k = keys + (n * 8 + g) * ROW_PAD + kc * 16 + 2 * q;
-        mma_bf16(s[n], qf[kc], load_pair(k), load_pair(k + 8));
+    for (int kc = 0; kc < DCHUNKS; kc++) {
+#pragma unroll
+      for (int n = 0; n < FWD_KEYS / 8; n += 2) {
+        unsigned kb[4];
+        b_fragments_rows(kb, k_tile, ROW_PAD, n * 8, kc * 16);
+        mma_bf16(s[n], qf[kc], kb[0], kb[1]);
+        mma_bf16(s[n + 1], qf[kc], kb[2], kb[3]);
       }
     }
-    // Scale; mask keys after the query (only the diagonal tile has any; keys past T are past every row < T).
-    bool diagonal = first_key + FWD_KEYS > first_query;
+    // Scale; mask keys after the query (only the last, diagonal tile has any; keys past T are past every row < T).
+    const bool diagonal = tile == tiles - 1;
     float x0 = m0, x1 = m1;
 #pragma unroll
     for (int n = 0; n < FWD_KEYS / 8; n++) {
@@ -147,7 +187,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(float* ou
     x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 2));
     x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 1));
     x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 2));
-    // Every row sees key first_query <= row in its last tile and key 0 in its first: x0, x1 are finite here.
+    // Every row sees key 0 in its first tile: x0, x1 are finite from the first tile on.
     float c0 = exp2f(m0 - x0);
     float c1 = exp2f(m1 - x1);
     m0 = x0;
@@ -175,11 +215,14 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(float* ou
       unsigned p[4] = {pack_bf16(s[2 * kk][0], s[2 * kk][1]), pack_bf16(s[2 * kk][2], s[2 * kk][3]),
                        pack_bf16(s[2 * kk + 1][0], s[2 * kk + 1][1]), pack_bf16(s[2 * kk + 1][2], s[2 * kk + 1][3])};
 #pragma unroll
-      for (int n = 0; n < DTILES; n++) {
-        const bf16_t* v = values_t + (n * 8 + g) * (FWD_KEYS + 8) + kk * 16 + 2 * q;
-        mma_bf16(o[n], p, load_pair(v), load_pair(v + 8));
+      for (int n = 0; n < DTILES; n += 2) {
+        unsigned vb[4];
+        b_fragments_columns(vb, v_tile, ROW_PAD, n * 8, kk * 16);
+        mma_bf16(o[n], p, vb[0], vb[1]);
+        mma_bf16(o[n + 1], p, vb[2], vb[3]);
       }
     }
+    __syncthreads();  // this stage is refilled two tiles on
   }
   l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
   l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
@@ -191,12 +234,12 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(float* ou
   for (int n = 0; n < DTILES; n++) {
     int column = h * HS + n * 8 + 2 * q;
     if (row0 < T) {
-      *reinterpret_cast<float2*>(out + ((long long)b * T + row0) * C + column) =
-          make_float2(o[n][0] * inverse0, o[n][1] * inverse0);
+      *reinterpret_cast<unsigned*>(out + ((long long)b * T + row0) * C + column) =
+          pack_bf16(o[n][0] * inverse0, o[n][1] * inverse0);
     }
     if (row1 < T) {
-      *reinterpret_cast<float2*>(out + ((long long)b * T + row1) * C + column) =
-          make_float2(o[n][2] * inverse1, o[n][3] * inverse1);
+      *reinterpret_cast<unsigned*>(out + ((long long)b * T + row1) * C + column) =
+          pack_bf16(o[n][2] * inverse1, o[n][3] * inverse1);
     }
   }
   if (q == 0) {
@@ -205,24 +248,46 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(float* ou
   }
 }
 
+// delta (B, H, T) = rowsum(dout * out) per head, the softmax backward's correction term (fp32 sums of bf16).
+extern "C" __global__ void attention_tc_delta(float* delta, const bf16_t* dout, const bf16_t* out, int B, int T, int H) {
+  long long total = (long long)B * H * T;
+  int C = H * HS;
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+    int t = (int)(i % T);
+    long long bh = i / T;
+    int h = (int)(bh % H);
+    int b = (int)(bh / H);
+    long long offset = ((long long)b * T + t) * C + h * HS;
+    const uint4* d = reinterpret_cast<const uint4*>(dout + offset);
+    const uint4* o = reinterpret_cast<const uint4*>(out + offset);
+    float sum = 0.0f;
+#pragma unroll
+    for (int j = 0; j < HS / 8; j++) {
+      uint4 dv = d[j];
+      uint4 ov = o[j];
+      const bf16_t* dh = reinterpret_cast<const bf16_t*>(&dv);
+      const bf16_t* oh = reinterpret_cast<const bf16_t*>(&ov);
+#pragma unroll
+      for (int e = 0; e < 8; e++) sum += bf16_to_float(dh[e]) * bf16_to_float(oh[e]);
+    }
+    delta[i] = sum;
+  }
+}
+
 // Backward. Each block owns 64 keys (16 per warp, kept in registers as A fragments of K and V) and walks the
 // query tiles at or after them: S^T = K Q^T and dP^T = V dO^T per warp, P^T = exp(S^T - lse), dS^T = P^T (dP^T -
 // delta); dV += P^T dO and dK += dS^T Q stay in registers; dQ += dS K goes through shared memory and atomics
-// into dqkv's q columns, which the caller zeroes first. delta (B, H, T) = rowsum(dO * O) comes precomputed.
+// into dqkv's q columns, which the caller zeroes first. delta comes from attention_tc_delta.
 // Launch: grid (ceil(T / 64), B * H), 128 threads.
-#define QT_PAD (BWD_QUERIES + 8)  // row stride of [dim][query] tiles
-#define KT_PAD (BWD_KEYS + 8)     // row stride of [dim][key] and [query][key] tiles
-extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* dqkv, const float* dout,
-                                                                       const float* qkv, const float* lse,
+extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* dqkv, const bf16_t* dout,
+                                                                       const bf16_t* qkv, const float* lse,
                                                                        const float* delta, int B, int T, int H) {
-  __shared__ __align__(16) bf16_t queries[BWD_QUERIES * ROW_PAD];      // Q [query][dim]
-  __shared__ __align__(16) bf16_t queries_t[HS * QT_PAD];              // Q^T [dim][query]
-  __shared__ __align__(16) bf16_t grads[BWD_QUERIES * ROW_PAD];        // dO [query][dim]
-  __shared__ __align__(16) bf16_t grads_t[HS * QT_PAD];                // dO^T [dim][query]
-  __shared__ __align__(16) bf16_t keys_t[HS * KT_PAD];                 // K^T [dim][key] of this block's keys
-  __shared__ __align__(16) bf16_t score_grads[BWD_QUERIES * KT_PAD];   // dS [query][key]
-  __shared__ float tile_lse[BWD_QUERIES];
-  __shared__ float tile_delta[BWD_QUERIES];
+  __shared__ __align__(16) bf16_t queries[2][BWD_QUERIES * ROW_PAD];  // Q [query][dim]
+  __shared__ __align__(16) bf16_t grads[2][BWD_QUERIES * ROW_PAD];    // dO [query][dim]
+  __shared__ __align__(16) bf16_t keys[BWD_KEYS * ROW_PAD];           // K [key][dim] of this block's keys
+  __shared__ __align__(16) bf16_t score_grads[BWD_QUERIES * KEY_PAD]; // dS [query][key]
+  __shared__ float tile_lse[2][BWD_QUERIES];
+  __shared__ float tile_delta[2][BWD_QUERIES];
   const int C = H * HS;
   const int C3 = 3 * C;
   const int bh = blockIdx.y;
@@ -230,49 +295,78 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
   const int h = bh % H;
   const int first_key = blockIdx.x * BWD_KEYS;
   const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
-  const float* base = qkv + (long long)b * T * C3;
-  const float* dout_base = dout + (long long)b * T * C;
+  const int lane = threadIdx.x & 31;
+  const int g = lane >> 2;
+  const int q = lane & 3;
+  const bf16_t* base = qkv + (long long)b * T * C3;
+  const bf16_t* dout_base = dout + (long long)b * T * C;
   float* dqkv_base = dqkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS);
   const float scale_log2 = scale * LOG2E;
   const int key0 = first_key + warp * 16 + g;  // this thread's key rows: key0, key0 + 8
+  const int tiles = (T - first_key + BWD_QUERIES - 1) / BWD_QUERIES;
+  // Stage 0: this block's keys and the first query tile.
+  copy_tile_async<BWD_KEYS>(keys, base, first_key, T, C3, C + h * HS);
+  auto prefetch = [&](int tile) {
+    int first_query = first_key + tile * BWD_QUERIES;
+    int stage = tile & 1;
+    copy_tile_async<BWD_QUERIES>(queries[stage], base, first_query, T, C3, h * HS);
+    copy_tile_async<BWD_QUERIES>(grads[stage], dout_base, first_query, T, C, h * HS);
+    copy_async_commit();
+    for (int r = threadIdx.x; r < BWD_QUERIES; r += blockDim.x) {
+      int t = first_query + r;
+      // Past T: lse = +inf makes P = 0, so padding rows contribute nothing.
+      tile_lse[stage][r] = t < T ? lse[(long long)bh * T + t] * LOG2E : __int_as_float(0x7f800000);
+      tile_delta[stage][r] = t < T ? delta[(long long)bh * T + t] : 0.0f;
+    }
+  };
+  prefetch(0);
   unsigned kf[DCHUNKS][4];
   unsigned vf[DCHUNKS][4];
   load_row_fragments(kf, base, key0, T, C3, C + h * HS);
   load_row_fragments(vf, base, key0, T, C3, 2 * C + h * HS);
-  load_tile<BWD_KEYS>(nullptr, keys_t, base, first_key, T, C3, C + h * HS);
   float dk[DTILES][4];
   float dv[DTILES][4];
 #pragma unroll
-  for (int n = 0; n < DTILES; n++) dk[n][0] = dk[n][1] = dk[n][2] = dk[n][3] = dv[n][0] = dv[n][1] = dv[n][2] = dv[n][3] = 0.0f;
+  for (int n = 0; n < DTILES; n++) {
+    dk[n][0] = dk[n][1] = dk[n][2] = dk[n][3] = 0.0f;
+    dv[n][0] = dv[n][1] = dv[n][2] = dv[n][3] = 0.0f;
+  }
   // dQ of a query tile: warp w computes rows (w % 2) * 16.. and head dimensions (w / 2) * HS / 2..
   const int dq_rows = (warp & 1) * 16;
-  const int dq_tile0 = (warp >> 1) * (DTILES / 2);
-  for (int first_query = first_key; first_query < T; first_query += BWD_QUERIES) {
-    __syncthreads();
-    load_tile<BWD_QUERIES>(queries, queries_t, base, first_query, T, C3, h * HS);
-    load_tile<BWD_QUERIES>(grads, grads_t, dout_base, first_query, T, C, h * HS);
-    for (int r = threadIdx.x; r < BWD_QUERIES; r += blockDim.x) {
-      int t = first_query + r;
-      // Past T: lse = +inf makes P = 0, so padding rows contribute nothing.
-      tile_lse[r] = t < T ? lse[(long long)bh * T + t] * LOG2E : __int_as_float(0x7f800000);
-      tile_delta[r] = t < T ? delta[(long long)bh * T + t] : 0.0f;
+  const int dq_column0 = (warp >> 1) * (HS / 2);
+  for (int tile = 0; tile < tiles; tile++) {
+    const int first_query = first_key + tile * BWD_QUERIES;
+    if (tile + 1 < tiles) {
+      prefetch(tile + 1);
+      copy_async_wait<1>();
+    } else {
+      copy_async_wait<0>();
     }
     __syncthreads();
+    const bf16_t* q_tile = queries[tile & 1];
+    const bf16_t* g_tile = grads[tile & 1];
+    const float* lse_tile = tile_lse[tile & 1];
+    const float* delta_tile = tile_delta[tile & 1];
     float st[BWD_QUERIES / 8][4];   // S^T, then P^T
     float dpt[BWD_QUERIES / 8][4];  // dP^T, then dS^T
 #pragma unroll
     for (int n = 0; n < BWD_QUERIES / 8; n++) {
       st[n][0] = st[n][1] = st[n][2] = st[n][3] = 0.0f;
       dpt[n][0] = dpt[n][1] = dpt[n][2] = dpt[n][3] = 0.0f;
+    }
 #pragma unroll
-      for (int kc = 0; kc < DCHUNKS; kc++) {
-        const bf16_t* qp = queries + (n * 8 + g) * ROW_PAD + kc * 16 + 2 * q;
-        mma_bf16(st[n], kf[kc], load_pair(qp), load_pair(qp + 8));
-        const bf16_t* gp = grads + (n * 8 + g) * ROW_PAD + kc * 16 + 2 * q;
-        mma_bf16(dpt[n], vf[kc], load_pair(gp), load_pair(gp + 8));
+    for (int kc = 0; kc < DCHUNKS; kc++) {
+#pragma unroll
+      for (int n = 0; n < BWD_QUERIES / 8; n += 2) {
+        unsigned qb[4];
+        b_fragments_rows(qb, q_tile, ROW_PAD, n * 8, kc * 16);
+        mma_bf16(st[n], kf[kc], qb[0], qb[1]);
+        mma_bf16(st[n + 1], kf[kc], qb[2], qb[3]);
+        unsigned gb[4];
+        b_fragments_rows(gb, g_tile, ROW_PAD, n * 8, kc * 16);
+        mma_bf16(dpt[n], vf[kc], gb[0], gb[1]);
+        mma_bf16(dpt[n + 1], vf[kc], gb[2], gb[3]);
       }
     }
 #pragma unroll
@@ -281,9 +375,9 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
       for (int e = 0; e < 4; e++) {
         int local = n * 8 + 2 * q + (e & 1);
         int key = e < 2 ? key0 : key0 + 8;
-        float p = first_query + local >= key ? exp2f(st[n][e] * scale_log2 - tile_lse[local]) : 0.0f;  // causal
+        float p = first_query + local >= key ? exp2f(st[n][e] * scale_log2 - lse_tile[local]) : 0.0f;  // causal
         st[n][e] = p;
-        dpt[n][e] = p * (dpt[n][e] - tile_delta[local]);
+        dpt[n][e] = p * (dpt[n][e] - delta_tile[local]);
       }
     }
 #pragma unroll
@@ -294,22 +388,30 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
                         pack_bf16(dpt[2 * kk + 1][0], dpt[2 * kk + 1][1]),
                         pack_bf16(dpt[2 * kk + 1][2], dpt[2 * kk + 1][3])};
 #pragma unroll
-      for (int n = 0; n < DTILES; n++) {
-        const bf16_t* gp = grads_t + (n * 8 + g) * QT_PAD + kk * 16 + 2 * q;
-        mma_bf16(dv[n], p, load_pair(gp), load_pair(gp + 8));
-        const bf16_t* qp = queries_t + (n * 8 + g) * QT_PAD + kk * 16 + 2 * q;
-        mma_bf16(dk[n], ds, load_pair(qp), load_pair(qp + 8));
+      for (int n = 0; n < DTILES; n += 2) {
+        unsigned gb[4];
+        b_fragments_columns(gb, g_tile, ROW_PAD, n * 8, kk * 16);
+        mma_bf16(dv[n], p, gb[0], gb[1]);
+        mma_bf16(dv[n + 1], p, gb[2], gb[3]);
+        unsigned qb[4];
+        b_fragments_columns(qb, q_tile, ROW_PAD, n * 8, kk * 16);
+        mma_bf16(dk[n], ds, qb[0], qb[1]);
+        mma_bf16(dk[n + 1], ds, qb[2], qb[3]);
       }
     }
-    // dS [query][key] for the dQ product, which needs every warp's keys.
+    // dS [query][key] for the dQ product, which needs every warp's keys. (The previous tile's dQ reads of this
+    // buffer finished before the __syncthreads above.)
 #pragma unroll
     for (int n = 0; n < BWD_QUERIES / 8; n++) {
-#pragma unroll
-      for (int e = 0; e < 4; e++) {
-        int local_query = n * 8 + 2 * q + (e & 1);
-        int local_key = warp * 16 + g + (e < 2 ? 0 : 8);
-        score_grads[local_query * KT_PAD + local_key] = to_bf16(dpt[n][e]);
-      }
+      int local_query = n * 8 + 2 * q;
+      int local_key = warp * 16 + g;
+      bf16_t* column = score_grads + local_query * KEY_PAD + local_key;
+      unsigned upper = pack_bf16(dpt[n][0], dpt[n][2]);  // (query, key) and (query, key + 8)
+      unsigned lower = pack_bf16(dpt[n][1], dpt[n][3]);  // (query + 1, key) and (query + 1, key + 8)
+      column[0] = (bf16_t)(upper & 0xffffu);
+      column[8] = (bf16_t)(upper >> 16);
+      column[KEY_PAD] = (bf16_t)(lower & 0xffffu);
+      column[KEY_PAD + 8] = (bf16_t)(lower >> 16);
     }
     __syncthreads();
     float dq[DTILES / 2][4];
@@ -317,18 +419,21 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
     for (int j = 0; j < DTILES / 2; j++) dq[j][0] = dq[j][1] = dq[j][2] = dq[j][3] = 0.0f;
 #pragma unroll
     for (int kk = 0; kk < BWD_KEYS / 16; kk++) {
-      const bf16_t* ap = score_grads + (dq_rows + g) * KT_PAD + kk * 16 + 2 * q;
-      unsigned a[4] = {load_pair(ap), load_pair(ap + 8 * KT_PAD), load_pair(ap + 8), load_pair(ap + 8 * KT_PAD + 8)};
+      unsigned a[4];
+      int m = lane >> 3;
+      load_matrices(a, score_grads + (dq_rows + (m & 1) * 8 + (lane & 7)) * KEY_PAD + kk * 16 + (m >> 1) * 8);
 #pragma unroll
-      for (int j = 0; j < DTILES / 2; j++) {
-        const bf16_t* kp = keys_t + ((dq_tile0 + j) * 8 + g) * KT_PAD + kk * 16 + 2 * q;
-        mma_bf16(dq[j], a, load_pair(kp), load_pair(kp + 8));
+      for (int j = 0; j < DTILES / 2; j += 2) {
+        unsigned kb[4];
+        b_fragments_columns(kb, keys, ROW_PAD, dq_column0 + j * 8, kk * 16);
+        mma_bf16(dq[j], a, kb[0], kb[1]);
+        mma_bf16(dq[j + 1], a, kb[2], kb[3]);
       }
     }
     int query0 = first_query + dq_rows + g;
 #pragma unroll
     for (int j = 0; j < DTILES / 2; j++) {
-      int column = h * HS + (dq_tile0 + j) * 8 + 2 * q;
+      int column = h * HS + dq_column0 + j * 8 + 2 * q;
       if (query0 < T) {
         atomicAdd(dqkv_base + (long long)query0 * C3 + column, dq[j][0] * scale);
         atomicAdd(dqkv_base + (long long)query0 * C3 + column + 1, dq[j][1] * scale);

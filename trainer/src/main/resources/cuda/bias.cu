@@ -7,6 +7,16 @@ extern "C" __global__ void bias_forward(float* out, const float* bias, long long
   }
 }
 
+// The same on a bf16 output (BF16 mode's QKV projection, which attention reads as bf16): out (N, OC) bf16.
+extern "C" __global__ void bias_forward_bf16(unsigned short* out, const float* bias, long long N, int OC) {
+  long long total = N * OC;
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+    float value = __uint_as_float(((unsigned)out[i]) << 16) + bias[i % OC];
+    unsigned bits = __float_as_uint(value);
+    out[i] = (unsigned short)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);  // round to nearest even
+  }
+}
+
 extern "C" __global__ void fill(float* out, float value, long long n) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
     out[i] = value;

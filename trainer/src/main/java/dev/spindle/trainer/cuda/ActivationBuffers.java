@@ -20,6 +20,7 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory ln1; // (L, N, C)
   final DeviceMemory ln1Mean; // (L, N)
   final DeviceMemory ln1Rstd; // (L, N)
+  final int attentionBytes; // bytes per element of qkv, attention and dAttention: 2 (bf16) with tensor-core attention
   final DeviceMemory qkv; // (L, N, 3C)
   final DeviceMemory attention; // (L, N, C) attention output before the projection
   final DeviceMemory lse; // (L, N * H) log-sum-exp per query and head
@@ -48,6 +49,14 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory operandB; // (N, 4C) bf16: the other one
 
   ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands) {
+    this(model, capacity, bf16Operands, false);
+  }
+
+  /**
+   * @param bf16Attention qkv, the attention output and its gradient are bf16 (the tensor-core attention's
+   *     activations); fp32 otherwise
+   */
+  ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands, boolean bf16Attention) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("Cannot size activations: capacity must be positive, got " + capacity);
     }
@@ -62,8 +71,9 @@ final class ActivationBuffers implements AutoCloseable {
     ln1 = floats(layers * n * c, "ln1");
     ln1Mean = floats(layers * n, "ln1 mean");
     ln1Rstd = floats(layers * n, "ln1 rstd");
-    qkv = floats(layers * n * 3 * c, "qkv");
-    attention = floats(layers * n * c, "attention output");
+    attentionBytes = bf16Attention ? 2 : Float.BYTES;
+    qkv = own(new DeviceMemory(layers * n * 3 * c * attentionBytes, "qkv"));
+    attention = own(new DeviceMemory(layers * n * c * attentionBytes, "attention output"));
     lse = floats(layers * n * heads, "attention log-sum-exp");
     residual2 = floats(layers * n * c, "residual stream after attention");
     ln2 = floats(layers * n * c, "ln2");
@@ -81,7 +91,7 @@ final class ActivationBuffers implements AutoCloseable {
     projection = floats(n * c, "projection scratch");
     dResidual = floats(n * c, "residual gradient");
     dLayerNormOut = floats(n * c, "layernorm output gradient");
-    dAttention = floats(n * c, "attention output gradient");
+    dAttention = own(new DeviceMemory(n * c * attentionBytes, "attention output gradient"));
     dQkv = floats(n * 3 * c, "qkv gradient");
     dFc = floats(n * 4 * c, "mlp gradient");
     attentionDelta = floats(n * heads, "attention delta");

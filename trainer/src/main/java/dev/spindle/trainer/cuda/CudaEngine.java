@@ -49,7 +49,12 @@ final class CudaEngine implements TrainingEngine {
   private final DeviceMemory firstMoment;
   private final DeviceMemory secondMoment;
   private final DeviceMemory parametersBf16; // (P) bf16 copy of the weights for BF16 products
+  /** BF16 mode, tied head: wte's bf16 copy padded with zero rows to the logits stride, so the head's products have
+   * an aligned vocabulary dimension (K = 50257 in dlnf = dlogits wte keeps cuBLAS off its fast kernels). */
+  private final DeviceMemory headBf16;
   private boolean parametersBf16Stale = true;
+  /** Attention on the tensor cores with bf16 qkv / output / output gradient (BF16 mode, head size 32 or 64). */
+  private final boolean bf16Attention;
   private final DeviceMemory normScratch;
   private final PinnedHostMemory hostScratch;
   private ActivationBuffers activations;
@@ -72,14 +77,19 @@ final class CudaEngine implements TrainingEngine {
     this.stream = new CudaStream();
     this.blas = new CublasHandle(stream);
     this.kernels = new Kernels(device, model.headSize(), precision == Precision.BF16);
+    this.bf16Attention = kernels.tensorCoreAttention();
     this.parameters = DeviceMemory.floats(parameterCount, "parameters");
     this.gradients = DeviceMemory.floats(parameterCount, "gradients");
     this.firstMoment = DeviceMemory.floats(parameterCount, "AdamW first moment");
     this.secondMoment = DeviceMemory.floats(parameterCount, "AdamW second moment");
     this.parametersBf16 = new DeviceMemory(precision == Precision.BF16 ? parameterCount * 2 : 2, "bf16 weights");
+    boolean paddedHead = precision == Precision.BF16 && model.tiedHead();
+    this.headBf16 = new DeviceMemory(
+        paddedHead ? (long) ActivationBuffers.paddedVocabulary(model) * model.dModel() * 2 : 2, "padded bf16 head");
     this.normScratch = new DeviceMemory(Double.BYTES, "gradient norm");
     this.hostScratch = new PinnedHostMemory((long) OPTIMIZER_CHUNK_FLOATS * Float.BYTES, "host transfers");
     stream.zero(gradients.address(), gradients.bytes());
+    stream.zero(headBf16.address(), headBf16.bytes());
     stream.zero(firstMoment.address(), firstMoment.bytes());
     stream.zero(secondMoment.address(), secondMoment.bytes());
     initialiseParameters(seed);
@@ -183,7 +193,7 @@ final class CudaEngine implements TrainingEngine {
       activations = null;
     }
     try {
-      activations = new ActivationBuffers(model, tokens, precision == Precision.BF16);
+      activations = new ActivationBuffers(model, tokens, precision == Precision.BF16, bf16Attention);
     } catch (CudaException e) {
       throw new CudaException("Cannot allocate activations for " + tokens + " tokens per step (about "
           + ActivationBuffers.deviceBytes(model, tokens) / (1 << 20) + " MiB): " + e.getMessage(), e.status());
@@ -223,6 +233,9 @@ final class CudaEngine implements TrainingEngine {
     long tokens = a.tokens.address();
     if (precision == Precision.BF16 && parametersBf16Stale) {
       kernels.toBf16(stream, parametersBf16.address(), parameters.address(), parameterCount);
+      if (paddedHead()) { // rows V..VP-1 stay zero from the constructor
+        kernels.toBf16(stream, headBf16.address(), parameter(offsets.head), (long) model.vocabSize() * model.dModel());
+      }
       mark("weights-bf16");
       parametersBf16Stale = false;
     }
@@ -235,8 +248,8 @@ final class CudaEngine implements TrainingEngine {
       long ln1 = a.ln1.floatAddress(l * cap * c);
       long ln1Mean = a.ln1Mean.floatAddress(l * cap);
       long ln1Rstd = a.ln1Rstd.floatAddress(l * cap);
-      long qkv = a.qkv.floatAddress(l * cap * 3 * c);
-      long attention = a.attention.floatAddress(l * cap * c);
+      long qkv = a.qkv.elementAddress(l * cap * 3 * c, a.attentionBytes);
+      long attention = a.attention.elementAddress(l * cap * c, a.attentionBytes);
       long lse = a.lse.floatAddress(l * cap * heads);
       long residual2 = a.residual2.floatAddress(l * cap * c);
       long ln2 = a.ln2.floatAddress(l * cap * c);
@@ -247,11 +260,17 @@ final class CudaEngine implements TrainingEngine {
       long next = a.residual.floatAddress((l + 1) * cap * c);
       kernels.layerNormForward(stream, ln1, ln1Mean, ln1Rstd, x, parameter(p.ln1Gain()), parameter(p.ln1Bias()), n, c);
       mark("layernorm");
-      linearForward(qkv, ln1, p.qkvWeight(), p.qkvBias(), n, c, 3 * c); // (N, 3C)
+      Operand attentionKind = bf16Attention ? Operand.BF16 : Operand.ACTIVATION;
+      linearForward(qkv, bf16Attention, ln1, Operand.ACTIVATION, p.qkvWeight(), p.qkvBias(), n, c, 3 * c); // (N, 3C)
       mark("linear");
-      kernels.attentionForward(stream, attention, lse, qkv, b, t, heads); // (N, C)
-      mark("attention");
-      linearForward(a.projection.address(), attention, p.projectionWeight(), p.projectionBias(), n, c, c);
+      if (bf16Attention) {
+        kernels.tensorCoreAttentionForward(stream, attention, lse, qkv, b, t, heads); // (N, C)
+      } else {
+        kernels.attentionForward(stream, attention, lse, qkv, b, t, heads);
+      }
+      mark("attention-forward");
+      linearForward(a.projection.address(), false, attention, attentionKind, p.projectionWeight(), p.projectionBias(), n,
+          c, c);
       mark("linear");
       kernels.residualForward(stream, residual2, x, a.projection.address(), (long) n * c);
       mark("residual");
@@ -272,7 +291,11 @@ final class CudaEngine implements TrainingEngine {
     mark("layernorm");
     int v = model.vocabSize();
     int vp = a.logitsStride;
-    if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
+    if (paddedHead()) { // logits (N, VP) = lnf (N, C) wte^T, zero in the padding columns
+      product(false, true, n, vp, c, a.lnf.address(), Operand.ACTIVATION, c, headBf16.address(), Operand.BF16, c,
+          a.logits.address(), true, vp, false);
+      mark("head");
+    } else if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
       product(false, true, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, c,
           a.logits.address(), precision == Precision.BF16, vp, false);
       mark("head");
@@ -283,12 +306,26 @@ final class CudaEngine implements TrainingEngine {
     }
   }
 
+  private boolean paddedHead() {
+    return precision == Precision.BF16 && model.tiedHead();
+  }
+
   /** out (N, OUT) = in (N, IN) W (IN, OUT) + b. */
   private void linearForward(long out, long in, long weight, long bias, int n, int inWidth, int outWidth) {
-    product(false, false, n, outWidth, inWidth, in, Operand.ACTIVATION, inWidth, parameter(weight), Operand.WEIGHT, outWidth,
-        out, outWidth, false);
+    linearForward(out, false, in, Operand.ACTIVATION, weight, bias, n, inWidth, outWidth);
+  }
+
+  /** As above, with out stored as bf16 when {@code outBf16} and in of the given kind. */
+  private void linearForward(long out, boolean outBf16, long in, Operand inKind, long weight, long bias, int n,
+      int inWidth, int outWidth) {
+    product(false, false, n, outWidth, inWidth, in, inKind, inWidth, parameter(weight), Operand.WEIGHT, outWidth,
+        out, outBf16, outWidth, false);
     mark("linear");
-    kernels.biasForward(stream, out, parameter(bias), n, outWidth);
+    if (outBf16) {
+      kernels.biasForwardBf16(stream, out, parameter(bias), n, outWidth);
+    } else {
+      kernels.biasForward(stream, out, parameter(bias), n, outWidth);
+    }
     mark("bias");
   }
 
@@ -306,7 +343,14 @@ final class CudaEngine implements TrainingEngine {
     long dlogits = a.logits.address();
     Operand logitsKind = bf16 ? Operand.BF16 : Operand.ACTIVATION;
     int vp = a.logitsStride;
-    if (model.tiedHead()) {
+    if (paddedHead()) { // the padding columns of dlogits are zero (zero logits the loss ignores), so K = VP is exact
+      product(false, false, n, c, vp, dlogits, logitsKind, vp, headBf16.address(), Operand.BF16, c,
+          a.dLayerNormOut.address(), c, false);
+      mark("head");
+      product(true, false, v, c, n, dlogits, logitsKind, vp, a.lnf.address(), Operand.ACTIVATION, c,
+          gradient(offsets.head), c, true);
+      mark("head");
+    } else if (model.tiedHead()) {
       product(false, false, n, c, v, dlogits, logitsKind, vp, parameter(offsets.head), Operand.WEIGHT, c,
           a.dLayerNormOut.address(), c, false);
       mark("head");
@@ -331,8 +375,8 @@ final class CudaEngine implements TrainingEngine {
       ParameterOffsets.Block p = offsets.blocks[l];
       long x = a.residual.floatAddress(l * cap * c);
       long ln1 = a.ln1.floatAddress(l * cap * c);
-      long qkv = a.qkv.floatAddress(l * cap * 3 * c);
-      long attention = a.attention.floatAddress(l * cap * c);
+      long qkv = a.qkv.elementAddress(l * cap * 3 * c, a.attentionBytes);
+      long attention = a.attention.elementAddress(l * cap * c, a.attentionBytes);
       long lse = a.lse.floatAddress(l * cap * heads);
       long residual2 = a.residual2.floatAddress(l * cap * c);
       long ln2 = a.ln2.floatAddress(l * cap * c);
@@ -349,11 +393,17 @@ final class CudaEngine implements TrainingEngine {
           residual2, parameter(p.ln2Gain()), a.ln2Mean.floatAddress(l * cap), a.ln2Rstd.floatAddress(l * cap), n, c);
       mark("layernorm");
       // Attention branch: residual2 = x + proj(attention(qkv(ln1(x))))
-      linearBackward(a.dAttention.address(), dResidual, attention, p.projectionWeight(), p.projectionBias(), n, c, c);
+      linearBackward(a.dAttention.address(), bf16Attention, dResidual, attention,
+          bf16Attention ? Operand.BF16 : Operand.ACTIVATION, p.projectionWeight(), p.projectionBias(), n, c, c);
       mark("linear");
-      kernels.attentionBackward(stream, a.dQkv.address(), a.attentionDelta.address(), a.dAttention.address(), qkv,
-          attention, lse, b, t, heads);
-      mark("attention");
+      if (bf16Attention) {
+        kernels.tensorCoreAttentionBackward(stream, a.dQkv.address(), a.attentionDelta.address(), a.dAttention.address(),
+            qkv, attention, lse, b, t, heads);
+      } else {
+        kernels.attentionBackward(stream, a.dQkv.address(), a.attentionDelta.address(), a.dAttention.address(), qkv,
+            attention, lse, b, t, heads);
+      }
+      mark("attention-backward");
       linearBackward(a.dLayerNormOut.address(), a.dQkv.address(), ln1, p.qkvWeight(), p.qkvBias(), n, c, 3 * c);
       mark("linear");
       kernels.layerNormBackward(stream, dResidual, gradient(p.ln1Gain()), gradient(p.ln1Bias()), a.dLayerNormOut.address(),
@@ -367,6 +417,12 @@ final class CudaEngine implements TrainingEngine {
 
   /** dIn (N, IN) = dOut W^T; dW (IN, OUT) += in^T dOut; db (OUT) += column sums of dOut. */
   private void linearBackward(long dIn, long dOut, long in, long weight, long bias, int n, int inWidth, int outWidth) {
+    linearBackward(dIn, false, dOut, in, Operand.ACTIVATION, weight, bias, n, inWidth, outWidth);
+  }
+
+  /** As above, with dIn stored as bf16 when {@code dInBf16} and in of the given kind. */
+  private void linearBackward(long dIn, boolean dInBf16, long dOut, long in, Operand inKind, long weight, long bias,
+      int n, int inWidth, int outWidth) {
     // dOut feeds both products: in BF16 mode convert it once (into operand B's scratch, which in^T dOut reads).
     long dOutOperand = dOut;
     Operand dOutKind = Operand.ACTIVATION;
@@ -375,8 +431,8 @@ final class CudaEngine implements TrainingEngine {
       dOutKind = Operand.BF16;
     }
     product(false, true, n, inWidth, outWidth, dOutOperand, dOutKind, outWidth, parameter(weight), Operand.WEIGHT, outWidth,
-        dIn, inWidth, false);
-    product(true, false, inWidth, outWidth, n, in, Operand.ACTIVATION, inWidth, dOutOperand, dOutKind, outWidth,
+        dIn, dInBf16, inWidth, false);
+    product(true, false, inWidth, outWidth, n, in, inKind, inWidth, dOutOperand, dOutKind, outWidth,
         gradient(weight), outWidth, true);
     mark("linear");
     // A product with ones is a column sum; fp32 always, since bias gradients are cheap and rounding them buys nothing.
@@ -677,6 +733,7 @@ final class CudaEngine implements TrainingEngine {
       }
       hostScratch.close();
       normScratch.close();
+      headBf16.close();
       parametersBf16.close();
       secondMoment.close();
       firstMoment.close();

@@ -35,6 +35,14 @@ final class DeviceMemory implements AutoCloseable {
     return address() + index * Float.BYTES;
   }
 
+  /** Address of element {@code index} of {@code elementBytes} bytes each (2 for bf16 buffers). */
+  long elementAddress(long index, int elementBytes) {
+    if (index < 0 || index * elementBytes > bytes) {
+      throw new IndexOutOfBoundsException("element " + index + " outside a buffer of " + bytes / elementBytes);
+    }
+    return address() + index * elementBytes;
+  }
+
   long bytes() {
     return bytes;
   }

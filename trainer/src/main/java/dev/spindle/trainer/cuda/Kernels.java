@@ -11,6 +11,7 @@ import java.util.List;
 final class Kernels implements AutoCloseable {
   private static final int THREADS = 256;
   private static final int ATTENTION_ROWS = 64;
+  private static final int TENSOR_CORE_TILE = 64; // queries per forward block, keys per backward block
 
   private final CudaDevice device;
   private final List<KernelModule> modules = new ArrayList<>();
@@ -25,6 +26,7 @@ final class Kernels implements AutoCloseable {
   private final Kernel geluBackward;
   private final Kernel residualForward;
   private final Kernel biasForward;
+  private final Kernel biasForwardBf16;
   private final Kernel fill;
   private final Kernel crossEntropy;
   private final Kernel crossEntropyBf16;
@@ -38,6 +40,7 @@ final class Kernels implements AutoCloseable {
   private final Kernel attentionBackwardQuery;
   private final Kernel attentionBackwardKeyValue;
   private final Kernel tensorCoreForward; // null unless tensor-core attention is on
+  private final Kernel tensorCoreDelta;
   private final Kernel tensorCoreBackward;
 
   /** Kernels with fp32 attention everywhere (the FP32 mode's: checked against the CPU reference). */
@@ -75,6 +78,7 @@ final class Kernels implements AutoCloseable {
     residualForward = load("residual.cu", List.of()).kernel("residual_forward");
     KernelModule bias = load("bias.cu", List.of());
     biasForward = bias.kernel("bias_forward");
+    biasForwardBf16 = bias.kernel("bias_forward_bf16");
     fill = bias.kernel("fill");
     KernelModule crossEntropyModule = load("crossentropy.cu", List.of());
     crossEntropy = crossEntropyModule.kernel("crossentropy_forward_backward");
@@ -94,22 +98,28 @@ final class Kernels implements AutoCloseable {
     if (tensorCoreAttention && tensorCoreAttentionSupported(headSize, device.computeMajor())) {
       KernelModule tensorCores = load("attention_tc.cu", List.of("HEAD_SIZE=" + headSize));
       tensorCoreForward = tensorCores.kernel("attention_tc_forward");
+      tensorCoreDelta = tensorCores.kernel("attention_tc_delta");
       tensorCoreBackward = tensorCores.kernel("attention_tc_backward");
     } else {
       tensorCoreForward = null;
+      tensorCoreDelta = null;
       tensorCoreBackward = null;
     }
   }
 
   /**
-   * The tensor-core kernels keep a warp's 16 rows of K, V, dK and dV in registers over whole head dimensions, in
-   * mma.m16n8k16 tiles: head sizes 16, 32, 48 or 64, on compute capability 8.0 or newer (bf16 mma.sync).
+   * The tensor-core kernels keep a warp's 16 rows of K, V, dK and dV in registers over whole head dimensions and
+   * split dQ's head dimensions in two halves of whole 16-wide fragment pairs: head sizes 32 and 64, on compute
+   * capability 8.0 or newer (bf16 mma.sync, cp.async, ldmatrix).
    */
   static boolean tensorCoreAttentionSupported(int headSize, int computeMajor) {
-    return computeMajor >= 8 && headSize % 16 == 0 && headSize <= 64;
+    return computeMajor >= 8 && (headSize == 32 || headSize == 64);
   }
 
-  /** Whether attention runs on the tensor cores (bf16 operands) rather than the fp32 kernels. */
+  /**
+   * Whether attention runs on the tensor cores: then its activations (qkv, output, output gradient) are bf16 and
+   * callers use {@link #tensorCoreAttentionForward} / {@link #tensorCoreAttentionBackward}.
+   */
   boolean tensorCoreAttention() {
     return tensorCoreForward != null;
   }
@@ -175,6 +185,11 @@ final class Kernels implements AutoCloseable {
     biasForward.launch(s, grid(rows * columns), 1, THREADS, 0, out, bias, rows, columns);
   }
 
+  /** out (N, OC) bf16 += bias (OC) fp32. */
+  void biasForwardBf16(CudaStream s, long out, long bias, long rows, int columns) {
+    biasForwardBf16.launch(s, grid(rows * columns), 1, THREADS, 0, out, bias, rows, columns);
+  }
+
   void fill(CudaStream s, long out, float value, long n) {
     fill.launch(s, grid(n), 1, THREADS, 0, out, value, n);
   }
@@ -215,10 +230,6 @@ final class Kernels implements AutoCloseable {
 
   void attentionForward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
     checkHeads(heads, "forward");
-    if (tensorCoreForward != null) {
-      tensorCoreForward.launch(s, (t + 63) / 64, b * heads, 128, 0, out, lse, qkv, b, t, heads);
-      return;
-    }
     attentionForward.launch(s, tiles(t), b * heads, attentionRows * attentionSplit, 0, out, lse, qkv, b, t, heads);
   }
 
@@ -226,14 +237,37 @@ final class Kernels implements AutoCloseable {
   void attentionBackward(CudaStream s, long dqkv, long delta, long dout, long qkv, long out, long lse, int b, int t, int heads) {
     checkHeads(heads, "backward");
     attentionDelta.launch(s, grid((long) b * heads * t), 1, THREADS, 0, delta, dout, out, b, t, heads);
-    if (tensorCoreBackward != null) { // dQ accumulates with atomics: start from zero
-      s.zero(dqkv, (long) b * t * 3 * heads * headSize * Float.BYTES);
-      tensorCoreBackward.launch(s, (t + 63) / 64, b * heads, 128, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
-      return;
-    }
     int threads = attentionRows * attentionSplit;
     attentionBackwardQuery.launch(s, tiles(t), b * heads, threads, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
     attentionBackwardKeyValue.launch(s, tiles(t), b * heads, threads, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
+  }
+
+  /** out (B, T, C) bf16 and lse (B, H, T) fp32 from qkv (B, T, 3C) bf16, on the tensor cores. */
+  void tensorCoreAttentionForward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
+    checkHeads(heads, "forward");
+    requireTensorCores();
+    tensorCoreForward.launch(s, (t + TENSOR_CORE_TILE - 1) / TENSOR_CORE_TILE, b * heads, 128, 0, out, lse, qkv, b, t, heads);
+  }
+
+  /**
+   * Writes all of {@code dqkv} (B, T, 3C) fp32 from dout, qkv and out (bf16) and lse; {@code delta} (B, H, T) is
+   * scratch. dQ accumulates with atomics, so dqkv is zeroed first.
+   */
+  void tensorCoreAttentionBackward(CudaStream s, long dqkv, long delta, long dout, long qkv, long out, long lse, int b,
+      int t, int heads) {
+    checkHeads(heads, "backward");
+    requireTensorCores();
+    tensorCoreDelta.launch(s, grid((long) b * heads * t), 1, THREADS, 0, delta, dout, out, b, t, heads);
+    s.zero(dqkv, (long) b * t * 3 * heads * headSize * Float.BYTES);
+    tensorCoreBackward.launch(s, (t + TENSOR_CORE_TILE - 1) / TENSOR_CORE_TILE, b * heads, 128, 0, dqkv, dout, qkv, lse,
+        delta, b, t, heads);
+  }
+
+  private void requireTensorCores() {
+    if (tensorCoreForward == null) {
+      throw new IllegalStateException("Tensor-core attention is not loaded for head size " + headSize
+          + " (internal error: check tensorCoreAttention() first)");
+    }
   }
 
   private long tiles(int t) {
