@@ -4,6 +4,7 @@
 // h*HS..), out (B, T, C) bf16, dout (B, T, C) bf16; lse (B, H, T) fp32 = log-sum-exp of the scaled scores per
 // query; dqkv (B, T, 3C) fp32. O(B T C) memory for any T. Softmax statistics and accumulators are fp32.
 //
+// Backward in two kernels, FlashAttention-2 style but without atomics: dK and dV per key block, dQ per query block.
 // Tiles move global -> shared with cp.async (16 bytes per thread-copy, zero-filled past T), double-buffered so
 // the next tile loads while the current one computes; fragments come out of shared memory with ldmatrix
 // (.trans where the product needs the tile transposed, so no transposed copies are kept).
@@ -24,7 +25,6 @@
 #define BWD_KEYS 64        // backward: keys per block (16 per warp, 4 warps)
 #define BWD_QUERIES 32     // backward: queries per shared tile
 #define ROW_PAD (HS + 8)   // row stride (bf16) of [row][dim] tiles
-#define KEY_PAD (BWD_KEYS + 8)  // row stride of the [query][key] tile of dS
 #define LOG2E 1.4426950408889634f
 #define LN2 0.6931471805599453f
 
@@ -274,18 +274,16 @@ extern "C" __global__ void attention_tc_delta(float* delta, const bf16_t* dout, 
   }
 }
 
-// Backward. Each block owns 64 keys (16 per warp, kept in registers as A fragments of K and V) and walks the
-// query tiles at or after them: S^T = K Q^T and dP^T = V dO^T per warp, P^T = exp(S^T - lse), dS^T = P^T (dP^T -
-// delta); dV += P^T dO and dK += dS^T Q stay in registers; dQ += dS K goes through shared memory and atomics
-// into dqkv's q columns, which the caller zeroes first. delta comes from attention_tc_delta.
-// Launch: grid (ceil(T / 64), B * H), 128 threads.
-extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* dqkv, const bf16_t* dout,
+// Backward for dK and dV. Each block owns 64 keys (16 per warp, kept in registers as A fragments of K and V) and
+// walks the query tiles at or after them: S^T = K Q^T and dP^T = V dO^T per warp, P^T = exp(S^T - lse), dS^T =
+// P^T (dP^T - delta); dV += P^T dO and dK += dS^T Q accumulate in registers and are written once at the end.
+// Writes the k and v columns of dqkv; delta comes from attention_tc_delta. Launch: grid (ceil(T / 64), B * H),
+// 128 threads.
+extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_value(float* dqkv, const bf16_t* dout,
                                                                        const bf16_t* qkv, const float* lse,
                                                                        const float* delta, int B, int T, int H) {
   __shared__ __align__(16) bf16_t queries[2][BWD_QUERIES * ROW_PAD];  // Q [query][dim]
   __shared__ __align__(16) bf16_t grads[2][BWD_QUERIES * ROW_PAD];    // dO [query][dim]
-  __shared__ __align__(16) bf16_t keys[BWD_KEYS * ROW_PAD];           // K [key][dim] of this block's keys
-  __shared__ __align__(16) bf16_t score_grads[BWD_QUERIES * KEY_PAD]; // dS [query][key]
   __shared__ float tile_lse[2][BWD_QUERIES];
   __shared__ float tile_delta[2][BWD_QUERIES];
   const int C = H * HS;
@@ -295,9 +293,8 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
   const int h = bh % H;
   const int first_key = blockIdx.x * BWD_KEYS;
   const int warp = threadIdx.x >> 5;
-  const int lane = threadIdx.x & 31;
-  const int g = lane >> 2;
-  const int q = lane & 3;
+  const int g = (threadIdx.x & 31) >> 2;
+  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const bf16_t* dout_base = dout + (long long)b * T * C;
   float* dqkv_base = dqkv + (long long)b * T * C3;
@@ -305,8 +302,6 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
   const float scale_log2 = scale * LOG2E;
   const int key0 = first_key + warp * 16 + g;  // this thread's key rows: key0, key0 + 8
   const int tiles = (T - first_key + BWD_QUERIES - 1) / BWD_QUERIES;
-  // Stage 0: this block's keys and the first query tile.
-  copy_tile_async<BWD_KEYS>(keys, base, first_key, T, C3, C + h * HS);
   auto prefetch = [&](int tile) {
     int first_query = first_key + tile * BWD_QUERIES;
     int stage = tile & 1;
@@ -332,9 +327,6 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
     dk[n][0] = dk[n][1] = dk[n][2] = dk[n][3] = 0.0f;
     dv[n][0] = dv[n][1] = dv[n][2] = dv[n][3] = 0.0f;
   }
-  // dQ of a query tile: warp w computes rows (w % 2) * 16.. and head dimensions (w / 2) * HS / 2..
-  const int dq_rows = (warp & 1) * 16;
-  const int dq_column0 = (warp >> 1) * (HS / 2);
   for (int tile = 0; tile < tiles; tile++) {
     const int first_query = first_key + tile * BWD_QUERIES;
     if (tile + 1 < tiles) {
@@ -399,50 +391,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
         mma_bf16(dk[n + 1], ds, qb[2], qb[3]);
       }
     }
-    // dS [query][key] for the dQ product, which needs every warp's keys. (The previous tile's dQ reads of this
-    // buffer finished before the __syncthreads above.)
-#pragma unroll
-    for (int n = 0; n < BWD_QUERIES / 8; n++) {
-      int local_query = n * 8 + 2 * q;
-      int local_key = warp * 16 + g;
-      bf16_t* column = score_grads + local_query * KEY_PAD + local_key;
-      unsigned upper = pack_bf16(dpt[n][0], dpt[n][2]);  // (query, key) and (query, key + 8)
-      unsigned lower = pack_bf16(dpt[n][1], dpt[n][3]);  // (query + 1, key) and (query + 1, key + 8)
-      column[0] = (bf16_t)(upper & 0xffffu);
-      column[8] = (bf16_t)(upper >> 16);
-      column[KEY_PAD] = (bf16_t)(lower & 0xffffu);
-      column[KEY_PAD + 8] = (bf16_t)(lower >> 16);
-    }
-    __syncthreads();
-    float dq[DTILES / 2][4];
-#pragma unroll
-    for (int j = 0; j < DTILES / 2; j++) dq[j][0] = dq[j][1] = dq[j][2] = dq[j][3] = 0.0f;
-#pragma unroll
-    for (int kk = 0; kk < BWD_KEYS / 16; kk++) {
-      unsigned a[4];
-      int m = lane >> 3;
-      load_matrices(a, score_grads + (dq_rows + (m & 1) * 8 + (lane & 7)) * KEY_PAD + kk * 16 + (m >> 1) * 8);
-#pragma unroll
-      for (int j = 0; j < DTILES / 2; j += 2) {
-        unsigned kb[4];
-        b_fragments_columns(kb, keys, ROW_PAD, dq_column0 + j * 8, kk * 16);
-        mma_bf16(dq[j], a, kb[0], kb[1]);
-        mma_bf16(dq[j + 1], a, kb[2], kb[3]);
-      }
-    }
-    int query0 = first_query + dq_rows + g;
-#pragma unroll
-    for (int j = 0; j < DTILES / 2; j++) {
-      int column = h * HS + dq_column0 + j * 8 + 2 * q;
-      if (query0 < T) {
-        atomicAdd(dqkv_base + (long long)query0 * C3 + column, dq[j][0] * scale);
-        atomicAdd(dqkv_base + (long long)query0 * C3 + column + 1, dq[j][1] * scale);
-      }
-      if (query0 + 8 < T) {
-        atomicAdd(dqkv_base + (long long)(query0 + 8) * C3 + column, dq[j][2] * scale);
-        atomicAdd(dqkv_base + (long long)(query0 + 8) * C3 + column + 1, dq[j][3] * scale);
-      }
-    }
+    __syncthreads();  // this stage is refilled two tiles on
   }
 #pragma unroll
   for (int n = 0; n < DTILES; n++) {
@@ -456,6 +405,118 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward(float* d
       float* row = dqkv_base + (long long)(key0 + 8) * C3 + column;
       *reinterpret_cast<float2*>(row + C) = make_float2(dk[n][2] * scale, dk[n][3] * scale);
       *reinterpret_cast<float2*>(row + 2 * C) = make_float2(dv[n][2], dv[n][3]);
+    }
+  }
+}
+
+// Backward for dQ, query-major like the forward (no atomics, so dQ is deterministic): each warp keeps 16 query
+// rows of Q and dO as A fragments and walks the key tiles up to the diagonal: S = Q K^T, dP = dO V^T,
+// dS = P (dP - delta) with the row's lse and delta in registers, dQ += dS K. Writes the q columns of dqkv.
+// Launch: grid (ceil(T / 64), B * H), 128 threads.
+extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_query(float* dqkv, const bf16_t* dout,
+                                                                             const bf16_t* qkv, const float* lse,
+                                                                             const float* delta, int B, int T, int H) {
+  __shared__ __align__(16) bf16_t keys[2][FWD_KEYS * ROW_PAD];
+  __shared__ __align__(16) bf16_t values[2][FWD_KEYS * ROW_PAD];
+  const int C = H * HS;
+  const int C3 = 3 * C;
+  const int bh = blockIdx.y;
+  const int b = bh / H;
+  const int h = bh % H;
+  const int first_query = (gridDim.x - 1 - blockIdx.x) * FWD_QUERIES;
+  const int warp = threadIdx.x >> 5;
+  const int g = (threadIdx.x & 31) >> 2;
+  const int q = threadIdx.x & 3;
+  const bf16_t* base = qkv + (long long)b * T * C3;
+  const float scale = rsqrtf((float)HS);
+  const float scale_log2 = scale * LOG2E;
+  const int row0 = first_query + warp * 16 + g;
+  const int row1 = row0 + 8;
+  const int tiles = (min(first_query + FWD_QUERIES, T) - 1) / FWD_KEYS + 1;
+  copy_tile_async<FWD_KEYS>(keys[0], base, 0, T, C3, C + h * HS);
+  copy_tile_async<FWD_KEYS>(values[0], base, 0, T, C3, 2 * C + h * HS);
+  copy_async_commit();
+  unsigned qf[DCHUNKS][4];
+  unsigned gf[DCHUNKS][4];
+  load_row_fragments(qf, base, row0, T, C3, h * HS);
+  load_row_fragments(gf, dout + (long long)b * T * C, row0, T, C, h * HS);
+  // Past T: lse = +inf makes P = 0, so padding rows stay zero.
+  const float lse0 = row0 < T ? lse[(long long)bh * T + row0] * LOG2E : __int_as_float(0x7f800000);
+  const float lse1 = row1 < T ? lse[(long long)bh * T + row1] * LOG2E : __int_as_float(0x7f800000);
+  const float delta0 = row0 < T ? delta[(long long)bh * T + row0] : 0.0f;
+  const float delta1 = row1 < T ? delta[(long long)bh * T + row1] : 0.0f;
+  float dq[DTILES][4];
+#pragma unroll
+  for (int n = 0; n < DTILES; n++) dq[n][0] = dq[n][1] = dq[n][2] = dq[n][3] = 0.0f;
+  for (int tile = 0; tile < tiles; tile++) {
+    const int first_key = tile * FWD_KEYS;
+    if (tile + 1 < tiles) {
+      copy_tile_async<FWD_KEYS>(keys[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, C + h * HS);
+      copy_tile_async<FWD_KEYS>(values[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, 2 * C + h * HS);
+      copy_async_commit();
+      copy_async_wait<1>();
+    } else {
+      copy_async_wait<0>();
+    }
+    __syncthreads();
+    const bf16_t* k_tile = keys[tile & 1];
+    const bf16_t* v_tile = values[tile & 1];
+    float s[FWD_KEYS / 8][4];
+    float dp[FWD_KEYS / 8][4];
+#pragma unroll
+    for (int n = 0; n < FWD_KEYS / 8; n++) {
+      s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
+      dp[n][0] = dp[n][1] = dp[n][2] = dp[n][3] = 0.0f;
+    }
+#pragma unroll
+    for (int kc = 0; kc < DCHUNKS; kc++) {
+#pragma unroll
+      for (int n = 0; n < FWD_KEYS / 8; n += 2) {
+        unsigned kb[4];
+        b_fragments_rows(kb, k_tile, ROW_PAD, n * 8, kc * 16);
+        mma_bf16(s[n], qf[kc], kb[0], kb[1]);
+        mma_bf16(s[n + 1], qf[kc], kb[2], kb[3]);
+        unsigned vb[4];
+        b_fragments_rows(vb, v_tile, ROW_PAD, n * 8, kc * 16);
+        mma_bf16(dp[n], gf[kc], vb[0], vb[1]);
+        mma_bf16(dp[n + 1], gf[kc], vb[2], vb[3]);
+      }
+    }
+    const bool diagonal = tile == tiles - 1;
+#pragma unroll
+    for (int n = 0; n < FWD_KEYS / 8; n++) {
+      int key = first_key + n * 8 + 2 * q;
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        bool upper = e < 2;
+        float p = (!diagonal || key + (e & 1) <= (upper ? row0 : row1))
+            ? exp2f(s[n][e] * scale_log2 - (upper ? lse0 : lse1)) : 0.0f;  // causal
+        s[n][e] = p * (dp[n][e] - (upper ? delta0 : delta1));  // dS
+      }
+    }
+#pragma unroll
+    for (int kk = 0; kk < FWD_KEYS / 16; kk++) {
+      unsigned ds[4] = {pack_bf16(s[2 * kk][0], s[2 * kk][1]), pack_bf16(s[2 * kk][2], s[2 * kk][3]),
+                        pack_bf16(s[2 * kk + 1][0], s[2 * kk + 1][1]), pack_bf16(s[2 * kk + 1][2], s[2 * kk + 1][3])};
+#pragma unroll
+      for (int n = 0; n < DTILES; n += 2) {
+        unsigned kb[4];
+        b_fragments_columns(kb, k_tile, ROW_PAD, n * 8, kk * 16);
+        mma_bf16(dq[n], ds, kb[0], kb[1]);
+        mma_bf16(dq[n + 1], ds, kb[2], kb[3]);
+      }
+    }
+    __syncthreads();  // this stage is refilled two tiles on
+  }
+  float* dqkv_base = dqkv + (long long)b * T * C3;
+#pragma unroll
+  for (int n = 0; n < DTILES; n++) {
+    int column = h * HS + n * 8 + 2 * q;
+    if (row0 < T) {
+      *reinterpret_cast<float2*>(dqkv_base + (long long)row0 * C3 + column) = make_float2(dq[n][0] * scale, dq[n][1] * scale);
+    }
+    if (row1 < T) {
+      *reinterpret_cast<float2*>(dqkv_base + (long long)row1 * C3 + column) = make_float2(dq[n][2] * scale, dq[n][3] * scale);
     }
   }
 }

@@ -41,7 +41,8 @@ final class Kernels implements AutoCloseable {
   private final Kernel attentionBackwardKeyValue;
   private final Kernel tensorCoreForward; // null unless tensor-core attention is on
   private final Kernel tensorCoreDelta;
-  private final Kernel tensorCoreBackward;
+  private final Kernel tensorCoreBackwardKeyValue;
+  private final Kernel tensorCoreBackwardQuery;
 
   /** Kernels with fp32 attention everywhere (the FP32 mode's: checked against the CPU reference). */
   Kernels(CudaDevice device, int headSize) {
@@ -99,11 +100,13 @@ final class Kernels implements AutoCloseable {
       KernelModule tensorCores = load("attention_tc.cu", List.of("HEAD_SIZE=" + headSize));
       tensorCoreForward = tensorCores.kernel("attention_tc_forward");
       tensorCoreDelta = tensorCores.kernel("attention_tc_delta");
-      tensorCoreBackward = tensorCores.kernel("attention_tc_backward");
+      tensorCoreBackwardKeyValue = tensorCores.kernel("attention_tc_backward_key_value");
+      tensorCoreBackwardQuery = tensorCores.kernel("attention_tc_backward_query");
     } else {
       tensorCoreForward = null;
       tensorCoreDelta = null;
-      tensorCoreBackward = null;
+      tensorCoreBackwardKeyValue = null;
+      tensorCoreBackwardQuery = null;
     }
   }
 
@@ -251,16 +254,16 @@ final class Kernels implements AutoCloseable {
 
   /**
    * Writes all of {@code dqkv} (B, T, 3C) fp32 from dout, qkv and out (bf16) and lse; {@code delta} (B, H, T) is
-   * scratch. dQ accumulates with atomics, so dqkv is zeroed first.
+   * scratch. Deterministic: no atomics (dK, dV per key block; dQ per query block).
    */
   void tensorCoreAttentionBackward(CudaStream s, long dqkv, long delta, long dout, long qkv, long out, long lse, int b,
       int t, int heads) {
     checkHeads(heads, "backward");
     requireTensorCores();
     tensorCoreDelta.launch(s, grid((long) b * heads * t), 1, THREADS, 0, delta, dout, out, b, t, heads);
-    s.zero(dqkv, (long) b * t * 3 * heads * headSize * Float.BYTES);
-    tensorCoreBackward.launch(s, (t + TENSOR_CORE_TILE - 1) / TENSOR_CORE_TILE, b * heads, 128, 0, dqkv, dout, qkv, lse,
-        delta, b, t, heads);
+    long tiles = (t + TENSOR_CORE_TILE - 1) / TENSOR_CORE_TILE;
+    tensorCoreBackwardKeyValue.launch(s, tiles, b * heads, 128, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
+    tensorCoreBackwardQuery.launch(s, tiles, b * heads, 128, 0, dqkv, dout, qkv, lse, delta, b, t, heads);
   }
 
   private void requireTensorCores() {
