@@ -2,7 +2,7 @@
 // and fp32 accumulation, through the warp-level mma.sync.m16n8k16 instruction (sm_80 and later). Same shapes as
 // attention.cu but bf16 activations: qkv (B, T, 3C) bf16 as the QKV projection writes it (q | k | v, head h at
 // h*HS..), out (B, T, C) bf16, dout (B, T, C) bf16; lse (B, H, T) fp32 = log-sum-exp of the scaled scores per
-// query; dqkv (B, T, 3C) fp32. O(B T C) memory for any T. Softmax statistics and accumulators are fp32.
+// query; dqkv (B, T, 3C) bf16 (it feeds only the QKV projection's backward products). O(B T C) memory for any T. Softmax statistics and accumulators are fp32.
 //
 // Backward in two kernels, FlashAttention-2 style but without atomics: dK and dV per key block, dQ per query block.
 // Tiles move global -> shared with cp.async (16 bytes per thread-copy, zero-filled past T), double-buffered so
@@ -279,7 +279,7 @@ extern "C" __global__ void attention_tc_delta(float* delta, const bf16_t* dout, 
 // P^T (dP^T - delta); dV += P^T dO and dK += dS^T Q accumulate in registers and are written once at the end.
 // Writes the k and v columns of dqkv; delta comes from attention_tc_delta. Launch: grid (ceil(T / 64), B * H),
 // 128 threads.
-extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_value(float* dqkv, const bf16_t* dout,
+extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_value(bf16_t* dqkv, const bf16_t* dout,
                                                                        const bf16_t* qkv, const float* lse,
                                                                        const float* delta, int B, int T, int H) {
   __shared__ __align__(16) bf16_t queries[2][BWD_QUERIES * ROW_PAD];  // Q [query][dim]
@@ -297,7 +297,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
   const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const bf16_t* dout_base = dout + (long long)b * T * C;
-  float* dqkv_base = dqkv + (long long)b * T * C3;
+  bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS);
   const float scale_log2 = scale * LOG2E;
   const int key0 = first_key + warp * 16 + g;  // this thread's key rows: key0, key0 + 8
@@ -397,14 +397,14 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
   for (int n = 0; n < DTILES; n++) {
     int column = h * HS + n * 8 + 2 * q;
     if (key0 < T) {
-      float* row = dqkv_base + (long long)key0 * C3 + column;
-      *reinterpret_cast<float2*>(row + C) = make_float2(dk[n][0] * scale, dk[n][1] * scale);
-      *reinterpret_cast<float2*>(row + 2 * C) = make_float2(dv[n][0], dv[n][1]);
+      bf16_t* row = dqkv_base + (long long)key0 * C3 + column;
+      *reinterpret_cast<unsigned*>(row + C) = pack_bf16(dk[n][0] * scale, dk[n][1] * scale);
+      *reinterpret_cast<unsigned*>(row + 2 * C) = pack_bf16(dv[n][0], dv[n][1]);
     }
     if (key0 + 8 < T) {
-      float* row = dqkv_base + (long long)(key0 + 8) * C3 + column;
-      *reinterpret_cast<float2*>(row + C) = make_float2(dk[n][2] * scale, dk[n][3] * scale);
-      *reinterpret_cast<float2*>(row + 2 * C) = make_float2(dv[n][2], dv[n][3]);
+      bf16_t* row = dqkv_base + (long long)(key0 + 8) * C3 + column;
+      *reinterpret_cast<unsigned*>(row + C) = pack_bf16(dk[n][2] * scale, dk[n][3] * scale);
+      *reinterpret_cast<unsigned*>(row + 2 * C) = pack_bf16(dv[n][2], dv[n][3]);
     }
   }
 }
@@ -413,7 +413,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
 // rows of Q and dO as A fragments and walks the key tiles up to the diagonal: S = Q K^T, dP = dO V^T,
 // dS = P (dP - delta) with the row's lse and delta in registers, dQ += dS K. Writes the q columns of dqkv.
 // Launch: grid (ceil(T / 64), B * H), 128 threads.
-extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_query(float* dqkv, const bf16_t* dout,
+extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_query(bf16_t* dqkv, const bf16_t* dout,
                                                                              const bf16_t* qkv, const float* lse,
                                                                              const float* delta, int B, int T, int H) {
   __shared__ __align__(16) bf16_t keys[2][FWD_KEYS * ROW_PAD];
@@ -508,15 +508,15 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_query(fl
     }
     __syncthreads();  // this stage is refilled two tiles on
   }
-  float* dqkv_base = dqkv + (long long)b * T * C3;
+  bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
 #pragma unroll
   for (int n = 0; n < DTILES; n++) {
     int column = h * HS + n * 8 + 2 * q;
     if (row0 < T) {
-      *reinterpret_cast<float2*>(dqkv_base + (long long)row0 * C3 + column) = make_float2(dq[n][0] * scale, dq[n][1] * scale);
+      *reinterpret_cast<unsigned*>(dqkv_base + (long long)row0 * C3 + column) = pack_bf16(dq[n][0] * scale, dq[n][1] * scale);
     }
     if (row1 < T) {
-      *reinterpret_cast<float2*>(dqkv_base + (long long)row1 * C3 + column) = make_float2(dq[n][2] * scale, dq[n][3] * scale);
+      *reinterpret_cast<unsigned*>(dqkv_base + (long long)row1 * C3 + column) = pack_bf16(dq[n][2] * scale, dq[n][3] * scale);
     }
   }
 }

@@ -11,9 +11,7 @@ extern "C" __global__ void bias_forward(float* out, const float* bias, long long
 extern "C" __global__ void bias_forward_bf16(unsigned short* out, const float* bias, long long N, int OC) {
   long long total = N * OC;
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
-    float value = __uint_as_float(((unsigned)out[i]) << 16) + bias[i % OC];
-    unsigned bits = __float_as_uint(value);
-    out[i] = (unsigned short)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);  // round to nearest even
+    store_output(out, i, __uint_as_float(((unsigned)out[i]) << 16) + bias[i % OC]);
   }
 }
 

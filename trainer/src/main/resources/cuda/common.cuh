@@ -37,3 +37,31 @@ __device__ float block_max(float value, float* shared32) {
   float total = lane < warps ? shared32[lane] : NEG_INF;
   return warp_max(total);
 }
+
+// Activations that feed only matrix products: fp32 in FP32 mode, bf16 (round to nearest even) in BF16 mode.
+__device__ __forceinline__ void store_output(float* y, long long i, float value) { y[i] = value; }
+__device__ __forceinline__ void store_output(unsigned short* y, long long i, float value) {
+  unsigned bits = __float_as_uint(value);
+  y[i] = (unsigned short)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+// LayerNorm of one row by one warp (layernorm.cu, residual.cu): y = (x - mean) / std * gain + bias, eps 1e-5.
+// The lanes re-read x (their own elements, still in cache).
+template <typename Out>
+__device__ __forceinline__ void normalize_row(Out* y, float* mean, float* rstd, const float* x, const float* gain,
+                                              const float* bias, long long row, int C, int lane) {
+  float sum = 0.0f;
+  for (int c = lane; c < C; c += 32) sum += x[c];
+  float m = warp_sum(sum) / C;
+  float squares = 0.0f;
+  for (int c = lane; c < C; c += 32) {
+    float d = x[c] - m;
+    squares += d * d;
+  }
+  float s = rsqrtf(warp_sum(squares) / C + 1e-5f);
+  for (int c = lane; c < C; c += 32) store_output(y, c, (x[c] - m) * s * gain[c] + bias[c]);
+  if (lane == 0) {
+    mean[row] = m;
+    rstd[row] = s;
+  }
+}

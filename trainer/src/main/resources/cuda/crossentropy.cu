@@ -11,11 +11,6 @@ __device__ __forceinline__ float logit_at(const float* x, int v) { return x[v]; 
 __device__ __forceinline__ float logit_at(const unsigned short* x, int v) {
   return __uint_as_float(((unsigned)x[v]) << 16);
 }
-__device__ __forceinline__ void store_logit(float* x, int v, float value) { x[v] = value; }
-__device__ __forceinline__ void store_logit(unsigned short* x, int v, float value) {
-  unsigned bits = __float_as_uint(value);
-  x[v] = (unsigned short)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);  // round to nearest even
-}
 
 template <typename Logit>
 __device__ void crossentropy(Logit* logits, float* losses, const int* tokens, int T, int V, int logits_stride,
@@ -47,7 +42,7 @@ __device__ void crossentropy(Logit* logits, float* losses, const int* tokens, in
   if (write_gradient) {
     for (int v = threadIdx.x; v < V; v += blockDim.x) {
       float p = expf(logit_at(x, v) - log_sum);
-      store_logit(x, v, (p - (v == target ? 1.0f : 0.0f)) * gradient_scale);
+      store_output(x, v, (p - (v == target ? 1.0f : 0.0f)) * gradient_scale);
     }
   }
 }

@@ -1,21 +1,44 @@
 // GELU, tanh approximation (GPT-2's): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
 #define GELU_SCALE 0.7978845608028654f
 
-extern "C" __global__ void gelu_forward(float* out, const float* inp, long long n) {
-  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-    float x = inp[i];
-    out[i] = 0.5f * x * (1.0f + tanhf(GELU_SCALE * (x + 0.044715f * x * x * x)));
+// fc (N, OC) += bias, then out = GELU(fc): the MLP's first bias and activation in one pass. fc keeps the
+// pre-activation (with bias) for the backward; out feeds only the next product, so it is bf16 in BF16 mode.
+template <typename Out>
+__device__ __forceinline__ void bias_gelu(Out* out, float* fc, const float* bias, long long N, int OC) {
+  long long total = N * OC;
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+    float x = fc[i] + bias[i % OC];
+    fc[i] = x;
+    store_output(out, i, 0.5f * x * (1.0f + tanhf(GELU_SCALE * (x + 0.044715f * x * x * x))));
   }
+}
+
+extern "C" __global__ void bias_gelu_forward(float* out, float* fc, const float* bias, long long N, int OC) {
+  bias_gelu(out, fc, bias, N, OC);
+}
+
+extern "C" __global__ void bias_gelu_forward_bf16(unsigned short* out, float* fc, const float* bias, long long N, int OC) {
+  bias_gelu(out, fc, bias, N, OC);
+}
+
+__device__ __forceinline__ float gelu_derivative(float x) {
+  float cube = 0.044715f * x * x * x;
+  float t = tanhf(GELU_SCALE * (x + cube));
+  float sech2 = 1.0f - t * t;
+  return 0.5f * (1.0f + t) + 0.5f * x * sech2 * GELU_SCALE * (1.0f + 3.0f * 0.044715f * x * x);
 }
 
 // dinout holds dL/d(out) on entry and dL/d(inp) on return.
 extern "C" __global__ void gelu_backward(float* dinout, const float* inp, long long n) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-    float x = inp[i];
-    float cube = 0.044715f * x * x * x;
-    float t = tanhf(GELU_SCALE * (x + cube));
-    float sech2 = 1.0f - t * t;
-    float local = 0.5f * (1.0f + t) + 0.5f * x * sech2 * GELU_SCALE * (1.0f + 3.0f * 0.044715f * x * x);
-    dinout[i] *= local;
+    dinout[i] *= gelu_derivative(inp[i]);
+  }
+}
+
+// BF16 mode: the same derivative, written as bf16 into a separate buffer (it feeds only the fc layer's backward
+// products), which saves converting dL/d(inp) before them.
+extern "C" __global__ void gelu_backward_bf16(unsigned short* dinp, const float* dout, const float* inp, long long n) {
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+    store_output(dinp, i, dout[i] * gelu_derivative(inp[i]));
   }
 }

@@ -2,27 +2,23 @@
 // the backward pass. Backward ADDS into dinp (the residual stream's gradient accumulates, as in llm.c) and
 // reduces dgain/dbias first in shared memory per block, so global atomics are C per block instead of C per row.
 
-extern "C" __global__ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,
-                                             const float* gain, const float* bias, int N, int C) {
+template <typename Out>
+__device__ __forceinline__ void layernorm(Out* out, float* mean, float* rstd, const float* inp, const float* gain,
+                                          const float* bias, int N, int C) {
   int lane = threadIdx.x & 31;
   long long row = (blockIdx.x * (long long)blockDim.x + threadIdx.x) >> 5;
   if (row >= N) return;
-  const float* x = inp + row * C;
-  float sum = 0.0f;
-  for (int c = lane; c < C; c += 32) sum += x[c];
-  float m = warp_sum(sum) / C;
-  float squares = 0.0f;
-  for (int c = lane; c < C; c += 32) {
-    float d = x[c] - m;
-    squares += d * d;
-  }
-  float s = rsqrtf(warp_sum(squares) / C + 1e-5f);
-  float* y = out + row * C;
-  for (int c = lane; c < C; c += 32) y[c] = (x[c] - m) * s * gain[c] + bias[c];
-  if (lane == 0) {
-    mean[row] = m;
-    rstd[row] = s;
-  }
+  normalize_row(out + row * C, mean, rstd, inp + row * C, gain, bias, row, C, lane);
+}
+
+extern "C" __global__ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,
+                                             const float* gain, const float* bias, int N, int C) {
+  layernorm(out, mean, rstd, inp, gain, bias, N, C);
+}
+
+extern "C" __global__ void layernorm_forward_bf16(unsigned short* out, float* mean, float* rstd, const float* inp,
+                                                  const float* gain, const float* bias, int N, int C) {
+  layernorm(out, mean, rstd, inp, gain, bias, N, C);
 }
 
 // Dynamic shared memory: 2 * C floats.

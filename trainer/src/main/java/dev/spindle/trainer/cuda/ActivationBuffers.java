@@ -16,6 +16,7 @@ final class ActivationBuffers implements AutoCloseable {
 
   final DeviceMemory tokens; // (N + N) int32: B rows of T + 1 ids, B <= N
   final PinnedHostMemory stagingTokens; // same, pinned on the host
+  final int normBytes; // bytes per element of ln1, ln2, lnf and fcGelu (they feed only products): 2 in BF16 mode
   final DeviceMemory residual; // (L + 1, N, C) stream entering each block; [L] enters the final LayerNorm
   final DeviceMemory ln1; // (L, N, C)
   final DeviceMemory ln1Mean; // (L, N)
@@ -45,6 +46,7 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory dFc; // (N, 4C)
   final DeviceMemory attentionDelta; // (N * H)
   final DeviceMemory ones; // (N) for bias gradients as products
+  final DeviceMemory onesBf16; // (N) the same in bf16 (BF16 mode: bias gradients from bf16 output gradients)
   final DeviceMemory operandA; // (N, 4C) bf16: an activation operand of a bf16 product (BF16 mode only)
   final DeviceMemory operandB; // (N, 4C) bf16: the other one
 
@@ -67,8 +69,9 @@ final class ActivationBuffers implements AutoCloseable {
     long heads = model.heads();
     tokens = own(new DeviceMemory(2 * n * Integer.BYTES, "token ids"));
     stagingTokens = own(new PinnedHostMemory(2 * n * Integer.BYTES, "token staging"));
+    normBytes = bf16Operands ? 2 : Float.BYTES;
     residual = floats((layers + 1) * n * c, "residual stream");
-    ln1 = floats(layers * n * c, "ln1");
+    ln1 = own(new DeviceMemory(layers * n * c * normBytes, "ln1"));
     ln1Mean = floats(layers * n, "ln1 mean");
     ln1Rstd = floats(layers * n, "ln1 rstd");
     attentionBytes = bf16Attention ? 2 : Float.BYTES;
@@ -76,12 +79,12 @@ final class ActivationBuffers implements AutoCloseable {
     attention = own(new DeviceMemory(layers * n * c * attentionBytes, "attention output"));
     lse = floats(layers * n * heads, "attention log-sum-exp");
     residual2 = floats(layers * n * c, "residual stream after attention");
-    ln2 = floats(layers * n * c, "ln2");
+    ln2 = own(new DeviceMemory(layers * n * c * normBytes, "ln2"));
     ln2Mean = floats(layers * n, "ln2 mean");
     ln2Rstd = floats(layers * n, "ln2 rstd");
     fc = floats(layers * n * 4 * c, "mlp fc");
-    fcGelu = floats(layers * n * 4 * c, "mlp gelu");
-    lnf = floats(n * c, "final layernorm");
+    fcGelu = own(new DeviceMemory(layers * n * 4 * c * normBytes, "mlp gelu"));
+    lnf = own(new DeviceMemory(n * c * normBytes, "final layernorm"));
     lnfMean = floats(n, "final layernorm mean");
     lnfRstd = floats(n, "final layernorm rstd");
     logitsStride = paddedVocabulary(model);
@@ -92,10 +95,11 @@ final class ActivationBuffers implements AutoCloseable {
     dResidual = floats(n * c, "residual gradient");
     dLayerNormOut = floats(n * c, "layernorm output gradient");
     dAttention = own(new DeviceMemory(n * c * attentionBytes, "attention output gradient"));
-    dQkv = floats(n * 3 * c, "qkv gradient");
+    dQkv = own(new DeviceMemory(n * 3 * c * attentionBytes, "qkv gradient"));
     dFc = floats(n * 4 * c, "mlp gradient");
     attentionDelta = floats(n * heads, "attention delta");
     ones = floats(n, "ones");
+    onesBf16 = own(new DeviceMemory(bf16Operands ? n * 2 : 2, "bf16 ones"));
     long operandBytes = bf16Operands ? n * 4 * c * 2 : 2;
     operandA = own(new DeviceMemory(operandBytes, "bf16 operand A"));
     operandB = own(new DeviceMemory(operandBytes, "bf16 operand B"));

@@ -200,6 +200,9 @@ final class CudaEngine implements TrainingEngine {
     }
     activationAllocations++;
     kernels.fill(stream, activations.ones.address(), 1.0f, tokens);
+    if (precision == Precision.BF16) {
+      kernels.toBf16(stream, activations.onesBf16.address(), activations.ones.address(), tokens);
+    }
   }
 
   private float meanLoss(int n) {
@@ -239,83 +242,90 @@ final class CudaEngine implements TrainingEngine {
       mark("weights-bf16");
       parametersBf16Stale = false;
     }
+    boolean bf16 = precision == Precision.BF16;
+    int nb = a.normBytes;
     kernels.embeddingForward(stream, a.residual.address(), tokens, parameter(offsets.tokenEmbedding),
         parameter(offsets.positionEmbedding), b, t, c);
     mark("embedding");
+    ParameterOffsets.Block first = offsets.blocks[0];
+    kernels.layerNormForward(stream, a.ln1.address(), bf16, a.ln1Mean.address(), a.ln1Rstd.address(), a.residual.address(),
+        parameter(first.ln1Gain()), parameter(first.ln1Bias()), n, c);
+    mark("layernorm");
     for (int l = 0; l < model.layers(); l++) {
+      // Layer l's ln1 was written by the previous layer's last fused call (or above, for layer 0).
       ParameterOffsets.Block p = offsets.blocks[l];
       long x = a.residual.floatAddress(l * cap * c);
-      long ln1 = a.ln1.floatAddress(l * cap * c);
-      long ln1Mean = a.ln1Mean.floatAddress(l * cap);
-      long ln1Rstd = a.ln1Rstd.floatAddress(l * cap);
+      long ln1 = a.ln1.elementAddress(l * cap * c, nb);
       long qkv = a.qkv.elementAddress(l * cap * 3 * c, a.attentionBytes);
       long attention = a.attention.elementAddress(l * cap * c, a.attentionBytes);
       long lse = a.lse.floatAddress(l * cap * heads);
       long residual2 = a.residual2.floatAddress(l * cap * c);
-      long ln2 = a.ln2.floatAddress(l * cap * c);
-      long ln2Mean = a.ln2Mean.floatAddress(l * cap);
-      long ln2Rstd = a.ln2Rstd.floatAddress(l * cap);
+      long ln2 = a.ln2.elementAddress(l * cap * c, nb);
       long fc = a.fc.floatAddress(l * cap * 4 * c);
-      long fcGelu = a.fcGelu.floatAddress(l * cap * 4 * c);
+      long fcGelu = a.fcGelu.elementAddress(l * cap * 4 * c, nb);
       long next = a.residual.floatAddress((l + 1) * cap * c);
-      kernels.layerNormForward(stream, ln1, ln1Mean, ln1Rstd, x, parameter(p.ln1Gain()), parameter(p.ln1Bias()), n, c);
-      mark("layernorm");
-      Operand attentionKind = bf16Attention ? Operand.BF16 : Operand.ACTIVATION;
-      linearForward(qkv, bf16Attention, ln1, Operand.ACTIVATION, p.qkvWeight(), p.qkvBias(), n, c, 3 * c); // (N, 3C)
-      mark("linear");
+      long projection = a.projection.address();
+      Operand normKind = bf16 ? Operand.BF16 : Operand.ACTIVATION;
+      // Attention branch: residual2 = x + proj(attention(qkv(ln1))), then ln2 = LayerNorm(residual2).
+      linearForward(qkv, bf16Attention, ln1, normKind, p.qkvWeight(), p.qkvBias(), n, c, 3 * c); // (N, 3C)
       if (bf16Attention) {
         kernels.tensorCoreAttentionForward(stream, attention, lse, qkv, b, t, heads); // (N, C)
       } else {
         kernels.attentionForward(stream, attention, lse, qkv, b, t, heads);
       }
       mark("attention-forward");
-      linearForward(a.projection.address(), false, attention, attentionKind, p.projectionWeight(), p.projectionBias(), n,
-          c, c);
+      product(false, false, n, c, c, attention, bf16Attention ? Operand.BF16 : Operand.ACTIVATION, c,
+          parameter(p.projectionWeight()), Operand.WEIGHT, c, projection, c, false);
       mark("linear");
-      kernels.residualForward(stream, residual2, x, a.projection.address(), (long) n * c);
-      mark("residual");
-      kernels.layerNormForward(stream, ln2, ln2Mean, ln2Rstd, residual2, parameter(p.ln2Gain()), parameter(p.ln2Bias()), n, c);
-      mark("layernorm");
-      linearForward(fc, ln2, p.fcWeight(), p.fcBias(), n, c, 4 * c); // (N, 4C)
+      kernels.residualLayerNorm(stream, residual2, ln2, bf16, a.ln2Mean.floatAddress(l * cap),
+          a.ln2Rstd.floatAddress(l * cap), x, projection, parameter(p.projectionBias()), parameter(p.ln2Gain()),
+          parameter(p.ln2Bias()), n, c);
+      mark("residual-layernorm");
+      // MLP branch: next = residual2 + proj(gelu(fc(ln2))), then the next LayerNorm (layer l + 1's ln1, or lnf).
+      product(false, false, n, 4 * c, c, ln2, normKind, c, parameter(p.fcWeight()), Operand.WEIGHT, 4 * c, fc, 4 * c,
+          false);
       mark("linear");
-      kernels.geluForward(stream, fcGelu, fc, (long) n * 4 * c);
-      mark("gelu");
-      linearForward(a.projection.address(), fcGelu, p.fcProjectionWeight(), p.fcProjectionBias(), n, 4 * c, c);
+      kernels.biasGelu(stream, fcGelu, bf16, fc, parameter(p.fcBias()), n, 4 * c);
+      mark("bias-gelu");
+      product(false, false, n, c, 4 * c, fcGelu, normKind, 4 * c, parameter(p.fcProjectionWeight()), Operand.WEIGHT, c,
+          projection, c, false);
       mark("linear");
-      kernels.residualForward(stream, next, residual2, a.projection.address(), (long) n * c);
-      mark("residual");
+      boolean lastLayer = l == model.layers() - 1;
+      long nextGain = lastLayer ? parameter(offsets.finalGain) : parameter(offsets.blocks[l + 1].ln1Gain());
+      long nextBias = lastLayer ? parameter(offsets.finalBias) : parameter(offsets.blocks[l + 1].ln1Bias());
+      kernels.residualLayerNorm(stream, next, lastLayer ? a.lnf.address() : a.ln1.elementAddress((l + 1) * cap * c, nb),
+          bf16, lastLayer ? a.lnfMean.address() : a.ln1Mean.floatAddress((l + 1) * cap),
+          lastLayer ? a.lnfRstd.address() : a.ln1Rstd.floatAddress((l + 1) * cap), residual2, projection,
+          parameter(p.fcProjectionBias()), nextGain, nextBias, n, c);
+      mark("residual-layernorm");
     }
-    long last = a.residual.floatAddress(model.layers() * cap * c);
-    kernels.layerNormForward(stream, a.lnf.address(), a.lnfMean.address(), a.lnfRstd.address(), last,
-        parameter(offsets.finalGain), parameter(offsets.finalBias), n, c);
-    mark("layernorm");
     int v = model.vocabSize();
     int vp = a.logitsStride;
     if (paddedHead()) { // logits (N, VP) = lnf (N, C) wte^T, zero in the padding columns
-      product(false, true, n, vp, c, a.lnf.address(), Operand.ACTIVATION, c, headBf16.address(), Operand.BF16, c,
+      product(false, true, n, vp, c, a.lnf.address(), Operand.BF16, c, headBf16.address(), Operand.BF16, c,
           a.logits.address(), true, vp, false);
       mark("head");
     } else if (model.tiedHead()) { // logits (N, V) = lnf (N, C) wte^T
-      product(false, true, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, c,
+      product(false, true, n, v, c, a.lnf.address(), normKind(), c, parameter(offsets.head), Operand.WEIGHT, c,
           a.logits.address(), precision == Precision.BF16, vp, false);
       mark("head");
     } else { // logits = lnf head (C, V)
-      product(false, false, n, v, c, a.lnf.address(), Operand.ACTIVATION, c, parameter(offsets.head), Operand.WEIGHT, v,
+      product(false, false, n, v, c, a.lnf.address(), normKind(), c, parameter(offsets.head), Operand.WEIGHT, v,
           a.logits.address(), precision == Precision.BF16, vp, false);
       mark("head");
     }
+  }
+
+  /** What ln1, ln2, lnf and fcGelu hold: bf16 in BF16 mode (they feed only products), fp32 otherwise. */
+  private Operand normKind() {
+    return precision == Precision.BF16 ? Operand.BF16 : Operand.ACTIVATION;
   }
 
   private boolean paddedHead() {
     return precision == Precision.BF16 && model.tiedHead();
   }
 
-  /** out (N, OUT) = in (N, IN) W (IN, OUT) + b. */
-  private void linearForward(long out, long in, long weight, long bias, int n, int inWidth, int outWidth) {
-    linearForward(out, false, in, Operand.ACTIVATION, weight, bias, n, inWidth, outWidth);
-  }
-
-  /** As above, with out stored as bf16 when {@code outBf16} and in of the given kind. */
+  /** out (N, OUT) = in (N, IN) W (IN, OUT) + b, out stored as bf16 when {@code outBf16}, in of the given kind. */
   private void linearForward(long out, boolean outBf16, long in, Operand inKind, long weight, long bias, int n,
       int inWidth, int outWidth) {
     product(false, false, n, outWidth, inWidth, in, inKind, inWidth, parameter(weight), Operand.WEIGHT, outWidth,
@@ -347,21 +357,21 @@ final class CudaEngine implements TrainingEngine {
       product(false, false, n, c, vp, dlogits, logitsKind, vp, headBf16.address(), Operand.BF16, c,
           a.dLayerNormOut.address(), c, false);
       mark("head");
-      product(true, false, v, c, n, dlogits, logitsKind, vp, a.lnf.address(), Operand.ACTIVATION, c,
+      product(true, false, v, c, n, dlogits, logitsKind, vp, a.lnf.address(), normKind(), c,
           gradient(offsets.head), c, true);
       mark("head");
     } else if (model.tiedHead()) {
       product(false, false, n, c, v, dlogits, logitsKind, vp, parameter(offsets.head), Operand.WEIGHT, c,
           a.dLayerNormOut.address(), c, false);
       mark("head");
-      product(true, false, v, c, n, dlogits, logitsKind, vp, a.lnf.address(), Operand.ACTIVATION, c,
+      product(true, false, v, c, n, dlogits, logitsKind, vp, a.lnf.address(), normKind(), c,
           gradient(offsets.head), c, true);
       mark("head");
     } else {
       product(false, true, n, c, v, dlogits, logitsKind, vp, parameter(offsets.head), Operand.WEIGHT, v,
           a.dLayerNormOut.address(), c, false);
       mark("head");
-      product(true, false, c, v, n, a.lnf.address(), Operand.ACTIVATION, c, dlogits, logitsKind, vp,
+      product(true, false, c, v, n, a.lnf.address(), normKind(), c, dlogits, logitsKind, vp,
           gradient(offsets.head), v, true);
       mark("head");
     }
@@ -374,26 +384,35 @@ final class CudaEngine implements TrainingEngine {
     for (int l = model.layers() - 1; l >= 0; l--) {
       ParameterOffsets.Block p = offsets.blocks[l];
       long x = a.residual.floatAddress(l * cap * c);
-      long ln1 = a.ln1.floatAddress(l * cap * c);
+      long ln1 = a.ln1.elementAddress(l * cap * c, a.normBytes);
       long qkv = a.qkv.elementAddress(l * cap * 3 * c, a.attentionBytes);
       long attention = a.attention.elementAddress(l * cap * c, a.attentionBytes);
       long lse = a.lse.floatAddress(l * cap * heads);
       long residual2 = a.residual2.floatAddress(l * cap * c);
-      long ln2 = a.ln2.floatAddress(l * cap * c);
+      long ln2 = a.ln2.elementAddress(l * cap * c, a.normBytes);
       long fc = a.fc.floatAddress(l * cap * 4 * c);
-      long fcGelu = a.fcGelu.floatAddress(l * cap * 4 * c);
+      long fcGelu = a.fcGelu.elementAddress(l * cap * 4 * c, a.normBytes);
       // MLP branch: next = residual2 + proj(gelu(fc(ln2(residual2))))
-      linearBackward(a.dFc.address(), dResidual, fcGelu, p.fcProjectionWeight(), p.fcProjectionBias(), n, 4 * c, c);
-      mark("linear");
-      kernels.geluBackward(stream, a.dFc.address(), fc, (long) n * 4 * c);
+      linearBackward(a.dFc.address(), false, dResidual, Operand.ACTIVATION, fcGelu, normKind(), p.fcProjectionWeight(),
+          p.fcProjectionBias(), n, 4 * c, c);
+      long dFc = a.dFc.address();
+      Operand dFcKind = Operand.ACTIVATION;
+      if (bf16) { // straight into bf16 for the fc layer's products (operand B's scratch is free again here)
+        kernels.geluBackwardBf16(stream, a.operandB.address(), a.dFc.address(), fc, (long) n * 4 * c);
+        dFc = a.operandB.address();
+        dFcKind = Operand.BF16;
+      } else {
+        kernels.geluBackward(stream, a.dFc.address(), fc, (long) n * 4 * c);
+      }
       mark("gelu");
-      linearBackward(a.dLayerNormOut.address(), a.dFc.address(), ln2, p.fcWeight(), p.fcBias(), n, c, 4 * c);
+      linearBackward(a.dLayerNormOut.address(), false, dFc, dFcKind, ln2, normKind(), p.fcWeight(), p.fcBias(), n, c,
+          4 * c);
       mark("linear");
       kernels.layerNormBackward(stream, dResidual, gradient(p.ln2Gain()), gradient(p.ln2Bias()), a.dLayerNormOut.address(),
           residual2, parameter(p.ln2Gain()), a.ln2Mean.floatAddress(l * cap), a.ln2Rstd.floatAddress(l * cap), n, c);
       mark("layernorm");
       // Attention branch: residual2 = x + proj(attention(qkv(ln1(x))))
-      linearBackward(a.dAttention.address(), bf16Attention, dResidual, attention,
+      linearBackward(a.dAttention.address(), bf16Attention, dResidual, Operand.ACTIVATION, attention,
           bf16Attention ? Operand.BF16 : Operand.ACTIVATION, p.projectionWeight(), p.projectionBias(), n, c, c);
       mark("linear");
       if (bf16Attention) {
@@ -404,7 +423,8 @@ final class CudaEngine implements TrainingEngine {
             attention, lse, b, t, heads);
       }
       mark("attention-backward");
-      linearBackward(a.dLayerNormOut.address(), a.dQkv.address(), ln1, p.qkvWeight(), p.qkvBias(), n, c, 3 * c);
+      linearBackward(a.dLayerNormOut.address(), false, a.dQkv.address(), bf16Attention ? Operand.BF16 : Operand.ACTIVATION,
+          ln1, normKind(), p.qkvWeight(), p.qkvBias(), n, c, 3 * c);
       mark("linear");
       kernels.layerNormBackward(stream, dResidual, gradient(p.ln1Gain()), gradient(p.ln1Bias()), a.dLayerNormOut.address(),
           x, parameter(p.ln1Gain()), a.ln1Mean.floatAddress(l * cap), a.ln1Rstd.floatAddress(l * cap), n, c);
@@ -415,31 +435,34 @@ final class CudaEngine implements TrainingEngine {
     mark("embedding");
   }
 
-  /** dIn (N, IN) = dOut W^T; dW (IN, OUT) += in^T dOut; db (OUT) += column sums of dOut. */
-  private void linearBackward(long dIn, long dOut, long in, long weight, long bias, int n, int inWidth, int outWidth) {
-    linearBackward(dIn, false, dOut, in, Operand.ACTIVATION, weight, bias, n, inWidth, outWidth);
-  }
-
-  /** As above, with dIn stored as bf16 when {@code dInBf16} and in of the given kind. */
-  private void linearBackward(long dIn, boolean dInBf16, long dOut, long in, Operand inKind, long weight, long bias,
-      int n, int inWidth, int outWidth) {
-    // dOut feeds both products: in BF16 mode convert it once (into operand B's scratch, which in^T dOut reads).
+  /**
+   * dIn (N, IN) = dOut W^T (bf16 when {@code dInBf16}); dW (IN, OUT) += in^T dOut; db (OUT) += column sums of
+   * dOut. dOut and in are of the given kinds; in BF16 mode an fp32 dOut is converted once for both products.
+   */
+  private void linearBackward(long dIn, boolean dInBf16, long dOut, Operand dOutKind, long in, Operand inKind,
+      long weight, long bias, int n, int inWidth, int outWidth) {
     long dOutOperand = dOut;
-    Operand dOutKind = Operand.ACTIVATION;
-    if (precision == Precision.BF16) {
+    Operand kind = dOutKind;
+    if (precision == Precision.BF16 && kind == Operand.ACTIVATION) { // into operand B's scratch, which in^T dOut reads
       dOutOperand = bf16Operand(dOut, Operand.ACTIVATION, (long) n * outWidth, activations.operandB);
-      dOutKind = Operand.BF16;
+      kind = Operand.BF16;
     }
-    product(false, true, n, inWidth, outWidth, dOutOperand, dOutKind, outWidth, parameter(weight), Operand.WEIGHT, outWidth,
+    product(false, true, n, inWidth, outWidth, dOutOperand, kind, outWidth, parameter(weight), Operand.WEIGHT, outWidth,
         dIn, dInBf16, inWidth, false);
-    product(true, false, inWidth, outWidth, n, in, inKind, inWidth, dOutOperand, dOutKind, outWidth,
+    product(true, false, inWidth, outWidth, n, in, inKind, inWidth, dOutOperand, kind, outWidth,
         gradient(weight), outWidth, true);
     mark("linear");
-    // A product with ones is a column sum; fp32 always, since bias gradients are cheap and rounding them buys nothing.
-    blas.matmul(false, false, 1, outWidth, n, activations.ones.address(), n, dOut, outWidth, gradient(bias), outWidth,
-        true, Precision.FP32);
+    // A product with ones is a column sum (accumulated in fp32 either way).
+    if (kind == Operand.BF16) {
+      blas.matmul(false, false, 1, outWidth, n, activations.onesBf16.address(), true, n, dOutOperand, true, outWidth,
+          gradient(bias), false, outWidth, true, Precision.BF16);
+    } else {
+      blas.matmul(false, false, 1, outWidth, n, activations.ones.address(), n, dOutOperand, outWidth, gradient(bias),
+          outWidth, true, Precision.FP32);
+    }
     mark("bias-gradient");
   }
+
 
   /** What an operand address holds: an fp32 weight, an fp32 activation, or data already in bf16. */
   private enum Operand { WEIGHT, ACTIVATION, BF16 }

@@ -21,10 +21,14 @@ final class Kernels implements AutoCloseable {
   private final Kernel embeddingForward;
   private final Kernel embeddingBackward;
   private final Kernel layerNormForward;
+  private final Kernel layerNormForwardBf16;
+  private final Kernel residualLayerNorm;
+  private final Kernel residualLayerNormBf16;
   private final Kernel layerNormBackward;
-  private final Kernel geluForward;
+  private final Kernel biasGelu;
+  private final Kernel biasGeluBf16;
   private final Kernel geluBackward;
-  private final Kernel residualForward;
+  private final Kernel geluBackwardBf16;
   private final Kernel biasForward;
   private final Kernel biasForwardBf16;
   private final Kernel fill;
@@ -72,11 +76,16 @@ final class Kernels implements AutoCloseable {
     embeddingBackward = embedding.kernel("embedding_backward");
     KernelModule layerNorm = load("layernorm.cu", List.of());
     layerNormForward = layerNorm.kernel("layernorm_forward");
+    layerNormForwardBf16 = layerNorm.kernel("layernorm_forward_bf16");
     layerNormBackward = layerNorm.kernel("layernorm_backward");
     KernelModule gelu = load("gelu.cu", List.of());
-    geluForward = gelu.kernel("gelu_forward");
+    biasGelu = gelu.kernel("bias_gelu_forward");
+    biasGeluBf16 = gelu.kernel("bias_gelu_forward_bf16");
     geluBackward = gelu.kernel("gelu_backward");
-    residualForward = load("residual.cu", List.of()).kernel("residual_forward");
+    geluBackwardBf16 = gelu.kernel("gelu_backward_bf16");
+    KernelModule residual = load("residual.cu", List.of());
+    residualLayerNorm = residual.kernel("residual_layernorm_forward");
+    residualLayerNormBf16 = residual.kernel("residual_layernorm_forward_bf16");
     KernelModule bias = load("bias.cu", List.of());
     biasForward = bias.kernel("bias_forward");
     biasForwardBf16 = bias.kernel("bias_forward_bf16");
@@ -156,9 +165,26 @@ final class Kernels implements AutoCloseable {
     embeddingBackward.launch(s, grid((long) b * t * c), 1, THREADS, 0, dwte, dwpe, dout, tokens, b, t, c, t + 1);
   }
 
-  void layerNormForward(CudaStream s, long out, long mean, long rstd, long in, long gain, long bias, int n, int c) {
+  /** out (N, C) = LayerNorm(in), bf16 when {@code outBf16}; keeps mean and rstd (N) for the backward. */
+  void layerNormForward(CudaStream s, long out, boolean outBf16, long mean, long rstd, long in, long gain, long bias,
+      int n, int c) {
+    (outBf16 ? layerNormForwardBf16 : layerNormForward)
+        .launch(s, rowBlocks(n), 1, THREADS, 0, out, mean, rstd, in, gain, bias, n, c);
+  }
+
+  /**
+   * residual (N, C) = a + b + bBias (a branch's projection b and its bias added to the stream a), then out =
+   * LayerNorm(residual) with the next LayerNorm's gain and bias (bf16 when {@code outBf16}).
+   */
+  void residualLayerNorm(CudaStream s, long residual, long out, boolean outBf16, long mean, long rstd, long a, long b,
+      long bBias, long gain, long bias, int n, int c) {
+    (outBf16 ? residualLayerNormBf16 : residualLayerNorm)
+        .launch(s, rowBlocks(n), 1, THREADS, 0, residual, out, mean, rstd, a, b, bBias, gain, bias, n, c);
+  }
+
+  private long rowBlocks(int rows) { // one warp per row
     long warpsPerBlock = THREADS / 32;
-    layerNormForward.launch(s, (n + warpsPerBlock - 1) / warpsPerBlock, 1, THREADS, 0, out, mean, rstd, in, gain, bias, n, c);
+    return (rows + warpsPerBlock - 1) / warpsPerBlock;
   }
 
   /** Adds the input gradient into {@code dinput}; adds into {@code dgain}, {@code dbias}. */
@@ -172,16 +198,18 @@ final class Kernels implements AutoCloseable {
     layerNormBackward.launch(s, blocks, 1, THREADS, shared, dinput, dgain, dbias, dout, in, gain, mean, rstd, n, c);
   }
 
-  void geluForward(CudaStream s, long out, long in, long n) {
-    geluForward.launch(s, grid(n), 1, THREADS, 0, out, in, n);
+  /** fc (N, OC) += bias; out = GELU(fc), bf16 when {@code outBf16}. */
+  void biasGelu(CudaStream s, long out, boolean outBf16, long fc, long bias, long rows, int columns) {
+    (outBf16 ? biasGeluBf16 : biasGelu).launch(s, grid(rows * columns), 1, THREADS, 0, out, fc, bias, rows, columns);
+  }
+
+  /** dinp (n) bf16 = dout (n) fp32 * GELU'(in). */
+  void geluBackwardBf16(CudaStream s, long dinp, long dout, long in, long n) {
+    geluBackwardBf16.launch(s, grid(n), 1, THREADS, 0, dinp, dout, in, n);
   }
 
   void geluBackward(CudaStream s, long dinout, long in, long n) {
     geluBackward.launch(s, grid(n), 1, THREADS, 0, dinout, in, n);
-  }
-
-  void residualForward(CudaStream s, long out, long a, long b, long n) {
-    residualForward.launch(s, grid(n), 1, THREADS, 0, out, a, b, n);
   }
 
   void biasForward(CudaStream s, long out, long bias, long rows, int columns) {
@@ -253,7 +281,7 @@ final class Kernels implements AutoCloseable {
   }
 
   /**
-   * Writes all of {@code dqkv} (B, T, 3C) fp32 from dout, qkv and out (bf16) and lse; {@code delta} (B, H, T) is
+   * Writes all of {@code dqkv} (B, T, 3C) bf16 from dout, qkv and out (bf16) and lse; {@code delta} (B, H, T) is
    * scratch. Deterministic: no atomics (dK, dV per key block; dQ per query block).
    */
   void tensorCoreAttentionBackward(CudaStream s, long dqkv, long delta, long dout, long qkv, long out, long lse, int b,
