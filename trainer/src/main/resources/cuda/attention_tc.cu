@@ -409,11 +409,12 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
   }
 }
 
-// Backward for dQ, query-major like the forward (no atomics, so dQ is deterministic): each warp keeps 16 query
+// Backward for dQ, query-major like the forward (no atomics, so dQ is deterministic; at most 168 registers, so
+// three blocks share an SM): each warp keeps 16 query
 // rows of Q and dO as A fragments and walks the key tiles up to the diagonal: S = Q K^T, dP = dO V^T,
 // dS = P (dP - delta) with the row's lse and delta in registers, dQ += dS K. Writes the q columns of dqkv.
 // Launch: grid (ceil(T / 64), B * H), 128 threads.
-extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_query(bf16_t* dqkv, const bf16_t* dout,
+extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query(bf16_t* dqkv, const bf16_t* dout,
                                                                              const bf16_t* qkv, const float* lse,
                                                                              const float* delta, int B, int T, int H) {
   __shared__ __align__(16) bf16_t keys[2][FWD_KEYS * ROW_PAD];

@@ -21,10 +21,14 @@ extern "C" __global__ void layernorm_forward_bf16(unsigned short* out, float* me
   layernorm(out, mean, rstd, inp, gain, bias, N, C);
 }
 
+// Each warp takes rows in turn; a lane owns columns lane, lane + 32, ... and sums their dgain / dbias terms in
+// registers over all its rows (COLUMNS_PER_LANE = ceil(C / 32), a compile-time constant), so shared-memory atomics happen
+// once per warp and column, global ones once per block and column. When dinp_bf16 is not null, the updated
+// input gradient is also written there as bf16 (BF16 mode: the next products read it, no conversion pass).
 // Dynamic shared memory: 2 * C floats.
-extern "C" __global__ void layernorm_backward(float* dinp, float* dgain, float* dbias, const float* dout,
-                                              const float* inp, const float* gain, const float* mean,
-                                              const float* rstd, int N, int C) {
+extern "C" __global__ void layernorm_backward(float* dinp, unsigned short* dinp_bf16, float* dgain, float* dbias,
+                                              const float* dout, const float* inp, const float* gain,
+                                              const float* mean, const float* rstd, int N, int C) {
   extern __shared__ float shared[];
   float* shared_dgain = shared;
   float* shared_dbias = shared + C;
@@ -37,6 +41,10 @@ extern "C" __global__ void layernorm_backward(float* dinp, float* dgain, float* 
   int warps_per_block = blockDim.x >> 5;
   long long first = (long long)blockIdx.x * warps_per_block + (threadIdx.x >> 5);
   long long stride = (long long)gridDim.x * warps_per_block;
+  float gain_sum[COLUMNS_PER_LANE];
+  float bias_sum[COLUMNS_PER_LANE];
+#pragma unroll
+  for (int j = 0; j < COLUMNS_PER_LANE; j++) gain_sum[j] = bias_sum[j] = 0.0f;
   for (long long row = first; row < N; row += stride) {
     const float* dy = dout + row * C;
     const float* x = inp + row * C;
@@ -53,12 +61,26 @@ extern "C" __global__ void layernorm_backward(float* dinp, float* dgain, float* 
     float dnorm_mean = warp_sum(dnorm_sum) / C;
     float dnorm_norm_mean = warp_sum(dnorm_norm_sum) / C;
     float* dx = dinp + row * C;
-    for (int c = lane; c < C; c += 32) {
-      float norm = (x[c] - m) * s;
-      float dnorm = gain[c] * dy[c];
-      atomicAdd(&shared_dbias[c], dy[c]);
-      atomicAdd(&shared_dgain[c], norm * dy[c]);
-      dx[c] += s * (dnorm - dnorm_mean - norm * dnorm_norm_mean);
+#pragma unroll
+    for (int j = 0; j < COLUMNS_PER_LANE; j++) {
+      int c = lane + 32 * j;
+      if (c < C) {
+        float norm = (x[c] - m) * s;
+        float g = dy[c];
+        bias_sum[j] += g;
+        gain_sum[j] += norm * g;
+        float value = dx[c] + s * (gain[c] * g - dnorm_mean - norm * dnorm_norm_mean);
+        dx[c] = value;
+        if (dinp_bf16 != nullptr) store_output(dinp_bf16, row * C + c, value);
+      }
+    }
+  }
+#pragma unroll
+  for (int j = 0; j < COLUMNS_PER_LANE; j++) {
+    int c = lane + 32 * j;
+    if (c < C) {
+      atomicAdd(&shared_dbias[c], bias_sum[j]);
+      atomicAdd(&shared_dgain[c], gain_sum[j]);
     }
   }
   __syncthreads();

@@ -76,7 +76,7 @@ final class CudaEngine implements TrainingEngine {
     this.offsets = new ParameterOffsets(model);
     this.stream = new CudaStream();
     this.blas = new CublasHandle(stream);
-    this.kernels = new Kernels(device, model.headSize(), precision == Precision.BF16);
+    this.kernels = new Kernels(device, model.dModel(), model.headSize(), precision == Precision.BF16);
     this.bf16Attention = kernels.tensorCoreAttention();
     this.parameters = DeviceMemory.floats(parameterCount, "parameters");
     this.gradients = DeviceMemory.floats(parameterCount, "gradients");
@@ -377,7 +377,12 @@ final class CudaEngine implements TrainingEngine {
     }
     long dResidual = a.dResidual.address();
     stream.zero(dResidual, (long) n * c * Float.BYTES);
-    kernels.layerNormBackward(stream, dResidual, gradient(offsets.finalGain), gradient(offsets.finalBias),
+    // BF16 mode: each LayerNorm backward also writes dResidual as bf16 into operand B's scratch, where the next
+    // (lower) linear layer's backward products read it.
+    long dResidualOperand = bf16 ? a.operandB.address() : dResidual;
+    Operand dResidualKind = bf16 ? Operand.BF16 : Operand.ACTIVATION;
+    long dResidualCopy = bf16 ? a.operandB.address() : 0L;
+    kernels.layerNormBackward(stream, dResidual, dResidualCopy, gradient(offsets.finalGain), gradient(offsets.finalBias),
         a.dLayerNormOut.address(), a.residual.floatAddress(model.layers() * cap * c), parameter(offsets.finalGain),
         a.lnfMean.address(), a.lnfRstd.address(), n, c);
     mark("layernorm");
@@ -393,7 +398,7 @@ final class CudaEngine implements TrainingEngine {
       long fc = a.fc.floatAddress(l * cap * 4 * c);
       long fcGelu = a.fcGelu.elementAddress(l * cap * 4 * c, a.normBytes);
       // MLP branch: next = residual2 + proj(gelu(fc(ln2(residual2))))
-      linearBackward(a.dFc.address(), false, dResidual, Operand.ACTIVATION, fcGelu, normKind(), p.fcProjectionWeight(),
+      linearBackward(a.dFc.address(), false, dResidualOperand, dResidualKind, fcGelu, normKind(), p.fcProjectionWeight(),
           p.fcProjectionBias(), n, 4 * c, c);
       long dFc = a.dFc.address();
       Operand dFcKind = Operand.ACTIVATION;
@@ -408,11 +413,12 @@ final class CudaEngine implements TrainingEngine {
       linearBackward(a.dLayerNormOut.address(), false, dFc, dFcKind, ln2, normKind(), p.fcWeight(), p.fcBias(), n, c,
           4 * c);
       mark("linear");
-      kernels.layerNormBackward(stream, dResidual, gradient(p.ln2Gain()), gradient(p.ln2Bias()), a.dLayerNormOut.address(),
+      kernels.layerNormBackward(stream, dResidual, dResidualCopy, gradient(p.ln2Gain()), gradient(p.ln2Bias()),
+          a.dLayerNormOut.address(),
           residual2, parameter(p.ln2Gain()), a.ln2Mean.floatAddress(l * cap), a.ln2Rstd.floatAddress(l * cap), n, c);
       mark("layernorm");
       // Attention branch: residual2 = x + proj(attention(qkv(ln1(x))))
-      linearBackward(a.dAttention.address(), bf16Attention, dResidual, Operand.ACTIVATION, attention,
+      linearBackward(a.dAttention.address(), bf16Attention, dResidualOperand, dResidualKind, attention,
           bf16Attention ? Operand.BF16 : Operand.ACTIVATION, p.projectionWeight(), p.projectionBias(), n, c, c);
       mark("linear");
       if (bf16Attention) {
@@ -426,7 +432,8 @@ final class CudaEngine implements TrainingEngine {
       linearBackward(a.dLayerNormOut.address(), false, a.dQkv.address(), bf16Attention ? Operand.BF16 : Operand.ACTIVATION,
           ln1, normKind(), p.qkvWeight(), p.qkvBias(), n, c, 3 * c);
       mark("linear");
-      kernels.layerNormBackward(stream, dResidual, gradient(p.ln1Gain()), gradient(p.ln1Bias()), a.dLayerNormOut.address(),
+      kernels.layerNormBackward(stream, dResidual, l > 0 ? dResidualCopy : 0L, gradient(p.ln1Gain()), gradient(p.ln1Bias()),
+          a.dLayerNormOut.address(),
           x, parameter(p.ln1Gain()), a.ln1Mean.floatAddress(l * cap), a.ln1Rstd.floatAddress(l * cap), n, c);
       mark("layernorm");
     }

@@ -15,6 +15,7 @@ final class Kernels implements AutoCloseable {
 
   private final CudaDevice device;
   private final List<KernelModule> modules = new ArrayList<>();
+  private final int width;
   private final int headSize;
   private final int attentionSplit;
   private final int attentionRows;
@@ -48,16 +49,14 @@ final class Kernels implements AutoCloseable {
   private final Kernel tensorCoreBackwardKeyValue;
   private final Kernel tensorCoreBackwardQuery;
 
-  /** Kernels with fp32 attention everywhere (the FP32 mode's: checked against the CPU reference). */
-  Kernels(CudaDevice device, int headSize) {
-    this(device, headSize, false);
-  }
 
   /**
+   * @param width the model width C (LayerNorm's backward keeps C / 32 column sums per lane in registers)
    * @param tensorCoreAttention use the bf16 tensor-core attention ({@code attention_tc.cu}) where the head size and
    *     device allow it ({@link #tensorCoreAttentionSupported}); the fp32 kernels otherwise
    */
-  Kernels(CudaDevice device, int headSize, boolean tensorCoreAttention) {
+  Kernels(CudaDevice device, int width, int headSize, boolean tensorCoreAttention) {
+    this.width = width;
     this.device = device;
     this.headSize = headSize;
     this.attentionSplit = attentionSplit(headSize);
@@ -74,7 +73,7 @@ final class Kernels implements AutoCloseable {
     KernelModule embedding = load("embedding.cu", List.of());
     embeddingForward = embedding.kernel("embedding_forward");
     embeddingBackward = embedding.kernel("embedding_backward");
-    KernelModule layerNorm = load("layernorm.cu", List.of());
+    KernelModule layerNorm = load("layernorm.cu", List.of("COLUMNS_PER_LANE=" + Math.max(1, (width + 31) / 32)));
     layerNormForward = layerNorm.kernel("layernorm_forward");
     layerNormForwardBf16 = layerNorm.kernel("layernorm_forward_bf16");
     layerNormBackward = layerNorm.kernel("layernorm_backward");
@@ -190,12 +189,22 @@ final class Kernels implements AutoCloseable {
   /** Adds the input gradient into {@code dinput}; adds into {@code dgain}, {@code dbias}. */
   void layerNormBackward(
       CudaStream s, long dinput, long dgain, long dbias, long dout, long in, long gain, long mean, long rstd, int n, int c) {
+    layerNormBackward(s, dinput, 0L, dgain, dbias, dout, in, gain, mean, rstd, n, c);
+  }
+
+  /** As above; when {@code dinputBf16} is not 0, the updated input gradient is also written there as bf16. */
+  void layerNormBackward(CudaStream s, long dinput, long dinputBf16, long dgain, long dbias, long dout, long in, long gain,
+      long mean, long rstd, int n, int c) {
+    if (c != width) {
+      throw new IllegalArgumentException("Cannot run LayerNorm backward on width " + c + ": kernels were built for " + width);
+    }
     int shared = 2 * c * Float.BYTES;
     if (shared > 48 * 1024) {
       throw new IllegalArgumentException("Cannot run LayerNorm backward: width " + c + " needs more than 48 KB shared memory");
     }
     long blocks = Math.min((n + 7) / 8, device.multiprocessors() * 2L);
-    layerNormBackward.launch(s, blocks, 1, THREADS, shared, dinput, dgain, dbias, dout, in, gain, mean, rstd, n, c);
+    layerNormBackward.launch(
+        s, blocks, 1, THREADS, shared, dinput, dinputBf16, dgain, dbias, dout, in, gain, mean, rstd, n, c);
   }
 
   /** fc (N, OC) += bias; out = GELU(fc), bf16 when {@code outBf16}. */

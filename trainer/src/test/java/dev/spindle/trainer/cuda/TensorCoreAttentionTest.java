@@ -36,8 +36,8 @@ class TensorCoreAttentionTest {
     float[] qkv = roundToBf16(randomArray(random, (int) (n * 3 * c), 1.5f));
     float[] dout = roundToBf16(randomArray(random, (int) (n * c), 1.0f));
     try (CudaStream stream = new CudaStream();
-        Kernels fp32 = new Kernels(device, headSize, false);
-        Kernels tensorCores = new Kernels(device, headSize, true)) {
+        Kernels fp32 = new Kernels(device, c, headSize, false);
+        Kernels tensorCores = new Kernels(device, c, headSize, true)) {
       assertThat(tensorCores.tensorCoreAttention()).as("tensor-core kernels loaded").isTrue();
       Result expected = runFp32(fp32, stream, qkv, dout, b, t, heads, headSize);
       Result actual = runTensorCores(tensorCores, stream, qkv, dout, b, t, heads, headSize);
