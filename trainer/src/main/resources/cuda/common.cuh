@@ -38,7 +38,11 @@ __device__ float block_max(float value, float* shared32) {
   return warp_max(total);
 }
 
-// Activations that feed only matrix products: fp32 in FP32 mode, bf16 (round to nearest even) in BF16 mode.
+// Activations stored as fp32 (FP32 mode) or bf16 (BF16 mode, round to nearest even), read and written as float.
+__device__ __forceinline__ float load_value(const float* x, long long i) { return x[i]; }
+__device__ __forceinline__ float load_value(const unsigned short* x, long long i) {
+  return __uint_as_float(((unsigned)x[i]) << 16);
+}
 __device__ __forceinline__ void store_output(float* y, long long i, float value) { y[i] = value; }
 __device__ __forceinline__ void store_output(unsigned short* y, long long i, float value) {
   unsigned bits = __float_as_uint(value);

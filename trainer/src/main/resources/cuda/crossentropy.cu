@@ -7,10 +7,6 @@
 // then the gradient. Logits are fp32 (FP32 mode) or bf16 (BF16 mode: the head's product writes bf16, halving the
 // largest activation of the step); statistics are fp32 either way.
 
-__device__ __forceinline__ float logit_at(const float* x, int v) { return x[v]; }
-__device__ __forceinline__ float logit_at(const unsigned short* x, int v) {
-  return __uint_as_float(((unsigned)x[v]) << 16);
-}
 
 template <typename Logit>
 __device__ void crossentropy(Logit* logits, float* losses, const int* tokens, int T, int V, int logits_stride,
@@ -24,7 +20,7 @@ __device__ void crossentropy(Logit* logits, float* losses, const int* tokens, in
   float local_max = NEG_INF;
   float local_sum = 0.0f;
   for (int v = threadIdx.x; v < V; v += blockDim.x) {
-    float value = logit_at(x, v);
+    float value = load_value(x, v);
     if (value > local_max) {
       local_sum = local_sum * expf(local_max - value) + 1.0f;
       local_max = value;
@@ -35,13 +31,13 @@ __device__ void crossentropy(Logit* logits, float* losses, const int* tokens, in
   float row_max = block_max(local_max, shared32);
   float row_sum = block_sum(local_max == NEG_INF ? 0.0f : local_sum * expf(local_max - row_max), shared32);
   float log_sum = row_max + logf(row_sum);
-  float target_logit = logit_at(x, target);
+  float target_logit = load_value(x, target);
   // Every thread has read x[target] before any thread overwrites the row.
   __syncthreads();
   if (threadIdx.x == 0) losses[row] = log_sum - target_logit;
   if (write_gradient) {
     for (int v = threadIdx.x; v < V; v += blockDim.x) {
-      float p = expf(logit_at(x, v) - log_sum);
+      float p = expf(load_value(x, v) - log_sum);
       store_output(x, v, (p - (v == target ? 1.0f : 0.0f)) * gradient_scale);
     }
   }

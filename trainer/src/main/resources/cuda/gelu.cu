@@ -2,13 +2,13 @@
 #define GELU_SCALE 0.7978845608028654f
 
 // fc (N, OC) += bias, then out = GELU(fc): the MLP's first bias and activation in one pass. fc keeps the
-// pre-activation (with bias) for the backward; out feeds only the next product, so it is bf16 in BF16 mode.
-template <typename Out>
-__device__ __forceinline__ void bias_gelu(Out* out, float* fc, const float* bias, long long N, int OC) {
+// pre-activation (with bias) for the backward. Both are fp32 in FP32 mode and bf16 in BF16 mode.
+template <typename T>
+__device__ __forceinline__ void bias_gelu(T* out, T* fc, const float* bias, long long N, int OC) {
   long long total = N * OC;
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
-    float x = fc[i] + bias[i % OC];
-    fc[i] = x;
+    float x = load_value(fc, i) + bias[i % OC];
+    store_output(fc, i, x);
     store_output(out, i, 0.5f * x * (1.0f + tanhf(GELU_SCALE * (x + 0.044715f * x * x * x))));
   }
 }
@@ -17,7 +17,8 @@ extern "C" __global__ void bias_gelu_forward(float* out, float* fc, const float*
   bias_gelu(out, fc, bias, N, OC);
 }
 
-extern "C" __global__ void bias_gelu_forward_bf16(unsigned short* out, float* fc, const float* bias, long long N, int OC) {
+extern "C" __global__ void bias_gelu_forward_bf16(unsigned short* out, unsigned short* fc, const float* bias,
+                                                  long long N, int OC) {
   bias_gelu(out, fc, bias, N, OC);
 }
 
@@ -35,10 +36,9 @@ extern "C" __global__ void gelu_backward(float* dinout, const float* inp, long l
   }
 }
 
-// BF16 mode: the same derivative, written as bf16 into a separate buffer (it feeds only the fc layer's backward
-// products), which saves converting dL/d(inp) before them.
-extern "C" __global__ void gelu_backward_bf16(unsigned short* dinp, const float* dout, const float* inp, long long n) {
+// BF16 mode: the same on bf16 gradient and pre-activation (the fc layer's backward products read dinout).
+extern "C" __global__ void gelu_backward_bf16(unsigned short* dinout, const unsigned short* inp, long long n) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-    store_output(dinp, i, dout[i] * gelu_derivative(inp[i]));
+    store_output(dinout, i, load_value(dinout, i) * gelu_derivative(load_value(inp, i)));
   }
 }

@@ -16,7 +16,7 @@ final class ActivationBuffers implements AutoCloseable {
 
   final DeviceMemory tokens; // (N + N) int32: B rows of T + 1 ids, B <= N
   final PinnedHostMemory stagingTokens; // same, pinned on the host
-  final int normBytes; // bytes per element of ln1, ln2, lnf and fcGelu (they feed only products): 2 in BF16 mode
+  final int normBytes; // bytes per element of ln1, ln2, lnf, fc, fcGelu and dFc: 2 (bf16) in BF16 mode
   final DeviceMemory residual; // (L + 1, N, C) stream entering each block; [L] enters the final LayerNorm
   final DeviceMemory ln1; // (L, N, C)
   final DeviceMemory ln1Mean; // (L, N)
@@ -82,7 +82,7 @@ final class ActivationBuffers implements AutoCloseable {
     ln2 = own(new DeviceMemory(layers * n * c * normBytes, "ln2"));
     ln2Mean = floats(layers * n, "ln2 mean");
     ln2Rstd = floats(layers * n, "ln2 rstd");
-    fc = floats(layers * n * 4 * c, "mlp fc");
+    fc = own(new DeviceMemory(layers * n * 4 * c * normBytes, "mlp fc"));
     fcGelu = own(new DeviceMemory(layers * n * 4 * c * normBytes, "mlp gelu"));
     lnf = own(new DeviceMemory(n * c * normBytes, "final layernorm"));
     lnfMean = floats(n, "final layernorm mean");
@@ -96,7 +96,7 @@ final class ActivationBuffers implements AutoCloseable {
     dLayerNormOut = floats(n * c, "layernorm output gradient");
     dAttention = own(new DeviceMemory(n * c * attentionBytes, "attention output gradient"));
     dQkv = own(new DeviceMemory(n * 3 * c * attentionBytes, "qkv gradient"));
-    dFc = floats(n * 4 * c, "mlp gradient");
+    dFc = own(new DeviceMemory(n * 4 * c * normBytes, "mlp gradient"));
     attentionDelta = floats(n * heads, "attention delta");
     ones = floats(n, "ones");
     onesBf16 = own(new DeviceMemory(bf16Operands ? n * 2 : 2, "bf16 ones"));

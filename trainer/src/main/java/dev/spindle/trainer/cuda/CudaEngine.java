@@ -261,7 +261,7 @@ final class CudaEngine implements TrainingEngine {
       long lse = a.lse.floatAddress(l * cap * heads);
       long residual2 = a.residual2.floatAddress(l * cap * c);
       long ln2 = a.ln2.elementAddress(l * cap * c, nb);
-      long fc = a.fc.floatAddress(l * cap * 4 * c);
+      long fc = a.fc.elementAddress(l * cap * 4 * c, nb);
       long fcGelu = a.fcGelu.elementAddress(l * cap * 4 * c, nb);
       long next = a.residual.floatAddress((l + 1) * cap * c);
       long projection = a.projection.address();
@@ -282,8 +282,8 @@ final class CudaEngine implements TrainingEngine {
           parameter(p.ln2Bias()), n, c);
       mark("residual-layernorm");
       // MLP branch: next = residual2 + proj(gelu(fc(ln2))), then the next LayerNorm (layer l + 1's ln1, or lnf).
-      product(false, false, n, 4 * c, c, ln2, normKind, c, parameter(p.fcWeight()), Operand.WEIGHT, 4 * c, fc, 4 * c,
-          false);
+      product(false, false, n, 4 * c, c, ln2, normKind, c, parameter(p.fcWeight()), Operand.WEIGHT, 4 * c, fc, bf16,
+          4 * c, false);
       mark("linear");
       kernels.biasGelu(stream, fcGelu, bf16, fc, parameter(p.fcBias()), n, 4 * c);
       mark("bias-gelu");
@@ -395,27 +395,23 @@ final class CudaEngine implements TrainingEngine {
       long lse = a.lse.floatAddress(l * cap * heads);
       long residual2 = a.residual2.floatAddress(l * cap * c);
       long ln2 = a.ln2.elementAddress(l * cap * c, a.normBytes);
-      long fc = a.fc.floatAddress(l * cap * 4 * c);
+      long fc = a.fc.elementAddress(l * cap * 4 * c, a.normBytes);
       long fcGelu = a.fcGelu.elementAddress(l * cap * 4 * c, a.normBytes);
       // MLP branch: next = residual2 + proj(gelu(fc(ln2(residual2))))
-      linearBackward(a.dFc.address(), false, dResidualOperand, dResidualKind, fcGelu, normKind(), p.fcProjectionWeight(),
+      linearBackward(a.dFc.address(), bf16, dResidualOperand, dResidualKind, fcGelu, normKind(), p.fcProjectionWeight(),
           p.fcProjectionBias(), n, 4 * c, c);
-      long dFc = a.dFc.address();
-      Operand dFcKind = Operand.ACTIVATION;
-      if (bf16) { // straight into bf16 for the fc layer's products (operand B's scratch is free again here)
-        kernels.geluBackwardBf16(stream, a.operandB.address(), a.dFc.address(), fc, (long) n * 4 * c);
-        dFc = a.operandB.address();
-        dFcKind = Operand.BF16;
+      if (bf16) {
+        kernels.geluBackwardBf16(stream, a.dFc.address(), fc, (long) n * 4 * c);
       } else {
         kernels.geluBackward(stream, a.dFc.address(), fc, (long) n * 4 * c);
       }
       mark("gelu");
-      linearBackward(a.dLayerNormOut.address(), false, dFc, dFcKind, ln2, normKind(), p.fcWeight(), p.fcBias(), n, c,
-          4 * c);
+      linearBackward(a.dLayerNormOut.address(), false, a.dFc.address(), normKind(), ln2, normKind(), p.fcWeight(),
+          p.fcBias(), n, c, 4 * c);
       mark("linear");
       kernels.layerNormBackward(stream, dResidual, dResidualCopy, gradient(p.ln2Gain()), gradient(p.ln2Bias()),
-          a.dLayerNormOut.address(),
-          residual2, parameter(p.ln2Gain()), a.ln2Mean.floatAddress(l * cap), a.ln2Rstd.floatAddress(l * cap), n, c);
+          a.dLayerNormOut.address(), residual2, parameter(p.ln2Gain()), a.ln2Mean.floatAddress(l * cap),
+          a.ln2Rstd.floatAddress(l * cap), n, c);
       mark("layernorm");
       // Attention branch: residual2 = x + proj(attention(qkv(ln1(x))))
       linearBackward(a.dAttention.address(), bf16Attention, dResidualOperand, dResidualKind, attention,
@@ -432,9 +428,9 @@ final class CudaEngine implements TrainingEngine {
       linearBackward(a.dLayerNormOut.address(), false, a.dQkv.address(), bf16Attention ? Operand.BF16 : Operand.ACTIVATION,
           ln1, normKind(), p.qkvWeight(), p.qkvBias(), n, c, 3 * c);
       mark("linear");
-      kernels.layerNormBackward(stream, dResidual, l > 0 ? dResidualCopy : 0L, gradient(p.ln1Gain()), gradient(p.ln1Bias()),
-          a.dLayerNormOut.address(),
-          x, parameter(p.ln1Gain()), a.ln1Mean.floatAddress(l * cap), a.ln1Rstd.floatAddress(l * cap), n, c);
+      kernels.layerNormBackward(stream, dResidual, l > 0 ? dResidualCopy : 0L, gradient(p.ln1Gain()),
+          gradient(p.ln1Bias()), a.dLayerNormOut.address(), x, parameter(p.ln1Gain()), a.ln1Mean.floatAddress(l * cap),
+          a.ln1Rstd.floatAddress(l * cap), n, c);
       mark("layernorm");
     }
     kernels.embeddingBackward(stream, gradient(offsets.tokenEmbedding), gradient(offsets.positionEmbedding), dResidual,

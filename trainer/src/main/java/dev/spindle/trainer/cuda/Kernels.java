@@ -207,14 +207,14 @@ final class Kernels implements AutoCloseable {
         s, blocks, 1, THREADS, shared, dinput, dinputBf16, dgain, dbias, dout, in, gain, mean, rstd, n, c);
   }
 
-  /** fc (N, OC) += bias; out = GELU(fc), bf16 when {@code outBf16}. */
-  void biasGelu(CudaStream s, long out, boolean outBf16, long fc, long bias, long rows, int columns) {
-    (outBf16 ? biasGeluBf16 : biasGelu).launch(s, grid(rows * columns), 1, THREADS, 0, out, fc, bias, rows, columns);
+  /** fc (N, OC) += bias; out = GELU(fc); both bf16 when {@code bf16}, fp32 otherwise. */
+  void biasGelu(CudaStream s, long out, boolean bf16, long fc, long bias, long rows, int columns) {
+    (bf16 ? biasGeluBf16 : biasGelu).launch(s, grid(rows * columns), 1, THREADS, 0, out, fc, bias, rows, columns);
   }
 
-  /** dinp (n) bf16 = dout (n) fp32 * GELU'(in). */
-  void geluBackwardBf16(CudaStream s, long dinp, long dout, long in, long n) {
-    geluBackwardBf16.launch(s, grid(n), 1, THREADS, 0, dinp, dout, in, n);
+  /** dinout (n) bf16 *= GELU'(in), in (n) bf16. */
+  void geluBackwardBf16(CudaStream s, long dinout, long in, long n) {
+    geluBackwardBf16.launch(s, grid(n), 1, THREADS, 0, dinout, in, n);
   }
 
   void geluBackward(CudaStream s, long dinout, long in, long n) {
