@@ -7,6 +7,8 @@ import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
+import dev.spindle.trainer.reference.LossAndGradient;
+import dev.spindle.trainer.reference.ReferenceModel;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class CudaEngineGradientTest {
 
   private static void check(ModelConfig model, TokenBatch batch) {
     float[] initial = InitialParameters.create(model, 42);
-    CpuReferenceModel.Result expected = new CpuReferenceModel(model).lossAndGradient(initial, batch);
+    LossAndGradient expected = new ReferenceModel(model).lossAndGradient(initial, batch);
     try (CudaEngine engine = GpuTests.engine(model, OptimizerConfig.sgd(0.1, 10), 42, Precision.FP32, 0)) {
       assertThat(GpuTests.parameters(engine)).as("initial parameters").containsExactly(initial);
       float loss = engine.computeGradients(batch);

@@ -9,6 +9,7 @@ import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
+import dev.spindle.trainer.reference.ReferenceModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ class CudaEngineTrainingTest {
 
   @Test
   void changingBucketLengthAtConstantTokensReusesBuffersAndStaysCorrect() {
-    CpuReferenceModel reference = new CpuReferenceModel(MODEL);
+    ReferenceModel reference = new ReferenceModel(MODEL);
     float[] initial = InitialParameters.create(MODEL, 9);
     try (CudaEngine engine = GpuTests.engine(MODEL, ADAMW, 9, Precision.FP32, 128)) {
       int[][] shapes = {{64, 2}, {32, 4}, {16, 8}, {64, 2}};
