@@ -115,6 +115,47 @@ __device__ __forceinline__ void copy_tile_async(bf16_t* tile, const bf16_t* base
   }
 }
 
+// Starts copying keys and values first_key.. of head h into one stage (one commit group).
+__device__ __forceinline__ void copy_key_value_tile_async(bf16_t* keys, bf16_t* values, const bf16_t* base,
+                                                          int first_key, int T, int C, int h) {
+  copy_tile_async<FWD_KEYS>(keys, base, first_key, T, 3 * C, C + h * HS);
+  copy_tile_async<FWD_KEYS>(values, base, first_key, T, 3 * C, 2 * C + h * HS);
+  copy_async_commit();
+}
+
+// At key tile `tile` of `tiles` (double-buffered by tile % 2): starts copying the next tile into the other stage,
+// then waits until this tile has arrived for the whole block.
+__device__ __forceinline__ void next_key_value_tile(bf16_t (*keys)[FWD_KEYS * ROW_PAD],
+                                                    bf16_t (*values)[FWD_KEYS * ROW_PAD], const bf16_t* base,
+                                                    int tile, int tiles, int T, int C, int h) {
+  if (tile + 1 < tiles) {
+    copy_key_value_tile_async(keys[(tile + 1) & 1], values[(tile + 1) & 1], base, (tile + 1) * FWD_KEYS, T, C, h);
+    copy_async_wait<1>();
+  } else {
+    copy_async_wait<0>();
+  }
+  __syncthreads();
+}
+
+// s (16 x COLUMNS) = a (16 x HS, A fragments) tile^T, where tile is [column][dim] in shared memory (K for Q K^T,
+// V for dO V^T, Q for K Q^T, ...).
+template <int COLUMNS>
+__device__ __forceinline__ void products_with_rows(float s[COLUMNS / 8][4], const unsigned a[DCHUNKS][4],
+                                                   const bf16_t* tile) {
+#pragma unroll
+  for (int n = 0; n < COLUMNS / 8; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
+#pragma unroll
+  for (int kc = 0; kc < DCHUNKS; kc++) {
+#pragma unroll
+    for (int n = 0; n < COLUMNS / 8; n += 2) {
+      unsigned b[4];
+      b_fragments_rows(b, tile, ROW_PAD, n * 8, kc * 16);
+      mma_bf16(s[n], a[kc], b[0], b[1]);
+      mma_bf16(s[n + 1], a[kc], b[2], b[3]);
+    }
+  }
+}
+
 // Launch: grid (ceil(T / 64), B * H), 128 threads. Query tiles run longest first (causal work grows with t).
 extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* out, float* lse, const bf16_t* qkv,
                                                                       int B, int T, int H) {
@@ -134,9 +175,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* o
   const int row0 = first_query + warp * 16 + g;
   const int row1 = row0 + 8;
   const int tiles = (min(first_query + FWD_QUERIES, T) - 1) / FWD_KEYS + 1;
-  copy_tile_async<FWD_KEYS>(keys[0], base, 0, T, C3, C + h * HS);
-  copy_tile_async<FWD_KEYS>(values[0], base, 0, T, C3, 2 * C + h * HS);
-  copy_async_commit();
+  copy_key_value_tile_async(keys[0], values[0], base, 0, T, C, h);
   unsigned qf[DCHUNKS][4];
   load_row_fragments(qf, base, row0, T, C3, h * HS);
   float o[DTILES][4];
@@ -145,30 +184,11 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* o
   float m0 = NEG_INF, m1 = NEG_INF, l0 = 0.0f, l1 = 0.0f;
   for (int tile = 0; tile < tiles; tile++) {
     const int first_key = tile * FWD_KEYS;
-    if (tile + 1 < tiles) {
-      copy_tile_async<FWD_KEYS>(keys[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, C + h * HS);
-      copy_tile_async<FWD_KEYS>(values[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, 2 * C + h * HS);
-      copy_async_commit();
-      copy_async_wait<1>();
-    } else {
-      copy_async_wait<0>();
-    }
-    __syncthreads();
+    next_key_value_tile(keys, values, base, tile, tiles, T, C, h);
     const bf16_t* k_tile = keys[tile & 1];
     const bf16_t* v_tile = values[tile & 1];
     float s[FWD_KEYS / 8][4];
-#pragma unroll
-    for (int n = 0; n < FWD_KEYS / 8; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-    for (int kc = 0; kc < DCHUNKS; kc++) {
-#pragma unroll
-      for (int n = 0; n < FWD_KEYS / 8; n += 2) {
-        unsigned kb[4];
-        b_fragments_rows(kb, k_tile, ROW_PAD, n * 8, kc * 16);
-        mma_bf16(s[n], qf[kc], kb[0], kb[1]);
-        mma_bf16(s[n + 1], qf[kc], kb[2], kb[3]);
-      }
-    }
+    products_with_rows<FWD_KEYS>(s, qf, k_tile);
     // Scale; mask keys after the query (only the last, diagonal tile has any; keys past T are past every row < T).
     const bool diagonal = tile == tiles - 1;
     float x0 = m0, x1 = m1;
@@ -340,27 +360,10 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
     const bf16_t* g_tile = grads[tile & 1];
     const float* lse_tile = tile_lse[tile & 1];
     const float* delta_tile = tile_delta[tile & 1];
-    float st[BWD_QUERIES / 8][4];   // S^T, then P^T
-    float dpt[BWD_QUERIES / 8][4];  // dP^T, then dS^T
-#pragma unroll
-    for (int n = 0; n < BWD_QUERIES / 8; n++) {
-      st[n][0] = st[n][1] = st[n][2] = st[n][3] = 0.0f;
-      dpt[n][0] = dpt[n][1] = dpt[n][2] = dpt[n][3] = 0.0f;
-    }
-#pragma unroll
-    for (int kc = 0; kc < DCHUNKS; kc++) {
-#pragma unroll
-      for (int n = 0; n < BWD_QUERIES / 8; n += 2) {
-        unsigned qb[4];
-        b_fragments_rows(qb, q_tile, ROW_PAD, n * 8, kc * 16);
-        mma_bf16(st[n], kf[kc], qb[0], qb[1]);
-        mma_bf16(st[n + 1], kf[kc], qb[2], qb[3]);
-        unsigned gb[4];
-        b_fragments_rows(gb, g_tile, ROW_PAD, n * 8, kc * 16);
-        mma_bf16(dpt[n], vf[kc], gb[0], gb[1]);
-        mma_bf16(dpt[n + 1], vf[kc], gb[2], gb[3]);
-      }
-    }
+    float st[BWD_QUERIES / 8][4];   // S^T = K Q^T, then P^T
+    float dpt[BWD_QUERIES / 8][4];  // dP^T = V dO^T, then dS^T
+    products_with_rows<BWD_QUERIES>(st, kf, q_tile);
+    products_with_rows<BWD_QUERIES>(dpt, vf, g_tile);
 #pragma unroll
     for (int n = 0; n < BWD_QUERIES / 8; n++) {
 #pragma unroll
@@ -434,9 +437,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query
   const int row0 = first_query + warp * 16 + g;
   const int row1 = row0 + 8;
   const int tiles = (min(first_query + FWD_QUERIES, T) - 1) / FWD_KEYS + 1;
-  copy_tile_async<FWD_KEYS>(keys[0], base, 0, T, C3, C + h * HS);
-  copy_tile_async<FWD_KEYS>(values[0], base, 0, T, C3, 2 * C + h * HS);
-  copy_async_commit();
+  copy_key_value_tile_async(keys[0], values[0], base, 0, T, C, h);
   unsigned qf[DCHUNKS][4];
   unsigned gf[DCHUNKS][4];
   load_row_fragments(qf, base, row0, T, C3, h * HS);
@@ -451,38 +452,13 @@ extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query
   for (int n = 0; n < DTILES; n++) dq[n][0] = dq[n][1] = dq[n][2] = dq[n][3] = 0.0f;
   for (int tile = 0; tile < tiles; tile++) {
     const int first_key = tile * FWD_KEYS;
-    if (tile + 1 < tiles) {
-      copy_tile_async<FWD_KEYS>(keys[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, C + h * HS);
-      copy_tile_async<FWD_KEYS>(values[(tile + 1) & 1], base, first_key + FWD_KEYS, T, C3, 2 * C + h * HS);
-      copy_async_commit();
-      copy_async_wait<1>();
-    } else {
-      copy_async_wait<0>();
-    }
-    __syncthreads();
+    next_key_value_tile(keys, values, base, tile, tiles, T, C, h);
     const bf16_t* k_tile = keys[tile & 1];
     const bf16_t* v_tile = values[tile & 1];
     float s[FWD_KEYS / 8][4];
     float dp[FWD_KEYS / 8][4];
-#pragma unroll
-    for (int n = 0; n < FWD_KEYS / 8; n++) {
-      s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-      dp[n][0] = dp[n][1] = dp[n][2] = dp[n][3] = 0.0f;
-    }
-#pragma unroll
-    for (int kc = 0; kc < DCHUNKS; kc++) {
-#pragma unroll
-      for (int n = 0; n < FWD_KEYS / 8; n += 2) {
-        unsigned kb[4];
-        b_fragments_rows(kb, k_tile, ROW_PAD, n * 8, kc * 16);
-        mma_bf16(s[n], qf[kc], kb[0], kb[1]);
-        mma_bf16(s[n + 1], qf[kc], kb[2], kb[3]);
-        unsigned vb[4];
-        b_fragments_rows(vb, v_tile, ROW_PAD, n * 8, kc * 16);
-        mma_bf16(dp[n], gf[kc], vb[0], vb[1]);
-        mma_bf16(dp[n + 1], gf[kc], vb[2], vb[3]);
-      }
-    }
+    products_with_rows<FWD_KEYS>(s, qf, k_tile);    // S = Q K^T
+    products_with_rows<FWD_KEYS>(dp, gf, v_tile);   // dP = dO V^T
     const bool diagonal = tile == tiles - 1;
 #pragma unroll
     for (int n = 0; n < FWD_KEYS / 8; n++) {

@@ -8,17 +8,12 @@ import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Wall time of one whole training epoch on the GPU for each sequence layout of a corpus: every step of the epoch
@@ -53,7 +48,8 @@ public final class GpuEpochBench {
         List<int[]> steps = plan(layout.getValue(), tokensPerStep);
         Map<String, TokenBatch> batches = new LinkedHashMap<>();
         for (int[] step : steps) {
-          batches.computeIfAbsent(step[0] + "x" + step[1], key -> randomBatch(step[0], step[1], model.vocabSize()));
+          batches.computeIfAbsent(step[0] + "x" + step[1],
+              key -> GpuTrainingBench.randomBatch(step[0], step[1], model.vocabSize(), 31L * step[0] + step[1]));
         }
         for (TokenBatch batch : batches.values()) { // warm-up: every shape once, untimed
           engine.computeGradients(batch);
@@ -105,17 +101,5 @@ public final class GpuEpochBench {
       layouts.put(nameAndBuckets[0].trim(), buckets);
     }
     return layouts;
-  }
-
-  private static TokenBatch randomBatch(int length, int rows, int vocabulary) {
-    SplittableRandom random = new SplittableRandom(31L * length + rows);
-    int count = rows * (length + 1);
-    IntBuffer tokens = ByteBuffer.allocateDirect(count * Integer.BYTES).order(ByteOrder.nativeOrder()).asIntBuffer();
-    for (int i = 0; i < count; i++) {
-      tokens.put(i, random.nextInt(vocabulary));
-    }
-    try (Pointer pointer = new Pointer(tokens)) {
-      return new TokenBatch(length, rows, tokens, pointer.address());
-    }
   }
 }

@@ -81,7 +81,8 @@ public final class GpuTrainingBench {
     }
   }
 
-  private static TokenBatch randomBatch(int length, int batchSize, int vocabulary, long seed) {
+  /** A batch of seeded random token ids in direct memory (step cost does not depend on the ids). */
+  static TokenBatch randomBatch(int length, int batchSize, int vocabulary, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int count = batchSize * (length + 1);
     IntBuffer tokens = ByteBuffer.allocateDirect(count * Integer.BYTES).order(ByteOrder.nativeOrder()).asIntBuffer();
