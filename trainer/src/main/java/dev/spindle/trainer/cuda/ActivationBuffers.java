@@ -110,7 +110,10 @@ final class ActivationBuffers implements AutoCloseable {
     return (model.vocabSize() + 63) / 64 * 64;
   }
 
-  /** Bytes of device memory these buffers take for {@code capacity} tokens (for sizing messages). */
+  /**
+   * Bytes of device memory these buffers take for {@code capacity} tokens in FP32 mode, an upper bound for BF16
+   * mode (for sizing messages).
+   */
   static long deviceBytes(ModelConfig model, long capacity) {
     long c = model.dModel();
     long l = model.layers();

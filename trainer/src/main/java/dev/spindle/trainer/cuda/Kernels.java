@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine's kernel library: compiles (cached) and loads one module per layer source for one device and head
- * size, and offers typed launchers that check their preconditions before the GPU sees the arguments. All
- * addresses are device addresses of fp32, bf16 (where a launcher says so) or int32 token arrays; shapes follow the
- * kernel sources' comments.
+ * The engine's kernel library: compiles (cached) and loads one module per layer source for one device, model width
+ * and head size, and offers typed launchers that check their preconditions before the GPU sees the arguments.
+ * All addresses are device addresses of fp32, bf16 (where a launcher says so) or int32 token arrays; shapes follow
+ * the kernel sources' comments.
  */
 final class Kernels implements AutoCloseable {
   private static final int THREADS = 256;
