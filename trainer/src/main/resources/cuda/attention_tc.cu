@@ -156,6 +156,25 @@ __device__ __forceinline__ void products_with_rows(float s[COLUMNS / 8][4], cons
   }
 }
 
+// acc (16 x HS) += c (16 x K, C fragments of fp32, rounded to bf16 A fragments in registers) tile, where tile is
+// [k][dim] in shared memory: P V and dS K in the query-major kernels, P^T dO and dS^T Q in the key-major one.
+template <int K>
+__device__ __forceinline__ void products_with_columns(float acc[DTILES][4], const float c[K / 8][4],
+                                                      const bf16_t* tile) {
+#pragma unroll
+  for (int kk = 0; kk < K / 16; kk++) {
+    unsigned a[4] = {pack_bf16(c[2 * kk][0], c[2 * kk][1]), pack_bf16(c[2 * kk][2], c[2 * kk][3]),
+                     pack_bf16(c[2 * kk + 1][0], c[2 * kk + 1][1]), pack_bf16(c[2 * kk + 1][2], c[2 * kk + 1][3])};
+#pragma unroll
+    for (int n = 0; n < DTILES; n += 2) {
+      unsigned b[4];
+      b_fragments_columns(b, tile, ROW_PAD, n * 8, kk * 16);
+      mma_bf16(acc[n], a, b[0], b[1]);
+      mma_bf16(acc[n + 1], a, b[2], b[3]);
+    }
+  }
+}
+
 // Launch: grid (ceil(T / 64), B * H), 128 threads. Query tiles run longest first (causal work grows with t).
 extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* out, float* lse, const bf16_t* qkv,
                                                                       int B, int T, int H) {
@@ -230,18 +249,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* o
       l0 += s[n][0] + s[n][1];
       l1 += s[n][2] + s[n][3];
     }
-#pragma unroll
-    for (int kk = 0; kk < FWD_KEYS / 16; kk++) {
-      unsigned p[4] = {pack_bf16(s[2 * kk][0], s[2 * kk][1]), pack_bf16(s[2 * kk][2], s[2 * kk][3]),
-                       pack_bf16(s[2 * kk + 1][0], s[2 * kk + 1][1]), pack_bf16(s[2 * kk + 1][2], s[2 * kk + 1][3])};
-#pragma unroll
-      for (int n = 0; n < DTILES; n += 2) {
-        unsigned vb[4];
-        b_fragments_columns(vb, v_tile, ROW_PAD, n * 8, kk * 16);
-        mma_bf16(o[n], p, vb[0], vb[1]);
-        mma_bf16(o[n + 1], p, vb[2], vb[3]);
-      }
-    }
+    products_with_columns<FWD_KEYS>(o, s, v_tile);  // O += P V
     __syncthreads();  // this stage is refilled two tiles on
   }
   l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
@@ -375,25 +383,8 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
         dpt[n][e] = p * (dpt[n][e] - delta_tile[local]);
       }
     }
-#pragma unroll
-    for (int kk = 0; kk < BWD_QUERIES / 16; kk++) {
-      unsigned p[4] = {pack_bf16(st[2 * kk][0], st[2 * kk][1]), pack_bf16(st[2 * kk][2], st[2 * kk][3]),
-                       pack_bf16(st[2 * kk + 1][0], st[2 * kk + 1][1]), pack_bf16(st[2 * kk + 1][2], st[2 * kk + 1][3])};
-      unsigned ds[4] = {pack_bf16(dpt[2 * kk][0], dpt[2 * kk][1]), pack_bf16(dpt[2 * kk][2], dpt[2 * kk][3]),
-                        pack_bf16(dpt[2 * kk + 1][0], dpt[2 * kk + 1][1]),
-                        pack_bf16(dpt[2 * kk + 1][2], dpt[2 * kk + 1][3])};
-#pragma unroll
-      for (int n = 0; n < DTILES; n += 2) {
-        unsigned gb[4];
-        b_fragments_columns(gb, g_tile, ROW_PAD, n * 8, kk * 16);
-        mma_bf16(dv[n], p, gb[0], gb[1]);
-        mma_bf16(dv[n + 1], p, gb[2], gb[3]);
-        unsigned qb[4];
-        b_fragments_columns(qb, q_tile, ROW_PAD, n * 8, kk * 16);
-        mma_bf16(dk[n], ds, qb[0], qb[1]);
-        mma_bf16(dk[n + 1], ds, qb[2], qb[3]);
-      }
-    }
+    products_with_columns<BWD_QUERIES>(dv, st, g_tile);   // dV += P^T dO
+    products_with_columns<BWD_QUERIES>(dk, dpt, q_tile);  // dK += dS^T Q
     __syncthreads();  // this stage is refilled two tiles on
   }
 #pragma unroll
@@ -471,18 +462,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query
         s[n][e] = p * (dp[n][e] - (upper ? delta0 : delta1));  // dS
       }
     }
-#pragma unroll
-    for (int kk = 0; kk < FWD_KEYS / 16; kk++) {
-      unsigned ds[4] = {pack_bf16(s[2 * kk][0], s[2 * kk][1]), pack_bf16(s[2 * kk][2], s[2 * kk][3]),
-                        pack_bf16(s[2 * kk + 1][0], s[2 * kk + 1][1]), pack_bf16(s[2 * kk + 1][2], s[2 * kk + 1][3])};
-#pragma unroll
-      for (int n = 0; n < DTILES; n += 2) {
-        unsigned kb[4];
-        b_fragments_columns(kb, k_tile, ROW_PAD, n * 8, kk * 16);
-        mma_bf16(dq[n], ds, kb[0], kb[1]);
-        mma_bf16(dq[n + 1], ds, kb[2], kb[3]);
-      }
-    }
+    products_with_columns<FWD_KEYS>(dq, s, k_tile);  // dQ += dS K
     __syncthreads();  // this stage is refilled two tiles on
   }
   bf16_t* dqkv_base = dqkv + (long long)b * T * C3;

@@ -6,13 +6,16 @@ import dev.spindle.trainer.engine.TrainingEngine;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
-/** A real engine that dies on its {@code crashAt}-th gradient computation, like a killed executor. */
-final class CrashingEngine implements TrainingEngine {
+/**
+ * A real engine that dies on its {@code crashAt}-th gradient computation, like a killed executor. Public for the
+ * pipeline's resume tests (trainer's test-jar).
+ */
+public final class CrashingEngine implements TrainingEngine {
   private final TrainingEngine delegate;
   private final int crashAt;
   private int calls;
 
-  CrashingEngine(TrainingEngine delegate, int crashAt) {
+  public CrashingEngine(TrainingEngine delegate, int crashAt) {
     this.delegate = delegate;
     this.crashAt = crashAt;
   }
