@@ -7,11 +7,14 @@ import java.nio.IntBuffer;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
 
-/** Random token batches in direct native-order buffers, as the Arrow feed delivers them. */
-final class TestBatches {
+/**
+ * Random token batches in direct native-order buffers, as the Arrow feed delivers them (addressed through JavaCPP:
+ * the GPU machine's class path has no Arrow). Public for the GPU benchmarks.
+ */
+public final class TestBatches {
   private TestBatches() {}
 
-  static TokenBatch random(int length, int batchSize, int vocabulary, long seed) {
+  public static TokenBatch random(int length, int batchSize, int vocabulary, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int count = batchSize * (length + 1);
     IntBuffer tokens = ByteBuffer.allocateDirect(count * Integer.BYTES).order(ByteOrder.nativeOrder()).asIntBuffer();

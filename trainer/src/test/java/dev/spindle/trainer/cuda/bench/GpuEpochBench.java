@@ -4,6 +4,7 @@ import dev.spindle.trainer.cuda.CudaAvailability;
 import dev.spindle.trainer.cuda.CudaEngineOptions;
 import dev.spindle.trainer.cuda.CudaEngineProvider;
 import dev.spindle.trainer.cuda.Precision;
+import dev.spindle.trainer.cuda.TestBatches;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.TokenBatch;
@@ -49,7 +50,7 @@ public final class GpuEpochBench {
         Map<String, TokenBatch> batches = new LinkedHashMap<>();
         for (int[] step : steps) {
           batches.computeIfAbsent(step[0] + "x" + step[1],
-              key -> GpuTrainingBench.randomBatch(step[0], step[1], model.vocabSize(), 31L * step[0] + step[1]));
+              key -> TestBatches.random(step[0], step[1], model.vocabSize(), 31L * step[0] + step[1]));
         }
         for (TokenBatch batch : batches.values()) { // warm-up: every shape once, untimed
           engine.computeGradients(batch);

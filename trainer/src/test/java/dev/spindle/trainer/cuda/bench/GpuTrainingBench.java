@@ -4,16 +4,12 @@ import dev.spindle.trainer.cuda.CudaAvailability;
 import dev.spindle.trainer.cuda.CudaEngineOptions;
 import dev.spindle.trainer.cuda.CudaEngineProvider;
 import dev.spindle.trainer.cuda.Precision;
+import dev.spindle.trainer.cuda.TestBatches;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
-import java.util.SplittableRandom;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Training throughput of the CUDA engine on a GPT-2-124M-like model (12 layers, d 768, 12 heads, vocab 50257,
@@ -50,7 +46,7 @@ public final class GpuTrainingBench {
       for (String lengthText : lengths) {
         int length = Integer.parseInt(lengthText.trim());
         int batchSize = tokensPerStep / length;
-        TokenBatch batch = randomBatch(length, batchSize, model.vocabSize(), length);
+        TokenBatch batch = TestBatches.random(length, batchSize, model.vocabSize(), length);
         float firstLoss = engine.computeGradients(batch);
         for (int warm = 0; warm < 2; warm++) {
           engine.applyUpdate(step++);
@@ -78,19 +74,6 @@ public final class GpuTrainingBench {
                 + "loss_first=%.3f loss_last=%.3f%n", precision.name().toLowerCase(), length, batchSize, tokensPerSecond,
             1000 * seconds / steps, tokensPerSecond * flopsPerToken / PEAK_FLOPS, firstLoss, loss);
       }
-    }
-  }
-
-  /** A batch of seeded random token ids in direct memory (step cost does not depend on the ids). */
-  static TokenBatch randomBatch(int length, int batchSize, int vocabulary, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    int count = batchSize * (length + 1);
-    IntBuffer tokens = ByteBuffer.allocateDirect(count * Integer.BYTES).order(ByteOrder.nativeOrder()).asIntBuffer();
-    for (int i = 0; i < count; i++) {
-      tokens.put(i, random.nextInt(vocabulary));
-    }
-    try (Pointer pointer = new Pointer(tokens)) {
-      return new TokenBatch(length, batchSize, tokens, pointer.address());
     }
   }
 }
