@@ -37,8 +37,6 @@ __device__ __forceinline__ unsigned pack_bf16(float lo, float hi) {
   return packed;
 }
 
-__device__ __forceinline__ float bf16_to_float(bf16_t x) { return __uint_as_float(((unsigned)x) << 16); }
-
 __device__ __forceinline__ unsigned shared_address(const void* pointer) {
   return (unsigned)__cvta_generic_to_shared(pointer);
 }
@@ -296,7 +294,7 @@ extern "C" __global__ void attention_tc_delta(float* delta, const bf16_t* dout, 
       const bf16_t* dh = reinterpret_cast<const bf16_t*>(&dv);
       const bf16_t* oh = reinterpret_cast<const bf16_t*>(&ov);
 #pragma unroll
-      for (int e = 0; e < 8; e++) sum += bf16_to_float(dh[e]) * bf16_to_float(oh[e]);
+      for (int e = 0; e < 8; e++) sum += load_value(dh, e) * load_value(oh, e);
     }
     delta[i] = sum;
   }

@@ -11,7 +11,7 @@ extern "C" __global__ void bias_forward(float* out, const float* bias, long long
 extern "C" __global__ void bias_forward_bf16(unsigned short* out, const float* bias, long long N, int OC) {
   long long total = N * OC;
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
-    store_output(out, i, __uint_as_float(((unsigned)out[i]) << 16) + bias[i % OC]);
+    store_output(out, i, load_value(out, i) + bias[i % OC]);
   }
 }
 

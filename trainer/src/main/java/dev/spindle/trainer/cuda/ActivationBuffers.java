@@ -50,11 +50,9 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory operandA; // (N, 4C) bf16: an activation operand of a bf16 product (BF16 mode only)
   final DeviceMemory operandB; // (N, 4C) bf16: the other one
 
-  ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands) {
-    this(model, capacity, bf16Operands, false);
-  }
-
   /**
+   * @param bf16Operands BF16 mode: scratch for bf16 operands, bf16 logits, and bf16 storage of the activations that
+   *     feed only products (see {@link #normBytes})
    * @param bf16Attention qkv, the attention output and its gradient are bf16 (the tensor-core attention's
    *     activations); fp32 otherwise
    */

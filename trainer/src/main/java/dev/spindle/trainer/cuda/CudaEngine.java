@@ -11,7 +11,6 @@ import dev.spindle.trainer.engine.TrainingEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
@@ -83,9 +82,8 @@ final class CudaEngine implements TrainingEngine {
     this.firstMoment = DeviceMemory.floats(parameterCount, "AdamW first moment");
     this.secondMoment = DeviceMemory.floats(parameterCount, "AdamW second moment");
     this.parametersBf16 = new DeviceMemory(precision == Precision.BF16 ? parameterCount * 2 : 2, "bf16 weights");
-    boolean paddedHead = precision == Precision.BF16 && model.tiedHead();
     this.headBf16 = new DeviceMemory(
-        paddedHead ? (long) ActivationBuffers.paddedVocabulary(model) * model.dModel() * 2 : 2, "padded bf16 head");
+        paddedHead() ? (long) ActivationBuffers.paddedVocabulary(model) * model.dModel() * 2 : 2, "padded bf16 head");
     this.normScratch = new DeviceMemory(Double.BYTES, "gradient norm");
     this.hostScratch = new PinnedHostMemory((long) OPTIMIZER_CHUNK_FLOATS * Float.BYTES, "host transfers");
     stream.zero(gradients.address(), gradients.bytes());
@@ -235,9 +233,14 @@ final class CudaEngine implements TrainingEngine {
     long cap = a.capacity;
     long tokens = a.tokens.address();
     if (precision == Precision.BF16 && parametersBf16Stale) {
-      kernels.toBf16(stream, parametersBf16.address(), parameters.address(), parameterCount);
-      if (paddedHead()) { // rows V..VP-1 stay zero from the constructor
-        kernels.toBf16(stream, headBf16.address(), parameter(offsets.head), (long) model.vocabSize() * model.dModel());
+      if (paddedHead()) { // the head's products read wte from the padded copy (rows V..VP-1 stay zero)
+        long head = offsets.head;
+        long headSize = (long) model.vocabSize() * model.dModel();
+        kernels.toBf16(stream, headBf16.address(), parameter(head), headSize);
+        convertWeights(0, head); // the rest of the weights, without converting wte twice
+        convertWeights(head + headSize, parameterCount);
+      } else {
+        convertWeights(0, parameterCount);
       }
       mark("weights-bf16");
       parametersBf16Stale = false;
@@ -313,6 +316,13 @@ final class CudaEngine implements TrainingEngine {
       product(false, false, n, v, c, a.lnf.address(), normKind(), c, parameter(offsets.head), Operand.WEIGHT, v,
           a.logits.address(), precision == Precision.BF16, vp, false);
       mark("head");
+    }
+  }
+
+  /** parametersBf16[from, to) = bf16(parameters[from, to)). */
+  private void convertWeights(long from, long to) {
+    if (to > from) {
+      kernels.toBf16(stream, parametersBf16.address() + from * 2, parameter(from), to - from);
     }
   }
 
@@ -602,12 +612,10 @@ final class CudaEngine implements TrainingEngine {
     ensureOpen();
     device.makeCurrent();
     checkRemaining(into.remaining(), "read into");
-    FloatBuffer staging = hostScratch.buffer().asFloatBuffer();
-    for (long done = 0; done < parameterCount; done += OPTIMIZER_CHUNK_FLOATS) {
-      int count = (int) Math.min(OPTIMIZER_CHUNK_FLOATS, parameterCount - done);
-      stream.copy(hostScratch.address(), source.floatAddress(done), (long) count * Float.BYTES);
-      stream.synchronize();
-      into.put(staging.clear().limit(count));
+    try {
+      toHostInChunks(source, bytes -> into.put(bytes.asFloatBuffer()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // the sink does no I/O
     }
   }
 
@@ -615,16 +623,41 @@ final class CudaEngine implements TrainingEngine {
     ensureOpen();
     device.makeCurrent();
     checkRemaining(from.remaining(), "write from");
-    FloatBuffer staging = hostScratch.buffer().asFloatBuffer();
+    try {
+      fromHostInChunks(target, bytes -> {
+        FloatBuffer staging = bytes.asFloatBuffer();
+        FloatBuffer chunk = from.duplicate();
+        chunk.limit(chunk.position() + staging.remaining());
+        from.position(chunk.limit());
+        staging.put(chunk);
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // the source does no I/O
+    }
+  }
+
+  /** One chunk of a host transfer: the pinned staging buffer's bytes (native order), limited to the chunk. */
+  private interface Chunk {
+    void accept(ByteBuffer bytes) throws IOException;
+  }
+
+  /** Copies the {@code parameterCount} floats of {@code source} to the host chunk by chunk, handing each to sink. */
+  private void toHostInChunks(DeviceMemory source, Chunk sink) throws IOException {
+    for (long done = 0; done < parameterCount; done += OPTIMIZER_CHUNK_FLOATS) {
+      int count = (int) Math.min(OPTIMIZER_CHUNK_FLOATS, parameterCount - done);
+      stream.copy(hostScratch.address(), source.floatAddress(done), (long) count * Float.BYTES);
+      stream.synchronize();
+      sink.accept(hostScratch.buffer().limit(count * Float.BYTES));
+    }
+  }
+
+  /** Fills the {@code parameterCount} floats of {@code target} chunk by chunk: fill writes a chunk, then it is copied. */
+  private void fromHostInChunks(DeviceMemory target, Chunk fill) throws IOException {
     for (long done = 0; done < parameterCount; done += OPTIMIZER_CHUNK_FLOATS) {
       int count = (int) Math.min(OPTIMIZER_CHUNK_FLOATS, parameterCount - done);
       // The previous chunk's copy must leave the staging buffer before it is refilled.
       stream.synchronize();
-      FloatBuffer chunk = from.duplicate();
-      chunk.limit(chunk.position() + count);
-      staging.clear();
-      staging.put(chunk);
-      from.position(from.position() + count);
+      fill.accept(hostScratch.buffer().limit(count * Float.BYTES));
       stream.copy(target.floatAddress(done), hostScratch.address(), (long) count * Float.BYTES);
     }
     stream.synchronize();
@@ -705,15 +738,11 @@ final class CudaEngine implements TrainingEngine {
   private void writeVector(DeviceMemory source, Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (long done = 0; done < parameterCount; done += OPTIMIZER_CHUNK_FLOATS) {
-        int count = (int) Math.min(OPTIMIZER_CHUNK_FLOATS, parameterCount - done);
-        stream.copy(hostScratch.address(), source.floatAddress(done), (long) count * Float.BYTES);
-        stream.synchronize();
-        ByteBuffer bytes = hostScratch.buffer().limit(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      toHostInChunks(source, bytes -> {
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }
-      }
+      });
     }
   }
 
@@ -723,18 +752,13 @@ final class CudaEngine implements TrainingEngine {
         throw new IllegalArgumentException("Cannot load " + file + ": " + channel.size() + " bytes, expected "
             + parameterCount * Float.BYTES);
       }
-      for (long done = 0; done < parameterCount; done += OPTIMIZER_CHUNK_FLOATS) {
-        int count = (int) Math.min(OPTIMIZER_CHUNK_FLOATS, parameterCount - done);
-        stream.synchronize();
-        ByteBuffer bytes = hostScratch.buffer().limit(count * Float.BYTES);
+      fromHostInChunks(target, bytes -> {
         while (bytes.hasRemaining()) {
           if (channel.read(bytes) < 0) {
             throw new IOException("unexpected end of " + file);
           }
         }
-        stream.copy(target.floatAddress(done), hostScratch.address(), (long) count * Float.BYTES);
-      }
-      stream.synchronize();
+      });
     }
   }
 
