@@ -68,7 +68,7 @@ public final class DecomposeStage implements Stage {
       TokenAccounting accounting;
       List<Manifest.Bucket> buckets;
       if (config.mode() == DecomposeMode.DD) {
-        accounting = SparkDatasetDecomposition.accounting(docs, config.decomposition());
+        accounting = SparkDatasetDecomposition.accounting(docs, config.decomposition(), config.seed());
         buckets = SparkBucketWriter.write(context.spark(),
             SparkDatasetDecomposition.sequences(docs, config.decomposition(), config.seed(),
                 tokenizer.vocabularySize()),
@@ -85,7 +85,7 @@ public final class DecomposeStage implements Stage {
         }
       }
       Manifest manifest = new Manifest(tokenizer.configName(), tokenizer.vocabularySize(), tokenizer.eosToken(),
-          config.mode().configName(), config.minLength(), config.maxLength(), config.seed(), buckets,
+          config.mode().configName(), config.minLength(), config.maxLength(), config.seed(), config.rule(), buckets,
           accounting.totals(), accounting.sources());
       reconcile(manifest, accounting);
       return manifest;

@@ -16,11 +16,13 @@ import org.apache.spark.sql.Row;
  * Decompose's input, whatever produced it: a tokenized docs directory (tokenize or mix output, possibly with
  * extra columns such as epoch, phase, position) or plain docs with {@code text}, tokenized here. The result has
  * {@code id, source, tokens, n_tokens, epoch} (0 when the input has none: a document the mix repeats appears once
- * per epoch) and {@code position} when the input had one.
+ * per epoch), {@code offset} (0 when the input has none: where the row's tokens start in its document, when the
+ * mix cut the document at a boundary) and {@code position} when the input had one.
  */
 public final class SparkDocumentTokens {
   public static final String POSITION = "position";
   public static final String EPOCH = "epoch";
+  public static final String OFFSET = "offset";
 
   private SparkDocumentTokens() {}
 
@@ -35,19 +37,21 @@ public final class SparkDocumentTokens {
     }
     boolean hasPosition = columns.contains(POSITION);
     Column epoch = (columns.contains(EPOCH) ? col(EPOCH).cast("int") : lit(0)).as(EPOCH);
+    Column offset = (columns.contains(OFFSET) ? col(OFFSET).cast("int") : lit(0)).as(OFFSET);
     if (columns.contains(SparkTokenize.TOKENS)) {
       List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col(SparkTokenize.TOKENS)));
       select.add(columns.contains(SparkTokenize.TOKEN_COUNT)
           ? col(SparkTokenize.TOKEN_COUNT).cast("int").as(SparkTokenize.TOKEN_COUNT)
           : size(col(SparkTokenize.TOKENS)).as(SparkTokenize.TOKEN_COUNT));
       select.add(epoch);
+      select.add(offset);
       if (hasPosition) {
         select.add(col(POSITION).cast("long").as(POSITION));
       }
       return input.select(select.toArray(Column[]::new));
     }
     if (columns.contains("text")) {
-      List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col("text"), epoch));
+      List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col("text"), epoch, offset));
       if (hasPosition) {
         select.add(col(POSITION).cast("long").as(POSITION));
       }
