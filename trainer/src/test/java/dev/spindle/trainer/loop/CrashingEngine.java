@@ -44,6 +44,11 @@ public final class CrashingEngine implements TrainingEngine {
   }
 
   @Override
+  public void logits(TokenBatch batch, FloatBuffer into) {
+    delegate.logits(batch, into);
+  }
+
+  @Override
   public double applyUpdate(long step) {
     return delegate.applyUpdate(step);
   }
