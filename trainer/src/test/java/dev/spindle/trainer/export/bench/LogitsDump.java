@@ -1,0 +1,92 @@
+package dev.spindle.trainer.export.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spindle.trainer.checkpoint.Checkpoint;
+import dev.spindle.trainer.checkpoint.CheckpointStore;
+import dev.spindle.trainer.engine.Engines;
+import dev.spindle.trainer.engine.OptimizerConfig;
+import dev.spindle.trainer.engine.TrainingEngine;
+import dev.spindle.trainer.export.ModelDescription;
+import dev.spindle.trainer.reference.TokenBatches;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Spindle's own forward pass on held-out rows, for {@code bench/hf_check.py}: loads a checkpoint into the named engine
+ * (on the GPU machine the CUDA engine, with {@code -Dspindle.cuda.precision=fp32}) and writes {@code tokens.npy}
+ * (int32, rows x (L+1)), {@code logits.npy} (float32, rows x L x V, one row at a time so it need not fit the heap) and
+ * {@code meta.json}.
+ *
+ * <pre>
+ * java -cp ... dev.spindle.trainer.export.bench.LogitsDump --checkpoint RUN/train [--model model.json]
+ *     --data DECOMPOSE_DIR --length 1024 [--first 0] [--count 4] [--engine cuda] --output DIR
+ * </pre>
+ */
+public final class LogitsDump {
+  static final String USAGE = "usage: LogitsDump --checkpoint DIR [--model FILE] --data DECOMPOSE_DIR --length L"
+      + " [--first ROW] [--count N] [--engine cuda] --output DIR";
+
+  private LogitsDump() {}
+
+  public static void main(String[] args) throws Exception {
+    Arguments arguments = new Arguments(args, USAGE);
+    Checkpoint checkpoint = locate(Path.of(arguments.string("checkpoint")));
+    Path modelFile = arguments.string("model", null) != null ? Path.of(arguments.string("model"))
+        : ModelDescription.find(checkpoint.dir()).orElseThrow(() -> new IllegalArgumentException(
+            "No model.json beside " + checkpoint.dir() + "; pass --model FILE"));
+    ModelDescription description = ModelDescription.read(modelFile);
+    int length = arguments.integer("length", 1024);
+    long first = arguments.number("first", 0);
+    int count = arguments.integer("count", 4);
+    String engineName = arguments.string("engine", "cuda");
+    Path output = Path.of(arguments.string("output"));
+    Files.createDirectories(output);
+
+    int[][] rows = BucketRows.read(Path.of(arguments.string("data")), length, first, count);
+    FloatBuffer parameters = FloatBuffer.allocate(Math.toIntExact(checkpoint.state().parameterCount()));
+    checkpoint.readParameters(parameters);
+    parameters.flip();
+    int vocabulary = description.model().vocabSize();
+    long start = System.nanoTime();
+    try (TrainingEngine engine = Engines.provider(engineName)
+            .create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0);
+        Npy tokens = Npy.int32(output.resolve("tokens.npy"), count, length + 1);
+        Npy logits = Npy.float32(output.resolve("logits.npy"), count, length, vocabulary)) {
+      engine.writeParameters(parameters);
+      float[] row = new float[length * vocabulary];
+      for (int[] tokenRow : rows) {
+        FloatBuffer into = FloatBuffer.wrap(row);
+        engine.logits(TokenBatches.fromRows(new int[][] {tokenRow}), into);
+        tokens.put(tokenRow);
+        logits.put(row);
+      }
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("checkpoint", checkpoint.dir().toAbsolutePath().toString());
+    meta.put("step", checkpoint.state().nextStep());
+    meta.put("engine", engineName);
+    meta.put("precision", System.getProperty("spindle.cuda.precision", "default"));
+    meta.put("length", length);
+    meta.put("first", first);
+    meta.put("count", count);
+    meta.put("vocab_size", vocabulary);
+    meta.put("seconds", (System.nanoTime() - start) / 1e9);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.resolve("meta.json").toFile(), meta);
+    System.out.printf("LogitsDump: %d rows x %d tokens x %d logits by %s -> %s%n", count, length, vocabulary,
+        engineName, output);
+  }
+
+  /** A step-N directory, or the newest valid checkpoint of a train directory. */
+  static Checkpoint locate(Path path) {
+    if (Files.isRegularFile(path.resolve("state.json"))) {
+      return CheckpointStore.open(path);
+    }
+    Path checkpoints = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
+    return new CheckpointStore(checkpoints, Integer.MAX_VALUE).latest().orElseThrow(
+        () -> new IllegalArgumentException("No valid checkpoint under " + checkpoints));
+  }
+}
