@@ -2,7 +2,8 @@
 """An exported Spindle model in transformers vs Spindle's own forward pass, on held-out sequences, in fp32.
 
 1. Spindle's logits: the Java main dev.spindle.trainer.export.bench.LogitsDump loads the checkpoint into the named
-   engine (default cuda, run with -Dspindle.cuda.precision=fp32) and writes tokens.npy + logits.npy for rows
+   engine (default cuda, run with -Dspindle.cuda.precision=fp32; "reference": Spindle's double-precision reference
+   model on the CPU, slow but independent of any engine) and writes tokens.npy + logits.npy for rows
    FIRST..FIRST+COUNT-1 of the bucket of length L of a decompose directory. Java is $JAVA (default: java on PATH),
    the classpath $SPINDLE_CP (trainer classes, test classes and their dependencies); or pass --dump DIR from an
    earlier run.

@@ -26,6 +26,12 @@ public record ExportReport(
     Sample sample,
     double seconds) {
 
+  /** The same report naming {@code directory} as the output (the stage writes into its work directory first). */
+  public ExportReport withOutput(java.nio.file.Path directory) {
+    return new ExportReport(format, directory.toAbsolutePath().normalize().toString(), checkpoint, step, model,
+        parameters, tokenizer, describedBy, files, tokenizerFiles, sample, seconds);
+  }
+
   /**
    * A greedy continuation of {@code prompt} by Spindle's own engine.
    *

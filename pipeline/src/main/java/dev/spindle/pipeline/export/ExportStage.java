@@ -25,8 +25,11 @@ public final class ExportStage implements Stage {
       Path data = context.inputs().get("data");
       ModelExport.SampleRequest sample = new ModelExport.SampleRequest(config.samplePrompt(), config.sampleTokens(),
           config.sampleEngine(context.config()));
-      return ModelExport.run(context.input("train"), data, context.config(), context.workDir(), sample,
-          line -> context.progress().line("%s", line));
+      ExportReport report = ModelExport.run(context.input("train"), data, context.config(), context.workDir(),
+          sample, line -> context.progress().line("%s", line));
+      // The runner renames the work directory DIR._tmp to DIR after this returns: report where the model will be.
+      String work = context.workDir().getFileName().toString();
+      return report.withOutput(context.workDir().resolveSibling(work.replaceFirst("\\._tmp$", "")));
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }

@@ -318,9 +318,16 @@ final class RunReport {
         page.paragraph("No sample: " + sample.path("skipped").asText());
       } else {
         page.table(List.of("prompt", "greedy continuation by the " + sample.path("engine").asText() + " engine"),
-            List.of(List.of(sample.path("prompt").asText(), sample.path("text").asText())));
+            List.of(List.of(visible(sample.path("prompt").asText()), visible(sample.path("text").asText()))));
+        page.paragraph(String.format(Locale.ROOT, "Greedy decoding (the most likely token each time): %d"
+            + " tokens, stopping early at end-of-text; newlines shown as \u23ce. Small models tend to repeat themselves.",
+            sample.path("tokens").size()));
       }
     }
+  }
+
+  private static String visible(String text) {
+    return text.replace("\n", "\u23ce");
   }
 
   private JsonNode stageReport(String stage) {

@@ -64,6 +64,12 @@ class BenchMainsTest {
     byte[] logits = Files.readAllBytes(dump.resolve("logits.npy"));
     assertThat(logits.length - headerLength(logits)).isEqualTo(3 * 16 * VOCAB * 4);
     assertThat(json.readTree(dump.resolve("meta.json").toFile()).get("step").asLong()).isEqualTo(6);
+
+    Path reference = dir.resolve("reference");
+    LogitsDump.main(new String[] {"--checkpoint", out.resolve("train").toString(), "--data", data.toString(),
+        "--length", "8", "--count", "2", "--engine", "reference", "--output", reference.toString()});
+    byte[] exact = Files.readAllBytes(reference.resolve("logits.npy"));
+    assertThat(exact.length - headerLength(exact)).isEqualTo(2 * 8 * VOCAB * 4);
   }
 
   private static int[] ints(Path file, String expectedHeader) throws Exception {

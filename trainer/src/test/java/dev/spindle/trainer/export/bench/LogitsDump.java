@@ -8,6 +8,7 @@ import dev.spindle.trainer.engine.Engines;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.TrainingEngine;
 import dev.spindle.trainer.export.ModelDescription;
+import dev.spindle.trainer.reference.ReferenceModel;
 import dev.spindle.trainer.reference.TokenBatches;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * Spindle's own forward pass on held-out rows, for {@code bench/hf_check.py}: loads a checkpoint into the named engine
- * (on the GPU machine the CUDA engine, with {@code -Dspindle.cuda.precision=fp32}) and writes {@code tokens.npy}
+ * (on the GPU machine the CUDA engine, with {@code -Dspindle.cuda.precision=fp32}; {@code reference}: the
+ * double-precision {@link ReferenceModel} on the CPU, for engines without logits) and writes {@code tokens.npy}
  * (int32, rows x (L+1)), {@code logits.npy} (float32, rows x L x V, one row at a time so it need not fit the heap) and
  * {@code meta.json}.
  *
@@ -27,8 +29,10 @@ import java.util.Map;
  * </pre>
  */
 public final class LogitsDump {
+  /** Not an engine: {@link ReferenceModel}'s double-precision forward, on the CPU. */
+  static final String REFERENCE = "reference";
   static final String USAGE = "usage: LogitsDump --checkpoint DIR [--model FILE] --data DECOMPOSE_DIR --length L"
-      + " [--first ROW] [--count N] [--engine cuda] --output DIR";
+      + " [--first ROW] [--count N] [--engine cuda|dl4j|reference] --output DIR";
 
   private LogitsDump() {}
 
@@ -52,17 +56,33 @@ public final class LogitsDump {
     parameters.flip();
     int vocabulary = description.model().vocabSize();
     long start = System.nanoTime();
-    try (TrainingEngine engine = Engines.provider(engineName)
-            .create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0);
-        Npy tokens = Npy.int32(output.resolve("tokens.npy"), count, length + 1);
+    try (Npy tokens = Npy.int32(output.resolve("tokens.npy"), count, length + 1);
         Npy logits = Npy.float32(output.resolve("logits.npy"), count, length, vocabulary)) {
-      engine.writeParameters(parameters);
       float[] row = new float[length * vocabulary];
-      for (int[] tokenRow : rows) {
-        FloatBuffer into = FloatBuffer.wrap(row);
-        engine.logits(TokenBatches.fromRows(new int[][] {tokenRow}), into);
-        tokens.put(tokenRow);
-        logits.put(row);
+      if (engineName.equals(REFERENCE)) {
+        // The double-precision reference on the CPU: slow (minutes per 1024 tokens of GPT-2-124M) but needs no
+        // engine, so an export can be checked before an engine implements logits.
+        ReferenceModel reference = new ReferenceModel(description.model());
+        float[] values = new float[parameters.remaining()];
+        parameters.get(values);
+        for (int[] tokenRow : rows) {
+          double[] exact = reference.logits(values, TokenBatches.fromRows(new int[][] {tokenRow}));
+          for (int i = 0; i < row.length; i++) {
+            row[i] = (float) exact[i];
+          }
+          tokens.put(tokenRow);
+          logits.put(row);
+        }
+      } else {
+        try (TrainingEngine engine = Engines.provider(engineName)
+            .create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0)) {
+          engine.writeParameters(parameters);
+          for (int[] tokenRow : rows) {
+            engine.logits(TokenBatches.fromRows(new int[][] {tokenRow}), FloatBuffer.wrap(row));
+            tokens.put(tokenRow);
+            logits.put(row);
+          }
+        }
       }
     }
     Map<String, Object> meta = new LinkedHashMap<>();
