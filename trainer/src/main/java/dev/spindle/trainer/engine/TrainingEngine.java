@@ -68,6 +68,27 @@ public interface TrainingEngine extends AutoCloseable {
 
   void writeGradients(FloatBuffer from);
 
+  /**
+   * Forward pass only: the logits of every position, (B, T, V) fp32 row-major, written into {@code into} from its
+   * position (greedy sampling reads the last position; export checks compare them with other implementations).
+   */
+  default void logits(TokenBatch batch, FloatBuffer into) {
+    throw new UnsupportedOperationException("Cannot compute logits: the " + getClass().getSimpleName()
+        + " engine does not implement a forward-only pass");
+  }
+
+  /**
+   * The {@link ParameterChecksum} of the parameters: equal on replicas holding
+   * bit-identical parameters. The default reads the parameters to the host; a GPU engine computes it on the device
+   * so the per-step agreement check moves eight bytes, not the model.
+   */
+  default long parameterChecksum() {
+    java.nio.FloatBuffer parameters = java.nio.FloatBuffer.allocate(Math.toIntExact(parameterCount()));
+    readParameters(parameters);
+    parameters.flip();
+    return ParameterChecksum.of(parameters);
+  }
+
   /** Saves optimizer state (moments, step count) into {@code dir}; parameters are saved by the caller. */
   void saveOptimizerState(Path dir);
 

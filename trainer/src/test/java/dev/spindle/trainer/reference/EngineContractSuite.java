@@ -7,6 +7,7 @@ import dev.spindle.trainer.engine.EngineProvider;
 import dev.spindle.trainer.engine.InitialParameters;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
+import dev.spindle.trainer.engine.ParameterChecksum;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
@@ -27,8 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract every {@link TrainingEngine} must meet, checked against {@link ReferenceModel}: extend it with the
- * engine's provider (DL4J here; the CUDA engine's test does the same). Tolerances are for fp32 engines compared
- * with the double-precision reference.
+ * engine's provider ({@code Dl4jEngineTest} on CPU, {@code CudaEngineContractTest} on the GPU machine). Tolerances
+ * are for fp32 engines compared with the double-precision reference.
  */
 public abstract class EngineContractSuite {
   /** Relative error allowed on the loss. */
@@ -172,6 +173,77 @@ public abstract class EngineContractSuite {
       train(engine, model, 3, 6);
       assertThat(parameters(engine)).as("parameters after resume").isEqualTo(uninterrupted);
     }
+  }
+
+  /**
+   * One optimizer state format for every engine: a checkpoint (parameters + optimizer state) written by this engine
+   * resumes in the reference engine and one written there resumes here, each continuing like an uninterrupted run
+   * of the other (to fp32 rounding: the reference computes in double).
+   */
+  @Test
+  void checkpointsResumeAcrossEnginesInBothDirections() {
+    ModelConfig model = new ModelConfig(1, 16, 2, 31, 8, false);
+    OptimizerConfig optimizer = adamw(1e-2, 20);
+    float[] uninterrupted;
+    try (TrainingEngine engine = create(model, optimizer, 9)) {
+      train(engine, model, 0, 6);
+      uninterrupted = parameters(engine);
+    }
+    float[] referenceUninterrupted;
+    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 9)) {
+      train(reference, model, 0, 6);
+      referenceUninterrupted = parameters(reference);
+    }
+    Path here = temporary.resolve("written-here");
+    float[] checkpoint;
+    try (TrainingEngine engine = create(model, optimizer, 9)) {
+      train(engine, model, 0, 3);
+      checkpoint = parameters(engine);
+      engine.saveOptimizerState(here);
+    }
+    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 1234)) {
+      reference.writeParameters(FloatBuffer.wrap(checkpoint));
+      reference.loadOptimizerState(here);
+      train(reference, model, 3, 6);
+      assertClose(parameters(reference), uninterrupted, "this engine -> reference");
+    }
+    Path there = temporary.resolve("written-by-reference");
+    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 9)) {
+      train(reference, model, 0, 3);
+      checkpoint = parameters(reference);
+      reference.saveOptimizerState(there);
+    }
+    try (TrainingEngine engine = create(model, optimizer, 1234)) {
+      engine.writeParameters(FloatBuffer.wrap(checkpoint));
+      engine.loadOptimizerState(there);
+      train(engine, model, 3, 6);
+      assertClose(parameters(engine), referenceUninterrupted, "reference -> this engine");
+    }
+  }
+
+  @Test
+  void parameterChecksumIsTheHostFingerprintOfTheParameters() {
+    ModelConfig model = new ModelConfig(2, 16, 2, 31, 8, true);
+    try (TrainingEngine engine = create(model, adamw(1e-2, 20), 3)) {
+      train(engine, model, 0, 2);
+      float[] values = parameters(engine);
+      assertThat(engine.parameterChecksum()).as("engine checksum vs host fingerprint of its parameters")
+          .isEqualTo(ParameterChecksum.of(FloatBuffer.wrap(values)));
+      values[7] = Math.nextUp(values[7]);
+      engine.writeParameters(FloatBuffer.wrap(values));
+      assertThat(engine.parameterChecksum()).isEqualTo(ParameterChecksum.of(FloatBuffer.wrap(values)));
+    }
+  }
+
+  private static void assertClose(float[] actual, float[] expected, String what) {
+    double difference = 0;
+    double norm = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double d = actual[i] - expected[i];
+      difference += d * d;
+      norm += (double) expected[i] * expected[i];
+    }
+    assertThat(Math.sqrt(difference / norm)).as("relative L2 difference after resuming, %s", what).isLessThan(1e-4);
   }
 
   @Test
