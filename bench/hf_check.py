@@ -2,7 +2,7 @@
 """An exported Spindle model in transformers vs Spindle's own forward pass, on held-out sequences, in fp32.
 
 1. Spindle's logits: the Java main dev.spindle.trainer.export.bench.LogitsDump loads the checkpoint into the named
-   engine (default cuda, run with -Dspindle.cuda.precision=fp32; "reference": Spindle's double-precision reference
+   engine (default cuda, in fp32; "reference": Spindle's double-precision reference
    model on the CPU, slow but independent of any engine) and writes tokens.npy + logits.npy for rows
    FIRST..FIRST+COUNT-1 of the bucket of length L of a decompose directory. Java is $JAVA (default: java on PATH),
    the classpath $SPINDLE_CP (trainer classes, test classes and their dependencies); or pass --dump DIR from an
@@ -37,8 +37,8 @@ def spindle_logits(args, out_dir):
         raise SystemExit("hf_check: set SPINDLE_CP to the trainer jars (classes, test classes, dependencies), "
                          "or pass --dump DIR from an earlier LogitsDump run")
     command = [java, *shlex.split(os.environ.get("JAVA_OPTS", "-Xmx16g")),
-               "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dspindle.cuda.precision={args.precision}",
-               "-cp", classpath, "dev.spindle.trainer.export.bench.LogitsDump",
+               "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", classpath,
+               "dev.spindle.trainer.export.bench.LogitsDump", "--precision", args.precision,
                "--checkpoint", args.checkpoint, "--data", args.data, "--length", str(args.length),
                "--first", str(args.first), "--count", str(args.count), "--engine", args.engine, "--output", out_dir]
     if args.model:
@@ -59,7 +59,7 @@ def main():
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--count", type=int, default=4)
     parser.add_argument("--engine", default="cuda")
-    parser.add_argument("--precision", default="fp32", help="spindle.cuda.precision for the dump (default fp32)")
+    parser.add_argument("--precision", default="fp32", help="CUDA engine precision for the dump (default fp32)")
     parser.add_argument("--dump", help="LogitsDump output to reuse instead of running Java")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--goal", type=float, default=1e-3)

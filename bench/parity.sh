@@ -16,7 +16,7 @@ mkdir -p "$out"
 export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
 # shellcheck disable=SC2086
 "${JAVA:-java}" ${JAVA_OPTS:--Xmx32g} --add-opens=java.base/java.nio=ALL-UNNAMED \
-  -Dspindle.cuda.precision="${PRECISION:-bf16}" -cp "$SPINDLE_CP" dev.spindle.trainer.export.bench.ParityRun \
+  -cp "$SPINDLE_CP" dev.spindle.trainer.export.bench.ParityRun --precision "${PRECISION:-bf16}" \
   --data "$data" --output "$out" --engine "${ENGINE:-cuda}" --steps "${STEPS:-300}" \
   --tokens-per-step "${TOKENS:-16384}" "$@" 2>&1 | tee "$out/spindle.log"
 PYTHONUNBUFFERED=1 "${PYTHON:-python3}" "$here/parity_torch.py" --run "$out" 2>&1 | grep -v Warning \

@@ -51,8 +51,9 @@ public final class ExportCommand implements Callable<Integer> {
     var config = common.config(flags("export.format", format, "export.sample.engine", engine,
         "export.sample.tokens", sampleTokens));
     ExportConfig export = ExportConfig.from(config);
-    ModelExport.SampleRequest sample = prompt == null ? null
-        : new ModelExport.SampleRequest(prompt, export.sampleTokens(), export.sampleEngine(config));
+    String sampleEngine = export.sampleEngine(config);
+    ModelExport.SampleRequest sample = prompt == null ? null : new ModelExport.SampleRequest(prompt,
+        export.sampleTokens(), sampleEngine, ExportConfig.engineOptions(config, sampleEngine));
     Progress progress = common.progress();
     ExportReport report = ModelExport.run(checkpoint, data, config, output, sample, line -> progress.line("%s", line));
     if (report.sample() != null) {

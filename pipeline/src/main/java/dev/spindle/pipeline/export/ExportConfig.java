@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueFactory;
+import dev.spindle.trainer.launch.TrainingConfig;
+import java.util.Map;
 
 /**
  * The {@code spindle.export} block (defaults in {@code spindle/export.conf}).
@@ -44,5 +47,11 @@ public record ExportConfig(boolean enabled, String format, String samplePrompt, 
   /** The engine that generates the sample: the configured one, or the run's training engine. */
   public String sampleEngine(Config spindle) {
     return sampleEngine.isBlank() ? spindle.getString("train.engine") : sampleEngine;
+  }
+
+  /** The options {@code engine} is created with: its {@code spindle.train.<engine>} block, read as training does. */
+  public static Map<String, String> engineOptions(Config spindle, String engine) {
+    Config train = spindle.getConfig("train").withValue("engine", ConfigValueFactory.fromAnyRef(engine));
+    return TrainingConfig.from(train).trainer().engineOptions();
   }
 }

@@ -23,8 +23,9 @@ public final class ExportStage implements Stage {
     try {
       ExportConfig config = ExportConfig.from(context.config());
       Path data = context.inputs().get("data");
+      String engine = config.sampleEngine(context.config());
       ModelExport.SampleRequest sample = new ModelExport.SampleRequest(config.samplePrompt(), config.sampleTokens(),
-          config.sampleEngine(context.config()));
+          engine, ExportConfig.engineOptions(context.config(), engine));
       ExportReport report = ModelExport.run(context.input("train"), data, context.config(), context.workDir(),
           sample, line -> context.progress().line("%s", line));
       // The runner renames the work directory DIR._tmp to DIR after this returns: report where the model will be.

@@ -17,8 +17,10 @@ import java.util.Arrays;
 final class GreedySample {
   private GreedySample() {}
 
-  static ExportReport.Sample generate(ModelDescription description, FloatBuffer parameters, String prompt,
-      int tokens, String engineName) {
+  static ExportReport.Sample generate(ModelDescription description, FloatBuffer parameters,
+      ModelExport.SampleRequest request) {
+    String prompt = request.prompt();
+    String engineName = request.engine();
     TokenizerKind kind;
     try {
       kind = TokenizerKind.fromConfigName(description.tokenizer());
@@ -33,14 +35,16 @@ final class GreedySample {
     TrainingEngine engine;
     try {
       // The optimizer is never used: sampling only reads logits.
-      engine = Engines.provider(engineName).create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0);
+      engine = Engines.provider(engineName)
+          .create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0, request.engineOptions());
     } catch (IllegalStateException e) {
       return ExportReport.Sample.skipped(prompt, engineName, "engine " + engineName + " cannot run here: "
           + e.getMessage() + " (hint: set spindle.export.sample.engine = dl4j for a CPU sample)");
     }
     try (engine) {
       engine.writeParameters(parameters.duplicate());
-      int[] generated = GreedyDecoding.continueGreedily(engine, promptTokens, tokens, description.eosToken());
+      int[] generated =
+          GreedyDecoding.continueGreedily(engine, promptTokens, request.tokens(), description.eosToken());
       return new ExportReport.Sample(prompt, engineName, promptTokens, generated, TokenText.text(kind, generated),
           null);
     } catch (UnsupportedOperationException e) {

@@ -4,12 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
-import dev.spindle.pipeline.train.TrainConfig;
 import dev.spindle.trainer.checkpoint.Checkpoint;
 import dev.spindle.trainer.checkpoint.CheckpointStore;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.export.HuggingFaceExport;
 import dev.spindle.trainer.export.ModelDescription;
+import dev.spindle.trainer.launch.TrainingConfig;
 import dev.spindle.trainer.plan.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,11 +35,12 @@ public final class ModelExport {
   /** What to export and how it was identified. */
   record Source(Checkpoint checkpoint, ModelDescription description, String describedBy) {}
 
-  /** The optional sample: prompt, tokens to generate, engine name. */
-  public record SampleRequest(String prompt, int tokens, String engine) {
+  /** The optional sample: prompt, tokens to generate, engine name and its options ({@code spindle.train.<engine>}). */
+  public record SampleRequest(String prompt, int tokens, String engine, Map<String, String> engineOptions) {
     public SampleRequest {
       requireNonNull(prompt, "prompt is null");
       requireNonNull(engine, "engine is null");
+      engineOptions = Map.copyOf(requireNonNull(engineOptions, "engineOptions is null"));
     }
   }
 
@@ -73,7 +74,7 @@ public final class ModelExport {
         source.checkpoint().dir(), source.checkpoint().state().nextStep(), parameters.remaining(), output));
     ExportReport.Sample generated = null;
     if (sample != null && !sample.prompt().isEmpty() && sample.tokens() > 0) {
-      generated = GreedySample.generate(description, parameters, sample.prompt(), sample.tokens(), sample.engine());
+      generated = GreedySample.generate(description, parameters, sample);
       progress.accept(generated.skipped() == null
           ? "export: sample (" + sample.engine() + ") " + quoted(sample.prompt()) + " -> " + quoted(generated.text())
           : "export: no sample: " + generated.skipped());
@@ -97,7 +98,7 @@ public final class ModelExport {
           + " (hint: pass --data DECOMPOSE_DIR and the --conf the run was trained with)");
     }
     Manifest manifest = Manifest.read(manifestDir);
-    ModelConfig model = TrainConfig.from(spindle).model(manifest);
+    ModelConfig model = TrainingConfig.from(spindle.getConfig("train")).model().model(manifest);
     progress.accept("export: no " + ModelDescription.FILE_NAME + "; model " + model + " from spindle.train.model and "
         + manifestDir.resolve(Manifest.FILE_NAME));
     return new Source(checkpoint, new ModelDescription(model, manifest.tokenizer(), manifest.eosToken()),

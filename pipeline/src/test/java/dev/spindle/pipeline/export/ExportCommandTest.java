@@ -121,7 +121,7 @@ class ExportCommandTest {
   void theSampleIsAGreedyContinuationByARealEngineDecodedWithTheRunsTokenizer() {
     Path train = trainDir(BYTES_MODEL, "bytes", 256, true);
     ExportReport report = ModelExport.run(train, null, ConfigFactory.empty(), dir.resolve("hf"),
-        new ModelExport.SampleRequest("ab", 6, "dl4j"), line -> { });
+        new ModelExport.SampleRequest("ab", 6, "dl4j", Map.of()), line -> { });
     ExportReport.Sample sample = report.sample();
     assertThat(sample.skipped()).isNull();
     assertThat(sample.promptTokens()).containsExactly('a', 'b');
@@ -132,7 +132,7 @@ class ExportCommandTest {
     assertThat(report.tokenizerFiles()).startsWith("none: tokenizer bytes");
 
     assertThatThrownBy(() -> ModelExport.run(train, null, ConfigFactory.empty(), dir.resolve("hf2"),
-        new ModelExport.SampleRequest("ab", 6, "no-such-engine"), line -> { }))
+        new ModelExport.SampleRequest("ab", 6, "no-such-engine", Map.of()), line -> { }))
         .as("a misspelt engine is a configuration error, not a skipped sample")
         .hasMessageContaining("Unknown engine 'no-such-engine'");
   }

@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
-import dev.spindle.trainer.reference.TokenBatches;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
+import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * Greedy continuation of a prompt through an engine's {@link TrainingEngine#logits}: at each step the most likely
@@ -38,7 +41,7 @@ public final class GreedyDecoding {
       int start = Math.max(0, length - maxLength);
       int[] row = Arrays.copyOfRange(text, start, length + 1); // the extra slot is the unread target
       row[row.length - 1] = 0;
-      TokenBatch batch = TokenBatches.fromRows(new int[][] {row});
+      TokenBatch batch = singleRow(row);
       FloatBuffer logits = FloatBuffer.allocate(Math.toIntExact(engine.logitCount(batch)));
       engine.logits(batch, logits);
       int last = (batch.length() - 1) * vocabulary;
@@ -55,5 +58,13 @@ public final class GreedyDecoding {
       }
     }
     return Arrays.copyOfRange(text, prompt.length, length);
+  }
+
+  /** A one-row batch in direct memory with a real address, as engines that copy to a device expect. */
+  private static TokenBatch singleRow(int[] row) {
+    ByteBuffer bytes = ByteBuffer.allocateDirect(row.length * Integer.BYTES).order(ByteOrder.nativeOrder());
+    IntBuffer tokens = bytes.asIntBuffer();
+    tokens.put(row).flip();
+    return new TokenBatch(row.length - 1, 1, tokens, MemoryUtil.getByteBufferAddress(bytes));
   }
 }

@@ -45,11 +45,6 @@ public final class CrashingEngine implements TrainingEngine {
   }
 
   @Override
-  public void logits(TokenBatch batch, FloatBuffer into) {
-    delegate.logits(batch, into);
-  }
-
-  @Override
   public double applyUpdate(long step) {
     return delegate.applyUpdate(step);
   }

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Spindle's own forward pass on held-out rows, for {@code bench/hf_check.py}: loads a checkpoint into the named engine
- * (on the GPU machine the CUDA engine, with {@code -Dspindle.cuda.precision=fp32}; {@code reference}: the
+ * (on the GPU machine the CUDA engine, in fp32 unless {@code --precision bf16}; {@code reference}: the
  * double-precision {@link ReferenceModel} on the CPU, for engines without logits) and writes {@code tokens.npy}
  * (int32, rows x (L+1)), {@code logits.npy} (float32, rows x L x V, one row at a time so it need not fit the heap) and
  * {@code meta.json}.
@@ -32,7 +32,7 @@ public final class LogitsDump {
   /** Not an engine: {@link ReferenceModel}'s double-precision forward, on the CPU. */
   static final String REFERENCE = "reference";
   static final String USAGE = "usage: LogitsDump --checkpoint DIR [--model FILE] --data DECOMPOSE_DIR --length L"
-      + " [--first ROW] [--count N] [--engine cuda|dl4j|reference] --output DIR";
+      + " [--first ROW] [--count N] [--engine cuda|dl4j|reference] [--precision fp32|bf16] --output DIR";
 
   private LogitsDump() {}
 
@@ -47,6 +47,7 @@ public final class LogitsDump {
     long first = arguments.number("first", 0);
     int count = arguments.integer("count", 4);
     String engineName = arguments.string("engine", "cuda");
+    String precision = arguments.string("precision", "fp32");
     Path output = Path.of(arguments.string("output"));
     Files.createDirectories(output);
 
@@ -75,7 +76,7 @@ public final class LogitsDump {
         }
       } else {
         try (TrainingEngine engine = Engines.provider(engineName)
-            .create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0)) {
+            .create(description.model(), OptimizerConfig.sgd(1e-3, 1), 0, 0, EngineOptions.of(engineName, precision))) {
           engine.writeParameters(parameters);
           for (int[] tokenRow : rows) {
             engine.logits(TokenBatches.fromRows(new int[][] {tokenRow}), FloatBuffer.wrap(row));
@@ -89,7 +90,7 @@ public final class LogitsDump {
     meta.put("checkpoint", checkpoint.dir().toAbsolutePath().toString());
     meta.put("step", checkpoint.state().nextStep());
     meta.put("engine", engineName);
-    meta.put("precision", System.getProperty("spindle.cuda.precision", "default"));
+    meta.put("precision", engineName.equals("cuda") ? precision : "fp32");
     meta.put("length", length);
     meta.put("first", first);
     meta.put("count", count);

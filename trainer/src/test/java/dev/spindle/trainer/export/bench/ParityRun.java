@@ -11,12 +11,14 @@ import dev.spindle.trainer.engine.TrainingEngine;
 import dev.spindle.trainer.export.HuggingFaceExport;
 import dev.spindle.trainer.export.ModelDescription;
 import dev.spindle.trainer.feed.BatchReader;
+import dev.spindle.trainer.feed.BucketFiles;
 import dev.spindle.trainer.feed.LoadedBatch;
 import dev.spindle.trainer.plan.Curriculum;
 import dev.spindle.trainer.plan.Manifest;
 import dev.spindle.trainer.plan.PlanSettings;
 import dev.spindle.trainer.plan.SequenceRange;
 import dev.spindle.trainer.plan.StepPlan;
+import dev.spindle.trainer.plan.StepPlanJson;
 import dev.spindle.trainer.plan.StepPlanner;
 import java.io.BufferedWriter;
 import java.nio.FloatBuffer;
@@ -38,6 +40,7 @@ import org.apache.arrow.memory.RootAllocator;
  *
  * <pre>
  * java -cp ... dev.spindle.trainer.export.bench.ParityRun --data DECOMPOSE_DIR --output DIR [--engine cuda]
+ *     [--precision bf16|fp32]
  *     [--steps 300] [--tokens-per-step 16384] [--curriculum grow-p2] [--cycles 1] [--seed 1234]
  *     [--validation-sequences 16] [--layers 12] [--d-model 768] [--heads 12] [--lr 6e-4] [--warmup 30]
  *     [--weight-decay 0.1] [--min-lr-ratio 0.1] [--grad-clip 1.0] [--beta1 0.9] [--beta2 0.95] [--epsilon 1e-8]
@@ -56,6 +59,7 @@ public final class ParityRun {
     Path output = Path.of(a.string("output"));
     Files.createDirectories(output);
     String engineName = a.string("engine", "cuda");
+    String precision = a.string("precision", "bf16");
     long steps = a.number("steps", 300);
     long seed = a.number("seed", 1234);
     Manifest manifest = Manifest.read(data);
@@ -70,12 +74,14 @@ public final class ParityRun {
         a.real("min-lr-ratio", 0.1), a.real("grad-clip", 1.0));
     ModelDescription description = new ModelDescription(model, manifest.tokenizer(), manifest.eosToken());
 
-    PlanFile.write(plan, output.resolve("plan.json"));
-    JSON.writeValue(output.resolve("run.json").toFile(), runFields(data, engineName, settings, model, optimizer));
+    StepPlanJson.write(plan, output);
+    JSON.writeValue(output.resolve("run.json").toFile(),
+        runFields(data, engineName, engineName.equals("cuda") ? precision : "fp32", settings, model, optimizer));
     FloatBuffer parameters = FloatBuffer.allocate(Math.toIntExact(model.parameterCount()));
-    try (TrainingEngine engine = Engines.provider(engineName).create(model, optimizer, seed, 0);
+    try (TrainingEngine engine = Engines.provider(engineName)
+            .create(model, optimizer, seed, 0, EngineOptions.of(engineName, precision));
         RootAllocator allocator = new RootAllocator(Long.MAX_VALUE);
-        BatchReader reader = new BatchReader(plan, data.toString(), allocator);
+        BatchReader reader = new BatchReader(BucketFiles.of(plan.buckets()), data.toString(), allocator);
         BufferedWriter losses = Files.newBufferedWriter(output.resolve("spindle_loss.jsonl"))) {
       export(engine, parameters, description, output.resolve("initial"));
       System.out.printf(Locale.ROOT, "ParityRun: %s, %d parameters, %d steps x %d tokens, buckets %s%n", engineName,
@@ -144,12 +150,12 @@ public final class ParityRun {
     HuggingFaceExport.write(description, parameters, dir);
   }
 
-  private static Map<String, Object> runFields(Path data, String engine, PlanSettings settings, ModelConfig model,
-      OptimizerConfig optimizer) {
+  private static Map<String, Object> runFields(Path data, String engine, String precision, PlanSettings settings,
+      ModelConfig model, OptimizerConfig optimizer) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("data", data.toString());
     run.put("engine", engine);
-    run.put("precision", System.getProperty("spindle.cuda.precision", "bf16"));
+    run.put("precision", precision);
     run.put("seed", settings.seed());
     run.put("steps", settings.steps());
     run.put("tokens_per_step", settings.tokensPerStep());
