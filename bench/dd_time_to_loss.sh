@@ -13,7 +13,8 @@
 #
 # Environment: SPINDLE_CP (required: the pipeline jars with Spark and the trainer), JAVA (java), JAVA_OPTS (-Xmx48g),
 # STEPS (600), TOKENS_PER_STEP (65536 = 8 x 8192), LR (6e-4), WARMUP (60), VALIDATE_EVERY (50),
-# VALIDATION_SEQUENCES (16 per length), SEED (1234), PYTHON (python3). The token budget is STEPS x TOKENS_PER_STEP.
+# VALIDATION_SEQUENCES (16 per length), SEED (1234), PYTHON (python3); ENGINE, LAYERS, D_MODEL, HEADS only to try the
+# script on a CPU with a tiny model (defaults cuda, 12, 768, 12). The token budget is STEPS x TOKENS_PER_STEP.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage() { sed -n '2,16p' "$0"; exit 2; }
@@ -28,15 +29,15 @@ train_arm() {  # arm data validation out
   esac
   : "${SPINDLE_CP:?set SPINDLE_CP to the pipeline jars}"
   mkdir -p "$out"
-  export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
-  export NCCL_NVLS_ENABLE=0
+  local cuda_libs=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
   # shellcheck disable=SC2086
-  "${JAVA:-java}" ${JAVA_OPTS:--Xmx48g} --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$SPINDLE_CP" \
-    dev.spindle.pipeline.Main train --data "$data" --output "$out/$arm" --engine cuda --trainers 1 \
+  LD_LIBRARY_PATH=$cuda_libs NCCL_NVLS_ENABLE=0 "${JAVA:-java}" ${JAVA_OPTS:--Xmx48g} --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$SPINDLE_CP" \
+    dev.spindle.pipeline.Main train --data "$data" --output "$out/$arm" --engine "${ENGINE:-cuda}" --trainers 1 \
     --steps "${STEPS:-600}" --tokens-per-step "${TOKENS_PER_STEP:-65536}" --curriculum "$curriculum" \
     --set train.validation-data="$validation" --set train.validation-sequences="${VALIDATION_SEQUENCES:-16}" \
     --set train.validate-every="${VALIDATE_EVERY:-50}" --set train.checkpoint-every=0 --set train.seed="${SEED:-1234}" \
-    --set train.model.layers=12 --set train.model.d-model=768 --set train.model.heads=12 \
+    --set train.model.layers="${LAYERS:-12}" --set train.model.d-model="${D_MODEL:-768}" \
+    --set train.model.heads="${HEADS:-12}" \
     --set train.model.tied-head=true --set train.optimizer.learning-rate="${LR:-6e-4}" \
     --set train.optimizer.warmup-steps="${WARMUP:-60}" 2>&1 | tee "$out/$arm.log"
   return "${PIPESTATUS[0]}"

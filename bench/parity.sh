@@ -13,9 +13,10 @@ fi
 data=$1; out=$2; shift 2
 : "${SPINDLE_CP:?set SPINDLE_CP to the trainer jars}"
 mkdir -p "$out"
-export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
+# The CUDA libraries for Java only: a Python built elsewhere must not pick up the system's libpython from that path.
+cuda_libs=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
 # shellcheck disable=SC2086
-"${JAVA:-java}" ${JAVA_OPTS:--Xmx32g} --add-opens=java.base/java.nio=ALL-UNNAMED \
+LD_LIBRARY_PATH=$cuda_libs "${JAVA:-java}" ${JAVA_OPTS:--Xmx32g} --add-opens=java.base/java.nio=ALL-UNNAMED \
   -cp "$SPINDLE_CP" dev.spindle.trainer.export.bench.ParityRun --precision "${PRECISION:-bf16}" \
   --data "$data" --output "$out" --engine "${ENGINE:-cuda}" --steps "${STEPS:-300}" \
   --tokens-per-step "${TOKENS:-16384}" "$@" 2>&1 | tee "$out/spindle.log"
