@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import dev.spindle.pipeline.SpindleException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,13 +22,13 @@ public final class SpindleConfig {
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("Cannot read config: " + file + " does not exist or is not a file");
+        throw SpindleException.user("Cannot read config: %s does not exist or is not a file", file);
       }
       try {
         user = ConfigFactory.parseFile(file.toFile(),
             ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new LocalOnlyIncluder()));
       } catch (ConfigException e) {
-        throw new IllegalArgumentException("Cannot parse config " + file + ": " + e.getMessage(), e);
+        throw SpindleException.user(e, "Cannot parse config %s: %s", file, e.getMessage());
       }
     }
     Config flags = ConfigFactory.parseMap(prefixed(overrides), "command-line flags");
@@ -37,7 +38,7 @@ public final class SpindleConfig {
               ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
       return merged.getConfig("spindle");
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("Invalid config: " + e.getMessage(), e);
+      throw SpindleException.user(e, "Invalid config: %s", e.getMessage());
     }
   }
 
