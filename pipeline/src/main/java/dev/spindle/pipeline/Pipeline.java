@@ -141,11 +141,11 @@ public final class Pipeline {
 
   private List<StageRunner.Outcome> run(List<Step> steps, boolean fresh, Progress progress) {
     try (OutputLock lock = OutputLock.acquire(runDir, progress)) {
-      Ownership.requireRunDirectory(runDir);
       if (steps.stream().anyMatch(s -> s.name() == StageName.INGEST)) {
         Ownership.requireApart(runDir, IngestStage.inputsFrom(config).stream().map(InputSpec::path).toList(),
             "the run directory");
       }
+      Ownership.requireRunDirectory(runDir);
       if (fresh) {
         Ownership.deleteRunDirectory(runDir);
         progress.line("deleted %s (--fresh)", runDir);

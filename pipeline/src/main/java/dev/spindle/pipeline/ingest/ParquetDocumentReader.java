@@ -50,7 +50,8 @@ final class ParquetDocumentReader implements FileRecords {
       this.reader = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(path.toUri()),
           hadoop));
     } catch (IOException | RuntimeException e) {
-      throw new CorruptFileException("unreadable Parquet footer (" + firstLine(e) + ")", size, e);
+      throw new CorruptFileException("unreadable Parquet file: bad footer or checksum (" + firstLine(e) + ")", size,
+          e);
     }
     try {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();

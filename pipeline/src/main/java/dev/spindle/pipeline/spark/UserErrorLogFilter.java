@@ -1,13 +1,17 @@
 package dev.spindle.pipeline.spark;
 
 import dev.spindle.pipeline.SpindleException;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Marker;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.filter.AbstractFilter;
 import org.apache.logging.log4j.core.filter.CompositeFilter;
+import org.apache.logging.log4j.message.Message;
 
 /**
  * Keeps Spark from printing stack traces for the user's own mistakes: when a Spark task fails on bad input (a
@@ -19,6 +23,8 @@ import org.apache.logging.log4j.core.filter.CompositeFilter;
  */
 public final class UserErrorLogFilter extends AbstractFilter {
   private static final String USER_MARKER = SpindleException.class.getName() + "(user)";
+  private static final java.util.regex.Pattern ABORTING =
+      java.util.regex.Pattern.compile("(?s)Task \\S+ in stage \\S+ failed \\d+ times?; aborting job.*");
 
   private UserErrorLogFilter() {
     super(Filter.Result.DENY, Filter.Result.NEUTRAL);
@@ -44,13 +50,31 @@ public final class UserErrorLogFilter extends AbstractFilter {
     }
   }
 
+  // A configuration-wide filter is asked before an event is built (the Logger overloads), and again by appenders.
   @Override
   public Result filter(LogEvent event) {
-    if (isUserError(event.getThrown())) {
-      return Result.DENY;
-    }
-    String message = event.getMessage() == null ? "" : event.getMessage().getFormattedMessage();
-    if (message.contains(USER_MARKER) || message.matches("(?s)Task \\S+ in stage \\S+ failed \\d+ times?; aborting job.*")) {
+    return decide(event.getMessage() == null ? "" : event.getMessage().getFormattedMessage(), event.getThrown());
+  }
+
+  @Override
+  public Result filter(Logger logger, Level level, Marker marker, Message message, Throwable thrown) {
+    return decide(message == null ? "" : message.getFormattedMessage(), thrown);
+  }
+
+  @Override
+  public Result filter(Logger logger, Level level, Marker marker, Object message, Throwable thrown) {
+    return decide(String.valueOf(message), thrown);
+  }
+
+  @Override
+  public Result filter(Logger logger, Level level, Marker marker, String message, Object... parameters) {
+    Throwable thrown = parameters != null && parameters.length > 0
+        && parameters[parameters.length - 1] instanceof Throwable last ? last : null;
+    return decide(message + (parameters == null ? "" : java.util.Arrays.toString(parameters)), thrown);
+  }
+
+  private static Result decide(String message, Throwable thrown) {
+    if (isUserError(thrown) || message.contains(USER_MARKER) || ABORTING.matcher(message).matches()) {
       return Result.DENY;
     }
     return Result.NEUTRAL;
