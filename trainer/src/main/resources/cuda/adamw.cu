@@ -25,13 +25,28 @@ extern "C" __global__ void sgd_update(float* params, const float* grads, long lo
   }
 }
 
-// result must be zeroed before the launch; accumulates in double so 124M squares do not lose the small ones.
-extern "C" __global__ void sum_of_squares(const float* x, long long n, double* result) {
+// Squared L2 norm for clipping, deterministic: each block writes its sum to partials[block] (the grid is fixed by
+// the launcher), then sum_partials adds them in a fixed order, in double so 124M squares keep the small ones.
+extern "C" __global__ void sum_of_squares(const float* x, long long n, double* partials) {
   __shared__ float shared32[32];
   float local = 0.0f;
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
     local += x[i] * x[i];
   }
   float total = block_sum(local, shared32);
-  if (threadIdx.x == 0) atomicAdd(result, (double)total);
+  if (threadIdx.x == 0) partials[blockIdx.x] = (double)total;
+}
+
+// result = the sum of count doubles, by one block of 256 threads: strided sums, then a fixed tree.
+extern "C" __global__ void sum_partials(const double* partials, int count, double* result) {
+  __shared__ double sums[256];
+  double local = 0.0;
+  for (int i = threadIdx.x; i < count; i += blockDim.x) local += partials[i];
+  sums[threadIdx.x] = local;
+  __syncthreads();
+  for (int half = blockDim.x / 2; half > 0; half >>= 1) {
+    if (threadIdx.x < half) sums[threadIdx.x] += sums[threadIdx.x + half];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) *result = sums[0];
 }

@@ -1,6 +1,6 @@
 // Token + position embedding. tokens is the batch as it arrives: B rows of row_stride (= T + 1) ids; inputs are
-// positions 0..T-1 of each row. Backward scatters with atomics: ids repeat within a batch and every row adds
-// into the same position rows.
+// positions 0..T-1 of each row. Ids repeat within a batch and every row adds into the same position rows, so the
+// backward sums each destination row in a fixed order instead of scattering with atomics (below).
 
 extern "C" __global__ void embedding_forward(float* out, const int* tokens, const float* wte, const float* wpe,
                                              int B, int T, int C, int row_stride) {
@@ -16,18 +16,32 @@ extern "C" __global__ void embedding_forward(float* out, const int* tokens, cons
   }
 }
 
-extern "C" __global__ void embedding_backward(float* dwte, float* dwpe, const float* dout, const int* tokens,
-                                              int B, int T, int C, int row_stride) {
-  long long total = (long long)B * T * C;
+// Backward, deterministic (no atomics, so a resumed run repeats an uninterrupted one to the bit). Positions:
+// dwpe (T, C) += the sum over rows b of dout[b, t, :], added in row order.
+extern "C" __global__ void embedding_backward_positions(float* dwpe, const float* dout, int B, int T, int C) {
+  long long total = (long long)T * C;
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total;
        i += (long long)gridDim.x * blockDim.x) {
-    int c = (int)(i % C);
-    long long row = i / C;
-    int t = (int)(row % T);
-    int b = (int)(row / T);
-    int token = tokens[(long long)b * row_stride + t];
-    float g = dout[i];
-    atomicAdd(&dwte[(long long)token * C + c], g);
-    atomicAdd(&dwpe[(long long)t * C + c], g);
+    float sum = 0.0f;
+    for (int b = 0; b < B; b++) sum += dout[(long long)b * total + i];
+    dwpe[i] += sum;
+  }
+}
+
+// Tokens: the batch's positions grouped by token id on the host (a counting sort, TokenGroups.java). Segment s
+// holds order[start[s] .. start[s + 1]), the flat positions b * T + t where token segment_token[s] occurs, in
+// ascending order; one block per segment adds their dout rows into that token's dwte row, in that order.
+extern "C" __global__ void embedding_backward_tokens(float* dwte, const float* dout, const int* order,
+                                                     const int* start, const int* segment_token, int segments,
+                                                     int C) {
+  for (int s = blockIdx.x; s < segments; s += gridDim.x) {
+    int from = start[s];
+    int to = start[s + 1];
+    float* row = dwte + (long long)segment_token[s] * C;
+    for (int c = threadIdx.x; c < C; c += blockDim.x) {
+      float sum = 0.0f;
+      for (int k = from; k < to; k++) sum += dout[(long long)order[k] * C + c];
+      row[c] += sum;
+    }
   }
 }

@@ -1,6 +1,7 @@
 // LayerNorm over the last dimension C (eps 1e-5), one warp per row. Forward keeps mean and 1/std per row for
 // the backward pass. Backward ADDS into dinp (the residual stream's gradient accumulates, as in llm.c) and
-// reduces dgain/dbias first in shared memory per block, so global atomics are C per block instead of C per row.
+// reduces dgain/dbias deterministically: per lane in registers, per block in shared memory warp by warp, then
+// the blocks' partial sums in block order (layernorm_backward_sum); no atomics, so runs repeat to the bit.
 
 template <typename Out>
 __device__ __forceinline__ void layernorm(Out* out, float* mean, float* rstd, const float* inp, const float* gain,
@@ -22,11 +23,11 @@ extern "C" __global__ void layernorm_forward_bf16(unsigned short* out, float* me
 }
 
 // Each warp takes rows in turn; a lane owns columns lane, lane + 32, ... and sums their dgain / dbias terms in
-// registers over all its rows (COLUMNS_PER_LANE = ceil(C / 32), a compile-time constant), so shared-memory atomics happen
-// once per warp and column, global ones once per block and column. When dinp_bf16 is not null, the updated
-// input gradient is also written there as bf16 (BF16 mode: the next products read it, no conversion pass).
-// Dynamic shared memory: 2 * C floats.
-extern "C" __global__ void layernorm_backward(float* dinp, unsigned short* dinp_bf16, float* dgain, float* dbias,
+// registers over all its rows (COLUMNS_PER_LANE = ceil(C / 32), a compile-time constant); the block's warps then
+// add them into shared memory one warp at a time and the block writes its sums to partials[block] (dgain in
+// [0, C), dbias in [C, 2C)). When dinp_bf16 is not null, the updated input gradient is also written there as bf16
+// (BF16 mode: the next products read it, no conversion pass). Dynamic shared memory: 2 * C floats.
+extern "C" __global__ void layernorm_backward(float* dinp, unsigned short* dinp_bf16, float* partials,
                                               const float* dout, const float* inp, const float* gain,
                                               const float* mean, const float* rstd, int N, int C) {
   extern __shared__ float shared[];
@@ -38,8 +39,9 @@ extern "C" __global__ void layernorm_backward(float* dinp, unsigned short* dinp_
   }
   __syncthreads();
   int lane = threadIdx.x & 31;
+  int warp = threadIdx.x >> 5;
   int warps_per_block = blockDim.x >> 5;
-  long long first = (long long)blockIdx.x * warps_per_block + (threadIdx.x >> 5);
+  long long first = (long long)blockIdx.x * warps_per_block + warp;
   long long stride = (long long)gridDim.x * warps_per_block;
   float gain_sum[COLUMNS_PER_LANE];
   float bias_sum[COLUMNS_PER_LANE];
@@ -75,17 +77,37 @@ extern "C" __global__ void layernorm_backward(float* dinp, unsigned short* dinp_
       }
     }
   }
+  for (int w = 0; w < warps_per_block; w++) {
+    if (warp == w) {
 #pragma unroll
-  for (int j = 0; j < COLUMNS_PER_LANE; j++) {
-    int c = lane + 32 * j;
-    if (c < C) {
-      atomicAdd(&shared_dbias[c], bias_sum[j]);
-      atomicAdd(&shared_dgain[c], gain_sum[j]);
+      for (int j = 0; j < COLUMNS_PER_LANE; j++) {
+        int c = lane + 32 * j;
+        if (c < C) {
+          shared_dbias[c] += bias_sum[j];
+          shared_dgain[c] += gain_sum[j];
+        }
+      }
     }
+    __syncthreads();
   }
-  __syncthreads();
+  float* block_partials = partials + (long long)blockIdx.x * 2 * C;
   for (int c = threadIdx.x; c < C; c += blockDim.x) {
-    atomicAdd(&dgain[c], shared_dgain[c]);
-    atomicAdd(&dbias[c], shared_dbias[c]);
+    block_partials[c] = shared_dgain[c];
+    block_partials[C + c] = shared_dbias[c];
+  }
+}
+
+// dgain, dbias (C) += the partial sums of layernorm_backward's blocks, added in block order.
+extern "C" __global__ void layernorm_backward_sum(float* dgain, float* dbias, const float* partials, int blocks,
+                                                  int C) {
+  for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < C; c += gridDim.x * blockDim.x) {
+    float g = 0.0f;
+    float b = 0.0f;
+    for (int k = 0; k < blocks; k++) {
+      g += partials[(long long)k * 2 * C + c];
+      b += partials[(long long)k * 2 * C + C + c];
+    }
+    dgain[c] += g;
+    dbias[c] += b;
   }
 }

@@ -3,6 +3,8 @@ package dev.spindle.pipeline;
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.decompose.DecomposeStage;
 import dev.spindle.pipeline.dedup.DedupStage;
+import dev.spindle.pipeline.export.ExportConfig;
+import dev.spindle.pipeline.export.ExportStage;
 import dev.spindle.pipeline.ingest.IngestStage;
 import dev.spindle.pipeline.ingest.InputSpec;
 import dev.spindle.pipeline.mix.MixStage;
@@ -41,6 +43,7 @@ public final class Pipeline {
     MIX("docs", "docs"),
     DECOMPOSE(DecomposeStage.INPUT, ""),
     TRAIN("data", ""),
+    EXPORT("train", ""),
     REPORT("run", "");
 
     private final String input;
@@ -81,8 +84,9 @@ public final class Pipeline {
   }
 
   /**
-   * The steps of {@code chain}: the first reads {@code firstInput} (ingest reads {@code spindle.inputs}, report the
-   * run directory), each next one the folder where the previous one keeps its output.
+   * The steps of {@code chain}: the first reads {@code firstInput} (ingest reads {@code spindle.inputs}, export the
+   * run's train and decompose folders, report the run directory), each next one the folder where the previous one
+   * keeps its output.
    */
   List<Step> steps(List<StageName> chain, Path firstInput) {
     List<Step> steps = new ArrayList<>();
@@ -92,6 +96,8 @@ public final class Pipeline {
       Map<String, Path> inputs = switch (name) {
         case INGEST -> Map.of();
         case REPORT -> Map.of(name.input, runDir);
+        case EXPORT -> Map.of(name.input, runDir.resolve(StageName.TRAIN.directory()), "data",
+            runDir.resolve(StageName.DECOMPOSE.directory()));
         default -> {
           if (previous == null) {
             throw SpindleException.internal("Cannot plan %s: nothing to read (chain %s)", name, chain);
@@ -113,25 +119,33 @@ public final class Pipeline {
       case MIX -> new MixStage();
       case DECOMPOSE -> new DecomposeStage();
       case TRAIN -> new TrainStage();
+      case EXPORT -> new ExportStage();
       case REPORT -> new ReportStage();
     };
   }
 
-  /** The whole pipeline from {@code from} to {@code to}; the stages before {@code from} must be committed. */
+  /**
+   * The whole pipeline from {@code from} to {@code to} (export only when {@code export.enabled}); the stages before
+   * {@code from} must be committed, but for the optional end products export and report.
+   */
   public List<StageRunner.Outcome> run(StageName from, StageName to, boolean fresh, Progress progress) {
     if (from.ordinal() > to.ordinal()) {
       throw SpindleException.user("Cannot run: --from %s comes after --to %s", from.directory(), to.directory());
     }
-    List<Step> all = steps(List.of(StageName.values()), null);
+    boolean export = ExportConfig.from(config).enabled();
+    List<StageName> chain = Arrays.stream(StageName.values()).filter(n -> n != StageName.EXPORT || export).toList();
+    List<Step> all = steps(chain, null);
     if (!fresh) {
       for (Step step : all) {
-        if (step.name().ordinal() < from.ordinal() && !Ownership.isCommittedStage(step.output())) {
+        if (step.name().ordinal() < from.ordinal() && step.name() != StageName.REPORT
+            && step.name() != StageName.EXPORT && !Ownership.isCommittedStage(step.output())) {
           throw SpindleException.user("Cannot start at %s: earlier stage %s is not committed in %s (run without "
               + "--from)", from.directory(), step.name().directory(), step.output());
         }
       }
     }
-    return run(all.subList(from.ordinal(), to.ordinal() + 1), fresh, progress);
+    return run(all.stream().filter(s -> s.name().ordinal() >= from.ordinal() && s.name().ordinal() <= to.ordinal())
+        .toList(), fresh, progress);
   }
 
   /** Runs {@code chain} in the run directory, its first stage reading {@code firstInput}. */

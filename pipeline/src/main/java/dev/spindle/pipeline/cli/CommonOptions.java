@@ -36,7 +36,7 @@ public final class CommonOptions {
   boolean quiet;
 
   /** Config = the command's given options and {@code extra}, then --set, then --conf, then defaults. */
-  Config config(Map<String, Object> extra) {
+  public Config config(Map<String, Object> extra) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     for (String set : sets) {
       int eq = set.indexOf('=');
@@ -50,7 +50,7 @@ public final class CommonOptions {
     return SpindleConfig.load(conf, overrides);
   }
 
-  Config config() {
+  public Config config() {
     return config(Map.of());
   }
 
@@ -70,7 +70,7 @@ public final class CommonOptions {
     return given;
   }
 
-  Progress progress() {
+  public Progress progress() {
     return new Progress(System.out, quiet);
   }
 }

@@ -5,17 +5,22 @@ import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.train.spark.SparkTrainers;
+import dev.spindle.trainer.export.ModelDescription;
 import dev.spindle.trainer.loop.TrainerResult;
+import dev.spindle.trainer.engine.EngineProvider;
+import dev.spindle.trainer.engine.Engines;
+import dev.spindle.trainer.engine.MemoryEstimate;
+import dev.spindle.trainer.launch.TrainingConfig;
+import dev.spindle.trainer.launch.TrainingJob;
 import dev.spindle.trainer.plan.Manifest;
 import dev.spindle.trainer.plan.StepPlan;
-import dev.spindle.trainer.plan.StepPlanner;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Stage {@code train}: reads the decompose stage's manifest (input {@code data}), computes the step plan on the
- * driver and runs the trainers as one Spark barrier stage. Writes {@code metrics.jsonl},
- * {@code checkpoints/step-N/} and {@code summary.json} into its work directory; the report is the summary.
+ * driver and runs the trainers as one Spark barrier stage. Writes {@code model.json} (what the checkpoints hold),
+ * {@code metrics.jsonl}, {@code checkpoints/step-N/} and {@code summary.json} into its work directory; the report is the summary.
  * Resumable: after a failure, the next run with the same configuration continues from the newest checkpoint.
  */
 public final class TrainStage implements Stage {
@@ -37,25 +42,24 @@ public final class TrainStage implements Stage {
    * JVM (heap + native memory up to JavaCPP's limit); on a cluster each executor runs at least one replica in its
    * memory + overhead. GPU engines check device memory when they start.
    */
-  static void requireMemory(TrainJob job, org.apache.spark.sql.SparkSession spark) {
+  static void requireMemory(TrainingJob job, org.apache.spark.sql.SparkSession spark) {
     if (job.model().parameterCount() > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("Cannot train: " + job.model().parameterCount()
           + " parameters is more than one engine holds (at most " + (Integer.MAX_VALUE - 16)
           + "); reduce train.model.d-model or layers");
     }
-    if (job.settings().engine().equals("cuda")) {
+    if (Engines.provider(job.run().settings().engine()).accelerator() != EngineProvider.Accelerator.HOST) {
       return;
     }
-    StepPlan plan = job.plan();
+    StepPlan plan = job.run().plan();
     int length = plan.buckets().stream().mapToInt(b -> b.length()).max().orElse(1);
     long tokens = plan.buckets().stream().mapToLong(b -> (long) b.globalBatch() * b.length()).max().orElse(0)
         / plan.trainers();
-    var estimate = dev.spindle.trainer.engine.MemoryEstimate.of(job.model(), tokens, length, true);
+    MemoryEstimate estimate = MemoryEstimate.of(job.model(), tokens, length, true);
     String master = spark.sparkContext().master();
     if (master.startsWith("local")) {
-      long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
-      long available = limit > 0 ? limit : 2 * Runtime.getRuntime().maxMemory();
-      estimate.requireFits(available, "this JVM (heap + native memory limit)", plan.trainers());
+      estimate.requireFits(MemoryEstimate.processLimitBytes(), "this JVM (heap + native memory limit)",
+          plan.trainers());
     } else {
       var conf = spark.sparkContext().getConf();
       long executor = conf.getSizeAsBytes("spark.executor.memory", "1g");
@@ -68,22 +72,21 @@ public final class TrainStage implements Stage {
   @Override
   public Object run(StageContext context) {
     Path data = context.input("data");
-    TrainJob job;
+    TrainingJob job;
     try {
-      TrainConfig config = TrainConfig.from(context.config());
+      TrainingConfig config = TrainingConfig.from(context.config().getConfig("train"));
       Manifest manifest = Manifest.read(data);
-      StepPlan plan = StepPlanner.plan(manifest, config.planSettings());
-      job = new TrainJob(plan, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString(),
-          config.model(manifest), config.optimizer(), config.seed(), config.trainerSettings(),
-          config.collective().equals("tcp"));
+      job = config.job(manifest, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString());
       requireMemory(job, context.spark());
+      // What the checkpoints hold, for export and sampling without the run's configuration.
+      new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()).write(context.workDir());
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }
-    StepPlan plan = job.plan();
+    StepPlan plan = job.run().plan();
     context.progress().line("train: %d steps x %d tokens on %d trainers (%s, engine %s, %d parameters), buckets %s%s",
         plan.steps(), plan.settings().tokensPerStep(), plan.trainers(), plan.settings().curriculum().configName(),
-        job.settings().engine(), job.model().parameterCount(),
+        job.run().settings().engine(), job.model().parameterCount(),
         plan.buckets().stream().map(b -> b.length() + "x" + b.globalBatch()).toList(),
         plan.skippedBuckets().isEmpty() ? "" : "; skipped " + plan.skippedBuckets());
     long start = System.nanoTime();

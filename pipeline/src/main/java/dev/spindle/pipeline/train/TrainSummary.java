@@ -1,6 +1,7 @@
 package dev.spindle.pipeline.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.spindle.trainer.launch.TrainingJob;
 import dev.spindle.trainer.loop.TrainerResult;
 import dev.spindle.trainer.plan.PlannedBucket;
 import dev.spindle.trainer.plan.StepPlan;
@@ -21,6 +22,7 @@ public record TrainSummary(
     @JsonProperty("tokens_per_step") long tokensPerStep,
     String curriculum,
     String sync,
+    String collective,
     long parameters,
     @JsonProperty("resumed_from_step") long resumedFromStep,
     @JsonProperty("steps_run") long stepsRun,
@@ -34,16 +36,17 @@ public record TrainSummary(
     @JsonProperty("input_wait_fraction") double inputWaitFraction,
     @JsonProperty("sync_fraction") double syncFraction,
     @JsonProperty("checkpoint_seconds") double checkpointSeconds,
+    @JsonProperty("validation_seconds") double validationSeconds,
     List<Map<String, Object>> buckets,
     @JsonProperty("skipped_buckets") List<String> skippedBuckets) {
 
-  public static TrainSummary of(TrainJob job, List<TrainerResult> results, double wallSeconds) {
+  public static TrainSummary of(TrainingJob job, List<TrainerResult> results, double wallSeconds) {
     List<TrainerResult> byRank = results.stream().sorted(Comparator.comparingInt(TrainerResult::rank)).toList();
     TrainerResult lead = byRank.get(0);
     boolean agree = byRank.stream().allMatch(r -> r.checksum().equals(lead.checksum()));
     Map<String, Double> validation = new TreeMap<>();
     lead.validationLoss().forEach((length, loss) -> validation.put(String.valueOf(length), loss));
-    StepPlan plan = job.plan();
+    StepPlan plan = job.run().plan();
     List<Map<String, Object>> buckets = new ArrayList<>();
     for (PlannedBucket bucket : plan.buckets()) {
       Map<String, Object> entry = new TreeMap<>();
@@ -55,12 +58,13 @@ public record TrainSummary(
     }
     double stepSeconds = lead.stepMillis() / 1e3;
     return new TrainSummary(
-        job.settings().engine(),
+        job.run().settings().engine(),
         plan.trainers(),
         plan.steps(),
         plan.settings().tokensPerStep(),
         plan.settings().curriculum().configName(),
-        job.settings().sync().configName(),
+        job.run().settings().sync().configName(),
+        lead.collective(),
         job.model().parameterCount(),
         lead.firstStep(),
         lead.stepsRun(),
@@ -74,6 +78,7 @@ public record TrainSummary(
         lead.inputWaitFraction(),
         lead.syncFraction(),
         lead.checkpointMillis() / 1e3,
+        lead.validationMillis() / 1e3,
         buckets,
         plan.skippedBuckets());
   }

@@ -20,8 +20,9 @@ public final class CrashingEngineProvider implements EngineProvider {
   }
 
   @Override
-  public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device) {
-    TrainingEngine delegate = Engines.provider("bigram").create(model, optimizer, seed, device);
+  public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device,
+      java.util.Map<String, String> options) {
+    TrainingEngine delegate = Engines.provider("bigram").create(model, optimizer, seed, device, options);
     return new CrashingEngine(delegate, CRASH_AT_CALL);
   }
 }

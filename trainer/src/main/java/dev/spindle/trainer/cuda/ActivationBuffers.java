@@ -1,5 +1,7 @@
 package dev.spindle.trainer.cuda;
 
+import dev.spindle.trainer.cuda.runtime.DeviceMemory;
+import dev.spindle.trainer.cuda.runtime.PinnedHostMemory;
 import dev.spindle.trainer.engine.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,8 @@ final class ActivationBuffers implements AutoCloseable {
 
   final DeviceMemory tokens; // (N + N) int32: B rows of T + 1 ids, B <= N
   final PinnedHostMemory stagingTokens; // same, pinned on the host
+  final DeviceMemory tokenGroups; // (3N + 1) int32: positions grouped by token, segment starts, segment ids
+  final PinnedHostMemory stagingGroups; // same, pinned on the host
   final int normBytes; // bytes per element of ln1, ln2, lnf, fc, fcGelu and dFc: 2 (bf16) in BF16 mode
   final DeviceMemory residual; // (L + 1, N, C) stream entering each block; [L] enters the final LayerNorm
   final DeviceMemory ln1; // (L, N, C)
@@ -67,6 +71,8 @@ final class ActivationBuffers implements AutoCloseable {
     long heads = model.heads();
     tokens = own(new DeviceMemory(2 * n * Integer.BYTES, "token ids"));
     stagingTokens = own(new PinnedHostMemory(2 * n * Integer.BYTES, "token staging"));
+    tokenGroups = own(new DeviceMemory((3 * n + 1) * Integer.BYTES, "token groups"));
+    stagingGroups = own(new PinnedHostMemory((3 * n + 1) * Integer.BYTES, "token group staging"));
     normBytes = bf16Operands ? 2 : Float.BYTES;
     residual = floats((layers + 1) * n * c, "residual stream");
     ln1 = own(new DeviceMemory(layers * n * c * normBytes, "ln1"));

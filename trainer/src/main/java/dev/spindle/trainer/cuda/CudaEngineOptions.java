@@ -2,39 +2,51 @@ package dev.spindle.trainer.cuda;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Map;
+
 /**
- * Settings of the CUDA engine beyond the model and optimizer.
+ * Settings of the CUDA engine beyond the model and optimizer: the {@code spindle.train.cuda} block (defaults in
+ * the trainer's {@code reference.conf}).
  *
  * @param precision arithmetic of the matrix products (bf16 for training, fp32 to check against the CPU)
  * @param tokenCapacity tokens per step (B * T) to size activation buffers for at creation; 0 sizes them on the
  *     first batch. Buffers grow only when a batch with more tokens arrives, never per step.
+ * @param profile per-category GPU time (each operation followed by a sync: slower steps; for benchmarks)
  */
-public record CudaEngineOptions(Precision precision, long tokenCapacity) {
-  /** System property naming the precision: {@code bf16} (default) or {@code fp32}. */
-  public static final String PRECISION_PROPERTY = "spindle.cuda.precision";
-  /** System property with the tokens per step to pre-size buffers for (default 0: on the first batch). */
-  public static final String TOKEN_CAPACITY_PROPERTY = "spindle.cuda.tokens-per-step";
-
+public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean profile) {
   public CudaEngineOptions {
     requireNonNull(precision, "precision is null");
     if (tokenCapacity < 0) {
-      throw new IllegalArgumentException("Invalid CUDA options: token capacity must be >= 0, got " + tokenCapacity);
+      throw new IllegalArgumentException("Invalid spindle.train.cuda.token-capacity: must be >= 0, got " + tokenCapacity);
     }
   }
 
-  public static CudaEngineOptions defaults() {
-    return new CudaEngineOptions(Precision.BF16, 0);
+  public CudaEngineOptions(Precision precision, long tokenCapacity) {
+    this(precision, tokenCapacity, false);
   }
 
-  /** Defaults overridden by the system properties above. */
-  public static CudaEngineOptions fromSystemProperties() {
-    Precision precision = Precision.parse(System.getProperty(PRECISION_PROPERTY, "bf16"));
-    String capacity = System.getProperty(TOKEN_CAPACITY_PROPERTY, "0");
+  /** From the engine's option block ({@code precision}, {@code token-capacity}, {@code profile}), all required. */
+  public static CudaEngineOptions from(Map<String, String> options) {
+    String capacity = required(options, "token-capacity");
+    String profile = required(options, "profile");
+    if (!profile.equals("true") && !profile.equals("false")) {
+      throw new IllegalArgumentException("Invalid spindle.train.cuda.profile '" + profile + "': expected true or false");
+    }
     try {
-      return new CudaEngineOptions(precision, Long.parseLong(capacity.trim()));
+      return new CudaEngineOptions(Precision.parse(required(options, "precision")), Long.parseLong(capacity.trim()),
+          Boolean.parseBoolean(profile));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Invalid " + TOKEN_CAPACITY_PROPERTY + " '" + capacity + "': expected a whole number of tokens", e);
+          "Invalid spindle.train.cuda.token-capacity '" + capacity + "': expected a whole number of tokens", e);
     }
+  }
+
+  private static String required(Map<String, String> options, String key) {
+    String value = options.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("Missing spindle.train.cuda." + key + " (the trainer's reference.conf has"
+          + " every key; is the configuration complete?)");
+    }
+    return value;
   }
 }

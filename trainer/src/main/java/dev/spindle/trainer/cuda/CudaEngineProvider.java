@@ -1,11 +1,14 @@
 package dev.spindle.trainer.cuda;
 
+import dev.spindle.trainer.cuda.runtime.CudaAvailability;
+import dev.spindle.trainer.cuda.runtime.CudaDevice;
 import dev.spindle.trainer.engine.EngineProvider;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.TrainingEngine;
+import java.util.Map;
 
-/** The {@code cuda} engine: one replica per GPU ordinal, options from system properties ({@link CudaEngineOptions}). */
+/** The {@code cuda} engine: one replica per GPU ordinal, options from {@code spindle.train.cuda}. */
 public final class CudaEngineProvider implements EngineProvider {
   @Override
   public String name() {
@@ -13,8 +16,19 @@ public final class CudaEngineProvider implements EngineProvider {
   }
 
   @Override
-  public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device) {
-    return create(model, optimizer, seed, device, CudaEngineOptions.fromSystemProperties());
+  public Accelerator accelerator() {
+    return Accelerator.GPU;
+  }
+
+  @Override
+  public int deviceCount() {
+    return CudaAvailability.deviceCount();
+  }
+
+  @Override
+  public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device,
+      Map<String, String> options) {
+    return create(model, optimizer, seed, device, CudaEngineOptions.from(options));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.spindle.trainer.cuda;
 
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.ParameterLayout;
+import dev.spindle.trainer.optim.WeightDecay;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +47,7 @@ final class ParameterOffsets {
     head = model.tiedHead() ? tokenEmbedding : layout.entry("head.w").offset();
     List<DecayRange> ranges = new ArrayList<>();
     for (ParameterLayout.Entry entry : layout.entries()) {
-      boolean decays = entry.shape().length >= 2;
+      boolean decays = WeightDecay.decays(entry);
       DecayRange last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
       if (last != null && last.decays() == decays && last.offset() + last.size() == entry.offset()) {
         ranges.set(ranges.size() - 1, new DecayRange(last.offset(), last.size() + entry.size(), decays));

@@ -1,7 +1,5 @@
 package dev.spindle.trainer.cuda;
 
-import org.bytedeco.cuda.global.cublas;
-
 /**
  * Arithmetic of the engine. Parameters, gradients and optimizer state are fp32 in both modes. {@link #BF16}
  * (training): matrix products take bf16 operands (weights from a copy refreshed once per update) on the tensor cores
@@ -12,18 +10,8 @@ import org.bytedeco.cuda.global.cublas;
  * against the CPU reference; it runs the same fused kernels in their fp32 variants.
  */
 public enum Precision {
-  FP32(cublas.CUBLAS_COMPUTE_32F),
-  BF16(cublas.CUBLAS_COMPUTE_32F);
-
-  private final int computeType;
-
-  Precision(int computeType) {
-    this.computeType = computeType;
-  }
-
-  int computeType() {
-    return computeType;
-  }
+  FP32,
+  BF16;
 
   /** Parses {@code fp32} / {@code bf16} (case-insensitive). */
   public static Precision parse(String text) {

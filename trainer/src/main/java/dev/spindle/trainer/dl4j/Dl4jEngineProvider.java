@@ -15,7 +15,8 @@ public final class Dl4jEngineProvider implements EngineProvider {
   }
 
   @Override
-  public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device) {
+  public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device,
+      java.util.Map<String, String> options) {
     try {
       return new Dl4jEngine(model, optimizer, seed);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

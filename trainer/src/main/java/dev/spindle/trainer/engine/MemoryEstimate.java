@@ -55,6 +55,15 @@ public record MemoryEstimate(long stateBytes, long activationBytes) {
     }
   }
 
+  /**
+   * What CPU engines of this JVM may use together: the native-memory cap JavaCPP enforces (heap + off-heap, set
+   * with {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes}), or twice the heap when none is set.
+   */
+  public static long processLimitBytes() {
+    long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+    return limit > 0 ? limit : 2 * Runtime.getRuntime().maxMemory();
+  }
+
   private static String gib(long bytes) {
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
   }

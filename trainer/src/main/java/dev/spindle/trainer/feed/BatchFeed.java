@@ -41,7 +41,7 @@ public final class BatchFeed implements AutoCloseable {
     }
     this.allocator = new RootAllocator(settings.memoryLimitBytes());
     this.queue = new ArrayBlockingQueue<>(settings.prefetch());
-    BatchReader reader = new BatchReader(plan, dataDir, allocator);
+    BatchReader reader = new BatchReader(BucketFiles.of(plan.buckets()), dataDir, allocator);
     this.thread = new Thread(() -> produce(reader, firstStep), "feed-rank-" + rank);
     thread.setDaemon(true);
     thread.start();

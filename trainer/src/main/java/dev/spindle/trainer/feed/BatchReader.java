@@ -4,30 +4,30 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.plan.SequenceRange;
-import dev.spindle.trainer.plan.StepPlan;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Reads {@link SequenceRange}s of a plan's buckets into Arrow vectors, synchronously. Keeps one open
- * {@link BucketReader} per bucket so consecutive steps of a bucket continue in the same row group.
+ * Reads {@link SequenceRange}s of a list of buckets (a plan's, or a validation set's) into Arrow vectors,
+ * synchronously; a range's bucket index points into that list. Keeps one open {@link BucketReader} per bucket so
+ * consecutive steps of a bucket continue in the same row group.
  */
 public final class BatchReader implements AutoCloseable {
-  private final StepPlan plan;
   private final BufferAllocator allocator;
   private final BucketReader[] readers;
 
-  public BatchReader(StepPlan plan, String dataDir, BufferAllocator allocator) {
-    this.plan = requireNonNull(plan, "plan is null");
+  /** @param dataDir the decompose directory the buckets' file paths are relative to */
+  public BatchReader(List<BucketFiles> buckets, String dataDir, BufferAllocator allocator) {
     this.allocator = requireNonNull(allocator, "allocator is null");
     Configuration hadoop = new Configuration();
-    this.readers = new BucketReader[plan.buckets().size()];
+    this.readers = new BucketReader[buckets.size()];
     for (int i = 0; i < readers.length; i++) {
-      readers[i] = new BucketReader(plan.buckets().get(i), dataDir, hadoop);
+      readers[i] = new BucketReader(buckets.get(i), dataDir, hadoop);
     }
   }
 
@@ -49,10 +49,6 @@ public final class BatchReader implements AutoCloseable {
       vector.close();
       throw e;
     }
-  }
-
-  public StepPlan plan() {
-    return plan;
   }
 
   @Override

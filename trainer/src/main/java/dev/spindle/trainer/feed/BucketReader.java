@@ -3,7 +3,6 @@ package dev.spindle.trainer.feed;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.trainer.plan.BucketFile;
-import dev.spindle.trainer.plan.PlannedBucket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.IntBuffer;
@@ -32,7 +31,7 @@ import org.apache.parquet.schema.PrimitiveType;
  * <p>Not thread-safe: one reader per bucket per feed thread.
  */
 final class BucketReader implements AutoCloseable {
-  private final PlannedBucket bucket;
+  private final BucketFiles bucket;
   private final String dataDir;
   private final Configuration hadoop;
   private final long[] fileStart;
@@ -47,7 +46,7 @@ final class BucketReader implements AutoCloseable {
   private long nextRow;
   private long groupEnd;
 
-  BucketReader(PlannedBucket bucket, String dataDir, Configuration hadoop) {
+  BucketReader(BucketFiles bucket, String dataDir, Configuration hadoop) {
     this.bucket = requireNonNull(bucket, "bucket is null");
     this.dataDir = requireNonNull(dataDir, "dataDir is null");
     this.hadoop = requireNonNull(hadoop, "hadoop is null");

@@ -6,15 +6,21 @@ import dev.spindle.trainer.checkpoint.Checkpoint;
 import dev.spindle.trainer.checkpoint.CheckpointState;
 import dev.spindle.trainer.checkpoint.CheckpointStore;
 import dev.spindle.trainer.collective.Collective;
+import dev.spindle.trainer.collective.CollectiveChoice;
+import dev.spindle.trainer.engine.ParameterChecksum;
 import dev.spindle.trainer.engine.TrainingEngine;
 import dev.spindle.trainer.feed.BatchFeed;
 import dev.spindle.trainer.feed.BatchReader;
+import dev.spindle.trainer.feed.BucketFiles;
 import dev.spindle.trainer.feed.LoadedBatch;
 import dev.spindle.trainer.plan.SequenceRange;
 import dev.spindle.trainer.plan.StepPlan;
+import dev.spindle.trainer.plan.StepPlanJson;
+import dev.spindle.trainer.plan.ValidationSet;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +31,15 @@ import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Drives one replica through its share of the plan: batch from the feed, {@code computeGradients}, sync
- * (parameters: update then average; gradients: average then update), replica checksum exchange, metrics,
- * validation and checkpoints. Every trainer runs the same steps in the same order (the plan guarantees equal
- * shares), so the collective calls line up. Rank 0 writes {@code metrics.jsonl}, checkpoints' parameters and
+ * (parameters: update then average; gradients: average then update), replica agreement check, metrics, validation
+ * and checkpoints. Every trainer runs the same steps in the same order (the plan guarantees equal shares), so the
+ * collective calls line up. Rank 0 writes {@code plan.json}, {@code metrics.jsonl}, checkpoints' parameters and
  * progress lines; every rank writes its own optimizer state into each checkpoint.
+ *
+ * <p>The step loop moves no whole vector through host memory unless the collective itself is a host one: averaging
+ * is the engine's (in place on the GPU with a device collective), the agreement check exchanges each replica's
+ * {@link TrainingEngine#parameterChecksum() checksum} (computed where the parameters live) and the loss as a few
+ * floats. Parameters come to the host only for checkpoints.
  *
  * <p>On start, the newest valid checkpoint under {@code outputDir/checkpoints} is loaded and training continues
  * at its next step with the same batches, so an interrupted run ends with the same parameters as an
@@ -39,28 +50,30 @@ public final class Trainer {
   public static final String CHECKPOINTS = "checkpoints";
 
   private final int rank;
+  private final TrainingRun run;
   private final StepPlan plan;
-  private final String dataDir;
   private final TrainingEngine engine;
   private final Collective collective;
+  private final CollectiveChoice choice;
   private final Path outputDir;
   private final TrainerSettings settings;
   private final Consumer<String> progress;
+  private FloatBuffer scratch;
 
   /**
-   * @param dataDir the decompose stage directory (bucket paths in the plan are relative to it)
-   * @param outputDir shared by all trainers: checkpoints and metrics go here
+   * @param choice the collective's kind and why it was chosen (reported; a device collective needs no host scratch)
    * @param progress receives rank 0's one-line progress messages
    */
-  public Trainer(int rank, StepPlan plan, String dataDir, TrainingEngine engine, Collective collective,
-      Path outputDir, TrainerSettings settings, Consumer<String> progress) {
+  public Trainer(int rank, TrainingRun run, TrainingEngine engine, Collective collective, CollectiveChoice choice,
+      Consumer<String> progress) {
     this.rank = rank;
-    this.plan = requireNonNull(plan, "plan is null");
-    this.dataDir = requireNonNull(dataDir, "dataDir is null");
+    this.run = requireNonNull(run, "run is null");
+    this.plan = run.plan();
     this.engine = requireNonNull(engine, "engine is null");
     this.collective = requireNonNull(collective, "collective is null");
-    this.outputDir = requireNonNull(outputDir, "outputDir is null");
-    this.settings = requireNonNull(settings, "settings is null");
+    this.choice = requireNonNull(choice, "choice is null");
+    this.outputDir = Path.of(run.outputDir());
+    this.settings = run.settings();
     this.progress = requireNonNull(progress, "progress is null");
     if (collective.size() != plan.trainers() || collective.rank() != rank) {
       throw new IllegalArgumentException("Cannot create trainer " + rank + ": collective is rank "
@@ -68,24 +81,34 @@ public final class Trainer {
     }
   }
 
+  /** A host vector of the parameter count, allocated on first use (checkpoints, resume, host averaging). */
+  private FloatBuffer scratch() {
+    if (scratch == null) {
+      scratch = FloatBuffer.allocate(Math.toIntExact(engine.parameterCount()));
+    }
+    return scratch;
+  }
+
   public TrainerResult run() {
-    int count = Math.toIntExact(engine.parameterCount());
-    FloatBuffer scratch = FloatBuffer.allocate(count);
     CheckpointStore checkpoints = new CheckpointStore(outputDir.resolve(CHECKPOINTS), settings.keepCheckpoints());
-    long firstStep = resume(checkpoints, scratch);
+    long firstStep = resume(checkpoints);
+    if (rank == 0) {
+      StepPlanJson.write(plan, outputDir);
+      progress.accept("collective: " + choice.kind().configName() + " (" + choice.reason() + ")");
+    }
     collective.barrier();
     Clock clock = new Clock();
     double finalLoss = Double.NaN;
-    scratch.clear();
-    engine.readParameters(scratch);
-    scratch.flip();
     // Reported as is when a resumed run finds nothing left to do.
-    String checksum = ParameterChecksum.hex(ParameterChecksum.of(scratch));
+    String checksum = ParameterChecksum.hex(engine.parameterChecksum());
     Map<Integer, Double> validation = new TreeMap<>();
     MetricsLog metrics = rank == 0 ? new MetricsLog(outputDir.resolve(METRICS)) : null;
     long runStart = System.nanoTime();
-    try (BatchFeed feed = new BatchFeed(plan, rank, dataDir, firstStep, settings.feed());
-        Validation validator = rank == 0 && settings.validateEvery() > 0 ? new Validation() : null) {
+    boolean average = collective.size() > 1;
+    FloatBuffer hostScratch = average && !choice.kind().onDevice() ? scratch() : null;
+    try (BatchFeed feed = new BatchFeed(plan, rank, run.dataDir(), firstStep, settings.feed());
+        Validation validator = rank == 0 && settings.validateEvery() > 0 && !run.validation().isEmpty()
+            ? new Validation(run.validation()) : null) {
       if (metrics != null) {
         metrics.openFrom(firstStep);
       }
@@ -99,24 +122,25 @@ public final class Trainer {
           loss = engine.computeGradients(batch.tokens());
         }
         long computeEnd = System.nanoTime();
-        long syncNanos;
+        long syncNanos = 0;
         double learningRate;
         if (settings.sync() == SyncMode.PARAMETERS) {
           learningRate = engine.applyUpdate(step);
           long syncStart = System.nanoTime();
-          engine.averageParameters(collective, scratch);
-          syncNanos = System.nanoTime() - syncStart;
+          if (average) {
+            engine.averageParameters(collective, hostScratch);
+          }
+          syncNanos += System.nanoTime() - syncStart;
         } else {
           long syncStart = System.nanoTime();
-          engine.averageGradients(collective, scratch);
-          syncNanos = System.nanoTime() - syncStart;
+          if (average) {
+            engine.averageGradients(collective, hostScratch);
+          }
+          syncNanos += System.nanoTime() - syncStart;
           learningRate = engine.applyUpdate(step);
         }
-        scratch.clear();
-        engine.readParameters(scratch);
-        scratch.flip();
-        long localChecksum = ParameterChecksum.of(scratch);
         long exchangeStart = System.nanoTime();
+        long localChecksum = engine.parameterChecksum();
         ReplicaReport report = ReplicaReport.exchange(collective, loss, localChecksum);
         syncNanos += System.nanoTime() - exchangeStart;
         if (!report.agree()) {
@@ -131,16 +155,18 @@ public final class Trainer {
         boolean last = step + 1 == plan.steps();
         Map<Integer, Double> validated = null;
         if (validator != null && ((step + 1) % settings.validateEvery() == 0 || last)) {
+          long validationStart = System.nanoTime();
           validated = validator.evaluate();
           validation.putAll(validated);
+          clock.validationNanos += System.nanoTime() - validationStart;
         }
         if (metrics != null) {
           metrics.append(line(step, learningRate, report, checksum, stepEnd - stepStart, inputWait, syncNanos,
-              validated));
+              clock.stepNanos / 1e9, validated));
         }
         if (last || (settings.checkpointEvery() > 0 && (step + 1) % settings.checkpointEvery() == 0)) {
           long checkpointStart = System.nanoTime();
-          checkpoint(checkpoints, step + 1, scratch);
+          checkpoint(checkpoints, step + 1);
           clock.checkpointNanos += System.nanoTime() - checkpointStart;
         }
         if (rank == 0 && (last || (step + 1) % settings.progressEvery() == 0)) {
@@ -154,7 +180,8 @@ public final class Trainer {
     }
     return new TrainerResult(rank, firstStep, clock.steps, finalLoss, checksum, clock.stepNanos / 1e6,
         clock.computeNanos / 1e6, clock.waitNanos / 1e6, clock.syncNanos / 1e6, clock.checkpointNanos / 1e6,
-        clock.steps == 0 ? 0 : tokensBetween(firstStep, plan.steps()), validation);
+        clock.validationNanos / 1e6, clock.steps == 0 ? 0 : tokensBetween(firstStep, plan.steps()), validation,
+        choice.kind().configName());
   }
 
   private long tokensBetween(long from, long to) {
@@ -165,7 +192,7 @@ public final class Trainer {
     return tokens;
   }
 
-  private long resume(CheckpointStore checkpoints, FloatBuffer scratch) {
+  private long resume(CheckpointStore checkpoints) {
     Optional<Checkpoint> latest = checkpoints.latest();
     if (latest.isEmpty()) {
       return 0;
@@ -180,10 +207,11 @@ public final class Trainer {
           + " trainers, " + engine.parameterCount() + " parameters). Use a fresh output directory or the same"
           + " data and settings");
     }
-    scratch.clear();
-    checkpoint.readParameters(scratch);
-    scratch.flip();
-    engine.writeParameters(scratch);
+    FloatBuffer parameters = scratch();
+    parameters.clear();
+    checkpoint.readParameters(parameters);
+    parameters.flip();
+    engine.writeParameters(parameters);
     engine.loadOptimizerState(checkpoint.optimizerDir(rank));
     if (rank == 0) {
       progress.accept("resuming from " + checkpoint.dir().getFileName() + " at step " + state.nextStep() + "/"
@@ -192,8 +220,8 @@ public final class Trainer {
     return state.nextStep();
   }
 
-  /** Rank 0 stages, everyone saves optimizer state, rank 0 writes parameters (in scratch) and commits. */
-  private void checkpoint(CheckpointStore checkpoints, long nextStep, FloatBuffer parameters) {
+  /** Rank 0 stages, everyone saves optimizer state, rank 0 copies out and writes parameters, and commits. */
+  private void checkpoint(CheckpointStore checkpoints, long nextStep) {
     if (rank == 0) {
       checkpoints.stage(nextStep);
     }
@@ -201,6 +229,10 @@ public final class Trainer {
     Path staging = checkpoints.stagingDir(nextStep);
     engine.saveOptimizerState(CheckpointStore.stagedOptimizerDir(staging, rank));
     if (rank == 0) {
+      FloatBuffer parameters = scratch();
+      parameters.clear();
+      engine.readParameters(parameters);
+      parameters.flip();
       CheckpointStore.writeParameters(staging, parameters);
     }
     collective.barrier();
@@ -211,7 +243,7 @@ public final class Trainer {
   }
 
   private Map<String, Object> line(long step, double learningRate, ReplicaReport report, String checksum,
-      long stepNanos, long waitNanos, long syncNanos, Map<Integer, Double> validated) {
+      long stepNanos, long waitNanos, long syncNanos, double trainSeconds, Map<Integer, Double> validated) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("step", step);
     fields.put("length", plan.length(step));
@@ -223,6 +255,7 @@ public final class Trainer {
     fields.put("step_ms", stepNanos / 1e6);
     fields.put("input_wait_ms", waitNanos / 1e6);
     fields.put("sync_ms", syncNanos / 1e6);
+    fields.put("train_seconds", trainSeconds);
     fields.put("checksum", checksum);
     if (validated != null) {
       Map<String, Double> byLength = new TreeMap<>();
@@ -251,18 +284,18 @@ public final class Trainer {
     return out.append(']').toString();
   }
 
-  /** Held-out sequences of every bucket, read once into Arrow memory and evaluated by rank 0. */
+  /** The validation set's sequences, read once into Arrow memory and evaluated by rank 0. */
   private final class Validation implements AutoCloseable {
     private final BufferAllocator allocator = new RootAllocator(settings.feed().memoryLimitBytes());
     private final Map<Integer, LoadedBatch> batches = new TreeMap<>();
 
-    Validation() {
-      try (BatchReader reader = new BatchReader(plan, dataDir, allocator)) {
-        for (int b = 0; b < plan.buckets().size(); b++) {
-          SequenceRange range = plan.validationRange(b);
-          if (range != null) {
-            batches.put(range.length(), reader.read(-1, range));
-          }
+    Validation(ValidationSet set) {
+      List<BucketFiles> buckets = set.buckets().stream().map(b -> new BucketFiles(b.length(), b.files())).toList();
+      try (BatchReader reader = new BatchReader(buckets, set.dataDir(), allocator)) {
+        for (int b = 0; b < buckets.size(); b++) {
+          ValidationSet.Bucket bucket = set.buckets().get(b);
+          batches.put(bucket.length(), reader.read(-1, new SequenceRange(b, bucket.length(), bucket.first(),
+              bucket.count())));
         }
       } catch (RuntimeException e) {
         close();
@@ -291,6 +324,7 @@ public final class Trainer {
     double waitNanos;
     double syncNanos;
     double checkpointNanos;
+    double validationNanos;
 
     void add(long step, long compute, long wait, long sync) {
       steps++;

@@ -8,7 +8,10 @@ import java.util.Map;
  *
  * @param firstStep the step this run started at (above 0 after a resume)
  * @param checksum hex checksum of the final parameters (equal on every replica)
+ * @param validationMillis time rank 0 spent on validation passes (outside step time)
  * @param validationLoss last validation loss per bucket length (rank 0 only; empty elsewhere)
+ * @param collective the collective the trainers averaged through ({@code in-process}, {@code tcp-ring},
+ *     {@code shared-device}, {@code nccl})
  */
 public record TrainerResult(
     int rank,
@@ -21,11 +24,14 @@ public record TrainerResult(
     double inputWaitMillis,
     double syncMillis,
     double checkpointMillis,
+    double validationMillis,
     long tokens,
-    Map<Integer, Double> validationLoss)
+    Map<Integer, Double> validationLoss,
+    String collective)
     implements Serializable {
   public TrainerResult {
     validationLoss = Map.copyOf(validationLoss);
+    java.util.Objects.requireNonNull(collective, "collective is null");
   }
 
   /** Share of step time spent waiting for input. */

@@ -14,7 +14,7 @@ import java.util.List;
  * {@code clip}), the learning rate from {@link OptimizerConfig#learningRateAt}, bias-corrected moments, and
  * decoupled weight decay {@code p -= lr * wd * p}.
  *
- * <p>Weight decay follows nanoGPT's rule: every tensor with two dimensions is decayed (all weight matrices, the
+ * <p>Weight decay follows {@link WeightDecay}: every tensor with two dimensions is decayed (all weight matrices, the
  * token and position embeddings and an untied head); one-dimensional tensors (biases, LayerNorm gains and shifts)
  * are not. Arithmetic per element is double, stored as float, in a fixed order, so the same inputs give
  * bit-identical results on every run and replica.
@@ -39,7 +39,7 @@ public final class AdamW {
     this.parameterCount = Math.toIntExact(layout.size());
     this.ranges = new ArrayList<>();
     for (ParameterLayout.Entry entry : layout.entries()) {
-      ranges.add(new Range((int) entry.offset(), (int) entry.size(), entry.shape().length == 2));
+      ranges.add(new Range((int) entry.offset(), (int) entry.size(), WeightDecay.decays(entry)));
     }
     boolean adam = isAdam();
     this.firstMoment = new float[adam ? parameterCount : 0];

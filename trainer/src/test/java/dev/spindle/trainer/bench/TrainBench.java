@@ -10,7 +10,9 @@ import dev.spindle.trainer.engine.Engines;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.feed.FeedSettings;
-import dev.spindle.trainer.loop.LocalTraining;
+import dev.spindle.trainer.launch.EngineSource;
+import dev.spindle.trainer.launch.LocalTraining;
+import dev.spindle.trainer.loop.TrainingRun;
 import dev.spindle.trainer.loop.SyncMode;
 import dev.spindle.trainer.loop.TrainerResult;
 import dev.spindle.trainer.loop.TrainerSettings;
@@ -68,11 +70,12 @@ public final class TrainBench {
     for (int trainers : new int[] {1, 2, 4}) {
       StepPlan plan = StepPlanner.plan(manifest,
           new PlanSettings(1, trainers, steps, tokensPerStep, Curriculum.UNIFORM, 1, 8));
-      TrainerSettings settings = new TrainerSettings("bigram", SyncMode.PARAMETERS, 0, 1, 0, 1_000_000, 120,
-          new FeedSettings(2, 256L << 20));
+      TrainerSettings settings = new TrainerSettings("bigram", java.util.Map.of(), SyncMode.PARAMETERS, 0, 1, 0,
+          1_000_000, 120, TrainerSettings.CollectiveMode.AUTO, new FeedSettings(2, 256L << 20));
       OptimizerConfig optimizer = new OptimizerConfig("adamw", 3e-3, 0.9, 0.95, 1e-8, 0.1, 2, steps, 0.1, 1.0);
-      List<TrainerResult> results = LocalTraining.run(plan, data.toString(), work.resolve("out-" + trainers),
-          settings, rank -> Engines.provider("bigram").create(model, optimizer, 1, -1), line -> {});
+      List<TrainerResult> results = LocalTraining.run(
+          TrainingRun.heldOut(plan, data.toString(), work.resolve("out-" + trainers).toString(), settings),
+          EngineSource.host(rank -> Engines.provider("bigram").create(model, optimizer, 1, -1)), line -> {});
       TrainerResult lead = results.get(0);
       double stepMs = lead.stepMillis() / lead.stepsRun();
       double tokensPerSecond = lead.tokens() / (lead.stepMillis() / 1e3);

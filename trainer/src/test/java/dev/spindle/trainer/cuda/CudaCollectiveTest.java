@@ -2,6 +2,8 @@ package dev.spindle.trainer.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spindle.trainer.cuda.collective.NcclCollective;
+import dev.spindle.trainer.cuda.collective.SharedDeviceCollective;
 import dev.spindle.trainer.engine.InitialParameters;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;

@@ -2,15 +2,16 @@ package dev.spindle.trainer.cuda;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.spindle.trainer.cuda.runtime.CudaAvailability;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.TrainingEngine;
 
 /** Shared helpers of the GPU tests: skip visibly without a GPU, make engines, compare vectors. */
-final class GpuTests {
+public final class GpuTests {
   private GpuTests() {}
 
-  static void assumeGpu() {
+  public static void assumeGpu() {
     assumeTrue(CudaAvailability.available(), "no CUDA device: " + CudaAvailability.reason());
   }
 

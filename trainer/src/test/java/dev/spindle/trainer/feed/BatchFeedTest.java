@@ -90,7 +90,7 @@ class BatchFeedTest {
   void readerSeeksBackwardsAndAcrossFiles() {
     StepPlan plan = plan(1, 4);
     try (RootAllocator allocator = new RootAllocator(1 << 20);
-        BatchReader reader = new BatchReader(plan, dir.toString(), allocator)) {
+        BatchReader reader = new BatchReader(BucketFiles.of(plan.buckets()), dir.toString(), allocator)) {
       int bucket = plan.buckets().get(0).length() == 8 ? 0 : 1;
       for (long first : new long[] {200, 70, 76, 3, 150}) {
         SequenceRange range = new SequenceRange(bucket, 8, first, 9);

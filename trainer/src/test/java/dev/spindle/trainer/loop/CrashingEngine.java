@@ -1,5 +1,6 @@
 package dev.spindle.trainer.loop;
 
+import dev.spindle.trainer.collective.Collective;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
@@ -76,6 +77,26 @@ public final class CrashingEngine implements TrainingEngine {
   @Override
   public void loadOptimizerState(Path dir) {
     delegate.loadOptimizerState(dir);
+  }
+
+  @Override
+  public void logits(TokenBatch batch, FloatBuffer into) {
+    delegate.logits(batch, into);
+  }
+
+  @Override
+  public long parameterChecksum() {
+    return delegate.parameterChecksum();
+  }
+
+  @Override
+  public void averageParameters(Collective collective, FloatBuffer scratch) {
+    delegate.averageParameters(collective, scratch); // a GPU engine averages on the device
+  }
+
+  @Override
+  public void averageGradients(Collective collective, FloatBuffer scratch) {
+    delegate.averageGradients(collective, scratch);
   }
 
   @Override

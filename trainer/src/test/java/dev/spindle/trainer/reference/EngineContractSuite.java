@@ -7,6 +7,7 @@ import dev.spindle.trainer.engine.EngineProvider;
 import dev.spindle.trainer.engine.InitialParameters;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
+import dev.spindle.trainer.engine.ParameterChecksum;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
 import dev.spindle.trainer.engine.TrainingEngine;
@@ -27,8 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract every {@link TrainingEngine} must meet, checked against {@link ReferenceModel}: extend it with the
- * engine's provider (DL4J here; the CUDA engine's test does the same). Tolerances are for fp32 engines compared
- * with the double-precision reference.
+ * engine's provider ({@code Dl4jEngineTest} on CPU, {@code CudaEngineContractTest} on the GPU machine). Tolerances
+ * are for fp32 engines compared with the double-precision reference.
  */
 public abstract class EngineContractSuite {
   /** Relative error allowed on the loss. */
@@ -70,6 +71,53 @@ public abstract class EngineContractSuite {
             .isCloseTo(expected.loss(), org.assertj.core.data.Offset.offset(LOSS_TOLERANCE * expected.loss()));
         assertGradientsClose(model, gradient, expected.gradient(), "L=" + length);
       }
+    }
+  }
+
+  @ParameterizedTest(name = "tiedHead={0}")
+  @ValueSource(booleans = {true, false})
+  void logitsMatchTheReferenceAndGiveTheEvaluatedLoss(boolean tiedHead) {
+    ModelConfig model = new ModelConfig(2, 16, 4, 23, 12, tiedHead);
+    float[] parameters = scaledRandomParameters(model, 13);
+    TokenBatch batch = randomBatch(model.vocabSize(), 9, 2, 21);
+    double[] expected = new ReferenceModel(model).logits(parameters, batch);
+    try (TrainingEngine engine = create(model, OptimizerConfig.sgd(0.1, 10), 1)) {
+      engine.writeParameters(FloatBuffer.wrap(parameters));
+      assertThat(engine.logitCount(batch)).isEqualTo(expected.length);
+      FloatBuffer out = FloatBuffer.allocate(expected.length + 3);
+      out.position(3);
+      engine.logits(batch, out);
+      assertThat(out.position()).as("position after logits").isEqualTo(3 + expected.length);
+      double largest = 0;
+      double worst = 0;
+      for (int i = 0; i < expected.length; i++) {
+        largest = Math.max(largest, Math.abs(expected[i]));
+        worst = Math.max(worst, Math.abs(out.get(3 + i) - expected[i]));
+      }
+      assertThat(worst).as("worst logit error vs largest logit %s", largest).isLessThanOrEqualTo(1e-5 * largest);
+      // The logits' mean cross-entropy over the targets is the loss evaluate reports.
+      int vocabulary = model.vocabSize();
+      double loss = 0;
+      for (int n = 0; n < batch.targetTokens(); n++) {
+        int row = 3 + n * vocabulary;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocabulary; v++) {
+          max = Math.max(max, out.get(row + v));
+        }
+        double sum = 0;
+        for (int v = 0; v < vocabulary; v++) {
+          sum += Math.exp(out.get(row + v) - max);
+        }
+        int target = batch.token((int) (n / batch.length()), (int) (n % batch.length()) + 1);
+        loss += max + Math.log(sum) - out.get(row + target);
+      }
+      loss /= batch.targetTokens();
+      assertThat(loss).as("cross-entropy of the logits vs evaluate")
+          .isCloseTo(engine.evaluate(batch), org.assertj.core.data.Offset.offset(LOSS_TOLERANCE * loss));
+      assertThat(parameters(engine)).as("parameters after logits").isEqualTo(parameters);
+      assertThatThrownBy(() -> engine.logits(batch, FloatBuffer.allocate(5)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("need " + expected.length);
     }
   }
 
@@ -125,6 +173,77 @@ public abstract class EngineContractSuite {
       train(engine, model, 3, 6);
       assertThat(parameters(engine)).as("parameters after resume").isEqualTo(uninterrupted);
     }
+  }
+
+  /**
+   * One optimizer state format for every engine: a checkpoint (parameters + optimizer state) written by this engine
+   * resumes in the reference engine and one written there resumes here, each continuing like an uninterrupted run
+   * of the other (to fp32 rounding: the reference computes in double).
+   */
+  @Test
+  void checkpointsResumeAcrossEnginesInBothDirections() {
+    ModelConfig model = new ModelConfig(1, 16, 2, 31, 8, false);
+    OptimizerConfig optimizer = adamw(1e-2, 20);
+    float[] uninterrupted;
+    try (TrainingEngine engine = create(model, optimizer, 9)) {
+      train(engine, model, 0, 6);
+      uninterrupted = parameters(engine);
+    }
+    float[] referenceUninterrupted;
+    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 9)) {
+      train(reference, model, 0, 6);
+      referenceUninterrupted = parameters(reference);
+    }
+    Path here = temporary.resolve("written-here");
+    float[] checkpoint;
+    try (TrainingEngine engine = create(model, optimizer, 9)) {
+      train(engine, model, 0, 3);
+      checkpoint = parameters(engine);
+      engine.saveOptimizerState(here);
+    }
+    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 1234)) {
+      reference.writeParameters(FloatBuffer.wrap(checkpoint));
+      reference.loadOptimizerState(here);
+      train(reference, model, 3, 6);
+      assertClose(parameters(reference), uninterrupted, "this engine -> reference");
+    }
+    Path there = temporary.resolve("written-by-reference");
+    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 9)) {
+      train(reference, model, 0, 3);
+      checkpoint = parameters(reference);
+      reference.saveOptimizerState(there);
+    }
+    try (TrainingEngine engine = create(model, optimizer, 1234)) {
+      engine.writeParameters(FloatBuffer.wrap(checkpoint));
+      engine.loadOptimizerState(there);
+      train(engine, model, 3, 6);
+      assertClose(parameters(engine), referenceUninterrupted, "reference -> this engine");
+    }
+  }
+
+  @Test
+  void parameterChecksumIsTheHostFingerprintOfTheParameters() {
+    ModelConfig model = new ModelConfig(2, 16, 2, 31, 8, true);
+    try (TrainingEngine engine = create(model, adamw(1e-2, 20), 3)) {
+      train(engine, model, 0, 2);
+      float[] values = parameters(engine);
+      assertThat(engine.parameterChecksum()).as("engine checksum vs host fingerprint of its parameters")
+          .isEqualTo(ParameterChecksum.of(FloatBuffer.wrap(values)));
+      values[7] = Math.nextUp(values[7]);
+      engine.writeParameters(FloatBuffer.wrap(values));
+      assertThat(engine.parameterChecksum()).isEqualTo(ParameterChecksum.of(FloatBuffer.wrap(values)));
+    }
+  }
+
+  private static void assertClose(float[] actual, float[] expected, String what) {
+    double difference = 0;
+    double norm = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double d = actual[i] - expected[i];
+      difference += d * d;
+      norm += (double) expected[i] * expected[i];
+    }
+    assertThat(Math.sqrt(difference / norm)).as("relative L2 difference after resuming, %s", what).isLessThan(1e-4);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.spindle.pipeline.train.spark;
 
 import dev.spindle.pipeline.SpindleException;
-import dev.spindle.pipeline.train.TrainJob;
+import dev.spindle.trainer.launch.TrainingJob;
 import dev.spindle.trainer.loop.TrainerResult;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -19,8 +19,8 @@ import scala.reflect.ClassTag$;
 public final class SparkTrainers {
   private SparkTrainers() {}
 
-  public static List<TrainerResult> run(SparkSession spark, TrainJob job) {
-    int trainers = job.plan().trainers();
+  public static List<TrainerResult> run(SparkSession spark, TrainingJob job) {
+    int trainers = job.run().plan().trainers();
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ClassTag<TrainerResult> tag = ClassTag$.MODULE$.apply(TrainerResult.class);
     RDD<TrainerResult> results = context.parallelize(IntStream.range(0, trainers).boxed().toList(), trainers)

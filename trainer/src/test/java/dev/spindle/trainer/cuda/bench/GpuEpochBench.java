@@ -1,6 +1,6 @@
 package dev.spindle.trainer.cuda.bench;
 
-import dev.spindle.trainer.cuda.CudaAvailability;
+import dev.spindle.trainer.cuda.runtime.CudaAvailability;
 import dev.spindle.trainer.cuda.CudaEngineOptions;
 import dev.spindle.trainer.cuda.CudaEngineProvider;
 import dev.spindle.trainer.cuda.Precision;
@@ -43,7 +43,7 @@ public final class GpuEpochBench {
     ModelConfig model = new ModelConfig(12, 768, 12, 50257, 8192, true);
     OptimizerConfig optimizer = new OptimizerConfig("adamw", 6e-4, 0.9, 0.95, 1e-8, 0.1, 10, 100_000, 0.1, 1.0);
     try (TrainingEngine engine = new CudaEngineProvider().create(model, optimizer, 1, 0,
-        new CudaEngineOptions(precision, tokensPerStep))) {
+        new CudaEngineOptions(precision, tokensPerStep, Boolean.getBoolean(GpuTrainingBench.PROFILE_PROPERTY)))) {
       long update = 0;
       for (Map.Entry<String, Map<Integer, Long>> layout : layouts.entrySet()) {
         List<int[]> steps = plan(layout.getValue(), tokensPerStep);

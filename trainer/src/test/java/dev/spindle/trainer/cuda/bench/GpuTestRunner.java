@@ -24,7 +24,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 public final class GpuTestRunner {
   private static final String[] TEST_CLASSES = {
     "CudaAvailabilityTest", "CudaEngineGradientTest", "CudaEngineTrainingTest", "CudaCollectiveTest",
-    "TensorCoreAttentionTest"
+    "CudaEngineContractTest", "ChecksumAndLogitsTest", "kernels.TensorCoreAttentionTest", "kernels.KernelPreconditionsTest",
+    "TokenGroupsTest", "runtime.NativePointersTest", "CudaTrainingTest"
   };
 
   private GpuTestRunner() {}
@@ -34,7 +35,7 @@ public final class GpuTestRunner {
     String[] names = args.length > 0 ? args : TEST_CLASSES;
     List<DiscoverySelector> selectors = new ArrayList<>();
     for (String name : names) {
-      selectors.add(selectClass(name.contains(".") ? name : "dev.spindle.trainer.cuda." + name));
+      selectors.add(selectClass(name.startsWith("dev.") ? name : "dev.spindle.trainer.cuda." + name));
     }
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors).build();
     Launcher launcher = LauncherFactory.create();

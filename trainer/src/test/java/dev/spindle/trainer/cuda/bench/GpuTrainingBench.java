@@ -1,6 +1,6 @@
 package dev.spindle.trainer.cuda.bench;
 
-import dev.spindle.trainer.cuda.CudaAvailability;
+import dev.spindle.trainer.cuda.runtime.CudaAvailability;
 import dev.spindle.trainer.cuda.CudaEngineOptions;
 import dev.spindle.trainer.cuda.CudaEngineProvider;
 import dev.spindle.trainer.cuda.Precision;
@@ -22,6 +22,8 @@ import dev.spindle.trainer.engine.TrainingEngine;
  */
 public final class GpuTrainingBench {
   private static final double PEAK_FLOPS = 989.4e12;
+  /** JVM property: per-category GPU time (the engine's profile option). */
+  static final String PROFILE_PROPERTY = "spindle.cuda.profile";
 
   private GpuTrainingBench() {}
 
@@ -41,7 +43,7 @@ public final class GpuTrainingBench {
     System.out.printf("model: %s, %,d parameters; %d tokens per step, %d timed steps, %s%n", model, parameters,
         tokensPerStep, steps, precision);
     try (TrainingEngine engine = new CudaEngineProvider().create(model, optimizer, 1, 0,
-        new CudaEngineOptions(precision, tokensPerStep))) {
+        new CudaEngineOptions(precision, tokensPerStep, Boolean.getBoolean(PROFILE_PROPERTY)))) {
       long step = 0;
       for (String lengthText : lengths) {
         int length = Integer.parseInt(lengthText.trim());
@@ -63,7 +65,7 @@ public final class GpuTrainingBench {
         double tokensPerSecond = (double) steps * batchSize * length / seconds;
         double flopsPerToken = 6.0 * (parameters - positionParameters)
             + 12.0 * model.layers() * model.heads() * model.headSize() * length;
-        if (Boolean.getBoolean(dev.spindle.trainer.cuda.CudaProfiling.PROPERTY)) {
+        if (Boolean.getBoolean(PROFILE_PROPERTY)) {
           StringBuilder line = new StringBuilder("PROFILE length=" + length + " ms/step:");
           dev.spindle.trainer.cuda.CudaProfiling.take(engine).entrySet().stream()
               .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
