@@ -71,6 +71,7 @@ final class GzipStream extends InputStream {
       try {
         n = inflater.inflate(out, off, len);
       } catch (DataFormatException e) {
+        position = limit - inflater.getRemaining(); // where zlib stopped: the corruption is at or before it
         throw corrupt("corrupt gzip data (" + e.getMessage() + ")");
       }
       position = limit - inflater.getRemaining();

@@ -91,7 +91,7 @@ class CorruptInputFuzzTest {
     for (cases = 0; cases < CASES && System.nanoTime() - start < SECONDS * 1_000_000_000L; cases++) {
       Format format = Format.values()[random.nextInt(Format.values().length)];
       int documents = 5 + random.nextInt(120);
-      byte[] clean = file(format, documents, random);
+      byte[] clean = file(format, documents, random, "d");
       String damage = damage(random, clean.length);
       byte[] corrupt = apply(damage, clean, random);
       Path file = dir.resolve("case-" + cases + format.suffix);
@@ -168,42 +168,58 @@ class CorruptInputFuzzTest {
   }
 
   @Test
-  void aHandfulThroughTheCommandLineExitZeroWithReconciledCountsOrTwoWithOneLine() throws IOException {
+  void throughTheCommandLineTheRunFailsWithOneLineOrQuarantinesExactlyTheBrokenFiles() throws IOException {
+    // One directory: a good file and a damaged gzip, zstd and Parquet file; two runs (each starts Spark).
     Random random = new Random(SEED + 1);
-    Format[] formats = {Format.GZIP, Format.ZSTD, Format.PARQUET, Format.JSONL};
+    Path corpus = Files.createDirectories(dir.resolve("cli"));
+    Files.write(corpus.resolve("a-good" + Format.JSONL.suffix), file(Format.JSONL, 20, random, "a"));
+    int broken = 0;
+    List<String> damages = new ArrayList<>();
+    Format[] formats = {Format.GZIP, Format.ZSTD, Format.PARQUET};
     for (int i = 0; i < formats.length; i++) {
-      Path corpus = Files.createDirectories(dir.resolve("cli-" + i));
-      Files.write(corpus.resolve("a-good" + Format.JSONL.suffix), file(Format.JSONL, 20, random));
-      byte[] clean = file(formats[i], 60, random);
-      String damage = i == 3 ? "flip 3 bytes" : damage(random, clean.length);
-      Files.write(corpus.resolve("b-damaged" + formats[i].suffix), apply(damage, clean, random));
-      for (String mode : List.of("fail", "quarantine")) {
-        Path out = dir.resolve("cli-out-" + i + "-" + mode);
-        StringWriter err = new StringWriter();
-        int exit = Main.execute(new PrintWriter(err, true), "ingest", "--input", "web=" + corpus, "--output",
-            out.toString(), "--corrupt-files", mode, "-q");
-        String label = formats[i] + " " + damage + " (" + mode + ")";
-        assertThat(exit).as(label + ": " + err).isIn(0, 2);
-        if (exit == 2) {
-          assertThat(err.toString().lines().toList()).as(label).singleElement().asString().startsWith("spindle: ");
-          assertThat(out).as(label + ": nothing committed").doesNotExist();
-          cliRows.add("| " + label + " | exit 2: one line |");
-        } else {
-          JsonNode accounting = Json.read(out.resolve("report.json")).get("accounting");
-          long rejected = 0;
-          for (JsonNode n : accounting.get("rejected")) {
-            rejected += n.asLong();
-          }
-          assertThat(accounting.get("read").asLong()).as(label).isEqualTo(accounting.get("kept").asLong() + rejected);
-          cliRows.add("| " + label + " | exit 0: " + accounting.get("read") + " read = " + accounting.get("kept")
-              + " kept + " + rejected + " rejected " + accounting.get("rejected") + " |");
-        }
+      // Distinct ids per file (b0.., c0.., ...), so no record is rejected as a duplicate id.
+      String prefix = String.valueOf((char) ('b' + i));
+      byte[] clean = file(formats[i], 60, random, prefix);
+      String damage = damage(random, clean.length);
+      Path file = corpus.resolve(prefix + "-damaged" + formats[i].suffix);
+      Files.write(file, apply(damage, clean, random));
+      damages.add(formats[i] + " " + damage);
+      List<IngestRecord> records = read(file, QUARANTINE).records();
+      if (!records.isEmpty() && records.get(records.size() - 1) instanceof IngestRecord.Rejected last
+          && last.reason().matches("(corrupt|unreadable) file: .*")) {
+        broken++;
       }
+    }
+    for (String mode : List.of("fail", "quarantine")) {
+      Path out = dir.resolve("cli-out-" + mode);
+      StringWriter err = new StringWriter();
+      int exit = Main.execute(new PrintWriter(err, true), "ingest", "--input", "web=" + corpus, "--output",
+          out.toString(), "--corrupt-files", mode, "-q", "--set", "ingest.output-partitions=1");
+      String label = String.join(", ", damages) + " (" + mode + ")";
+      if (mode.equals("fail") && broken > 0) {
+        assertThat(exit).as(label + ": " + err).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).as(label).singleElement().asString().startsWith("spindle: ");
+        assertThat(out).as(label + ": nothing committed").doesNotExist();
+        cliRows.add("| " + label + " | exit 2: `" + err.toString().strip().replace(dir.toString(), "DIR")
+            .replaceAll("; (\\d+) records were read before it.*", "; $1 records were read before it ...") + "` |");
+        continue;
+      }
+      assertThat(exit).as(label + ": " + err).isZero();
+      JsonNode accounting = Json.read(out.resolve("report.json")).get("accounting");
+      long rejected = 0;
+      for (JsonNode n : accounting.get("rejected")) {
+        rejected += n.asLong();
+      }
+      assertThat(accounting.get("read").asLong()).as(label).isEqualTo(accounting.get("kept").asLong() + rejected);
+      assertThat(accounting.at("/rejected/corrupt file").asLong() + accounting.at("/rejected/unreadable file").asLong())
+          .as(label + ": one rejection per broken file, as the in-process reader found").isEqualTo(broken);
+      cliRows.add("| " + label + " | exit 0: " + accounting.get("read") + " read = " + accounting.get("kept")
+          + " kept + " + rejected + " rejected " + accounting.get("rejected") + " |");
     }
   }
 
-  /** A valid file of {@code documents} records (ids d0, d1, ...), a few of them bad lines for JSONL. */
-  private static byte[] file(Format format, int documents, Random random) throws IOException {
+  /** A valid file of {@code documents} records with ids {@code prefix0, prefix1, ...}. */
+  private static byte[] file(Format format, int documents, Random random, String prefix) throws IOException {
     if (format == Format.PARQUET) {
       Path file = Files.createTempFile("fuzz", ".parquet");
       Files.delete(file);
@@ -213,7 +229,7 @@ class CorruptInputFuzzTest {
           .withCompressionCodec(random.nextBoolean() ? CompressionCodecName.SNAPPY
               : CompressionCodecName.UNCOMPRESSED).build()) {
         for (int i = 0; i < documents; i++) {
-          writer.write(groups.newGroup().append("id", "d" + i).append("text", text(i, random)));
+          writer.write(groups.newGroup().append("id", prefix + i).append("text", text(i, random)));
         }
       }
       byte[] bytes = Files.readAllBytes(file);
@@ -222,7 +238,8 @@ class CorruptInputFuzzTest {
     }
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < documents; i++) {
-      lines.append("{\"id\": \"d").append(i).append("\", \"text\": \"").append(text(i, random)).append("\"}\n");
+      lines.append("{\"id\": \"").append(prefix).append(i).append("\", \"text\": \"").append(text(i, random))
+          .append("\"}\n");
     }
     byte[] plain = lines.toString().getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -324,8 +341,9 @@ class CorruptInputFuzzTest {
             + "and quarantine kept exactly the records read before each break.", SEED, cases, seconds),
         "", "| outcome | files |", "|---|---:|"));
     outcomes.forEach((outcome, n) -> lines.add("| " + outcome + " | " + n + " |"));
-    lines.addAll(List.of("", "Through `spindle ingest` (a good file and a damaged one in one directory):", "",
-        "| damaged file (mode) | outcome |", "|---|---|"));
+    lines.addAll(List.of("", "Through `spindle ingest`, one directory holding a good JSONL file and a damaged gzip, "
+        + "zstd and Parquet file:", "",
+        "| damages (mode) | outcome |", "|---|---|"));
     lines.addAll(cliRows);
     Files.write(report, lines);
   }
