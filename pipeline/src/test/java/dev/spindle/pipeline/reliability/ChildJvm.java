@@ -19,7 +19,9 @@ final class ChildJvm {
   static Process start(Path log, List<String> jvmOptions, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
+      command.add("-Xmx768m"); // small inputs; the test JVM beside it is large already
+    }
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (option.startsWith("--add-opens") || option.startsWith("-Djdk.reflect") || option.startsWith("-Dio.netty")) {
         command.add(option);

@@ -383,7 +383,7 @@ class ReliabilityTest {
     Path docs = Files.writeString(dir.resolve("lock.jsonl"), "{\"text\": \"a document\"}\n");
     Path out = dir.resolve("locked");
     Path log = dir.resolve("holder.log");
-    Process holder = ChildJvm.start(log, List.of(), LockHolder.class.getName(), out.toString());
+    Process holder = ChildJvm.start(log, List.of("-Xmx64m"), LockHolder.class.getName(), out.toString());
     try {
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (!Files.readString(log).startsWith("locked") && System.nanoTime() < deadline && holder.isAlive()) {
