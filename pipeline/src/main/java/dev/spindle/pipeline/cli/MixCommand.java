@@ -23,19 +23,21 @@ public final class MixCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "DIR", description = "Tokenized docs directory.")
   Path input;
 
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "Mixture spec (HOCON).")
+  @Option(names = "--spec", required = true, paramLabel = "FILE", descriptionKey = "spindle.mix.spec-file",
+      description = "Mixture spec (HOCON).")
   Path spec;
 
-  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "Output directory: new, empty, or one Spindle wrote.")
   Path output;
 
-  @Option(names = "--seed", paramLabel = "N", description = "Override the spec's seed.")
+  @Option(names = "--seed", paramLabel = "N", descriptionKey = "spindle.mix.seed",
+      description = "Override the spec's seed.")
   Long seed;
 
   @Override
   public Integer call() {
-    var config = common.config(StageCommand.flags("mix.spec-file", spec.toString(), "mix.seed", seed));
-    StageCommand.run(config, common.progress(), new MixStage(), Map.of("docs", input), output);
+    StageCommand.runStage("mix", common.config(), common.progress(), new MixStage(), Map.of("docs", input), output);
     return 0;
   }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
 import dev.spindle.config.HoconFiles;
+import dev.spindle.pipeline.SpindleException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,7 +18,15 @@ public final class SpindleConfig {
   private SpindleConfig() {}
 
   public static Config load(Path file, Map<String, ?> overrides) {
-    Config user = file == null ? ConfigFactory.empty() : HoconFiles.parse(file, "config");
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      try {
+        user = HoconFiles.parse(file, "config");
+      } catch (IllegalArgumentException e) {
+        // A file the user named: missing, not HOCON, or including a URL.
+        throw SpindleException.user(e, "%s", e.getMessage());
+      }
+    }
     Config flags = ConfigFactory.parseMap(prefixed(overrides), "command-line flags");
     try {
       Config merged =
@@ -25,7 +34,7 @@ public final class SpindleConfig {
               ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
       return merged.getConfig("spindle");
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("Invalid config: " + e.getMessage(), e);
+      throw SpindleException.user(e, "Invalid config: %s", e.getMessage());
     }
   }
 

@@ -1,38 +1,27 @@
 package dev.spindle.pipeline.dedup;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigRenderOptions;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.Scope;
 import dev.spindle.dedup.Verification;
 import dev.spindle.dedup.spark.SparkDedup;
-import dev.spindle.pipeline.ingest.IngestConfig;
-import dev.spindle.pipeline.ingest.IngestStage;
-import dev.spindle.pipeline.ingest.InputSpec;
-import dev.spindle.pipeline.ingest.SparkIngest;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
-import java.util.List;
+import dev.spindle.pipeline.stage.StageRecords;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Stage {@code dedup}: input {@code docs} (ingested Parquet) → {@code kept}, {@code duplicates}, report. Given raw
- * inputs instead (the {@code spindle dedup --input SOURCE=PATH} command), it ingests them on the fly and writes
- * their rejected records to {@code rejected/}, so nothing read is lost from the accounting.
+ * Stage {@code dedup}: input {@code docs} (an ingest output's docs) → {@code kept}, {@code duplicates}, report. It
+ * reads only ingested documents; {@code spindle dedup --input SOURCE=PATH} runs the ingest stage first.
  */
 public final class DedupStage implements Stage {
-  private final List<InputSpec> rawInputs;
-
-  public DedupStage() {
-    this(List.of());
-  }
-
-  public DedupStage(List<InputSpec> rawInputs) {
-    this.rawInputs = List.copyOf(rawInputs);
-  }
+  public static final String INPUT = "docs";
+  public static final String KEPT = "kept";
 
   @Override
   public String name() {
@@ -40,34 +29,20 @@ public final class DedupStage implements Stage {
   }
 
   @Override
-  public String fingerprint(StageContext context) {
-    String dedup = context.config().getValue("dedup").render(ConfigRenderOptions.concise());
-    return rawInputs.isEmpty() ? dedup
-        : dedup + context.config().getValue("ingest").render(ConfigRenderOptions.concise()) + rawInputs;
-  }
-
-  /** The dedup report, plus the ingest counts when this stage read raw inputs. */
-  public record Report(DedupReport dedup, IngestStage.Report ingest) {}
-
-  @Override
   public Object run(StageContext context) {
     DedupConfig config = configFrom(context.config().getConfig("dedup"));
-    if (rawInputs.isEmpty()) {
-      Dataset<Row> docs = context.spark().read().parquet(context.input("docs").toString());
-      DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
-      context.progress().line("dedup: %s", summary(report));
-      return report;
-    }
-    SparkIngest.Result ingested =
-        SparkIngest.read(context.spark(), rawInputs, IngestConfig.from(context.config()));
-    try {
-      ingested.rejected().write().parquet(context.workDir().resolve("rejected").toString());
-      DedupReport report = SparkDedup.run(context.spark(), ingested.docs(), config, context.workDir().toString());
-      context.progress().line("dedup: %s", summary(report));
-      return report;
-    } finally {
-      ingested.release();
-    }
+    Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
+    DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
+    context.progress().line("dedup: %s", summary(report));
+    return report;
+  }
+
+  /** Documents in = kept + exact duplicates + near duplicates removed. */
+  @Override
+  public Optional<StageRecords> records(Object report) {
+    var totals = ((DedupReport) report).totals();
+    return Optional.of(new StageRecords(INPUT, KEPT, totals.input(), totals.kept(),
+        Map.of("exact duplicate", totals.exactRemoved(), "near duplicate", totals.nearRemoved()), Map.of(), null));
   }
 
   /** Maps {@code spindle.dedup} onto the module's config record. */

@@ -299,11 +299,12 @@ class DecomposeStageTest {
   }
 
   @Test
-  void concatChunkOnTextInputFollowsPositionAndCrossesDocuments(@TempDir Path dir) {
+  void concatChunkFollowsPositionAndCrossesDocuments(@TempDir Path dir) {
     StructType schema = new StructType()
         .add("id", DataTypes.StringType, false)
         .add("source", DataTypes.StringType, false)
-        .add("text", DataTypes.StringType, false)
+        .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+        .add("n_tokens", DataTypes.IntegerType, false)
         .add("position", DataTypes.LongType, false);
     List<Row> rows = new ArrayList<>();
     Random random = new Random(3);
@@ -318,7 +319,10 @@ class DecomposeStageTest {
     // Positions in reverse of the ids, so ordering by id would give a different stream.
     List<Integer> stream = new ArrayList<>();
     for (int d = 24; d >= 0; d--) {
-      rows.add(RowFactory.create("doc-" + d, d % 2 == 0 ? "web" : "books", texts.get(d), (long) (24 - d)));
+      // The bytes tokenizer: one token per ASCII character, then EOS (256).
+      int[] tokens = (texts.get(d) + (char) 0).chars().toArray();
+      tokens[tokens.length - 1] = 256;
+      rows.add(RowFactory.create("doc-" + d, d % 2 == 0 ? "web" : "books", tokens, tokens.length, (long) (24 - d)));
     }
     for (int d = 24; d >= 0; d--) {
       texts.get(d).chars().forEach(stream::add);
@@ -361,6 +365,18 @@ class DecomposeStageTest {
     assertThat(totals.conserved()).isTrue();
     assertThat(manifest.mode()).isEqualTo("concat-chunk");
     assertThat(manifest.decomposition()).as("no dd rule in concat-chunk").isNull();
+  }
+
+  @Test
+  void textInputIsRefusedWithTheWayOut(@TempDir Path dir) {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("source", DataTypes.StringType)
+        .add("text", DataTypes.StringType);
+    Path input = dir.resolve("kept");
+    spark.createDataFrame(List.of(RowFactory.create("a", "web", "some text")), schema).write().parquet(input.toString());
+    assertThatThrownBy(() -> run(config(""), input, dir.resolve("decompose")))
+        .isInstanceOf(dev.spindle.pipeline.SpindleException.class)
+        .hasMessageContaining("it holds text")
+        .hasMessageContaining("spindle decompose --input");
   }
 
   @Test
