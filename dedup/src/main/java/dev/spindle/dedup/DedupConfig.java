@@ -114,61 +114,6 @@ public record DedupConfig(
     return LshParameters.optimal(threshold, permutations, falsePositiveWeight, falseNegativeWeight);
   }
 
-  // Transitional: the pipeline's DedupStage still builds its config from these; they go when it calls from().
-  /** @deprecated use {@link #from}; kept until the dedup stage reads its block through it. */
-  @Deprecated
-  public static DedupConfig defaults() {
-    return from(ConfigFactory.empty());
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withScope(Scope value) {
-    return new DedupConfig(value, threshold, ngram, permutations, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withThreshold(double value) {
-    return new DedupConfig(scope, value, ngram, permutations, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withNgram(int value) {
-    return new DedupConfig(scope, threshold, value, permutations, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withPermutations(int value) {
-    return new DedupConfig(scope, threshold, ngram, value, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withSeed(long value) {
-    return new DedupConfig(scope, threshold, ngram, permutations, value, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withMaxBucketSize(int value) {
-    return new DedupConfig(scope, threshold, ngram, permutations, seed, value, verification, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withVerification(Verification value) {
-    return new DedupConfig(scope, threshold, ngram, permutations, seed, maxBucketSize, value, falsePositiveWeight, falseNegativeWeight, keep, against);
-  }
-
-  /** @deprecated use {@link #from}. */
-  @Deprecated
-  public DedupConfig withErrorWeights(double falsePositive, double falseNegative) {
-    return new DedupConfig(scope, threshold, ngram, permutations, seed, maxBucketSize, verification, falsePositive, falseNegative, keep, against);
-  }
-
   private static <E extends Enum<E>> String upper(String key, String value, String expected, Class<E> type) {
     String name = value.strip().toUpperCase(Locale.ROOT);
     for (E constant : type.getEnumConstants()) {

@@ -105,6 +105,9 @@ public final class Pipeline {
           yield Map.of(name.input, previous);
         }
       };
+      if (name == StageName.DEDUP) {
+        inputs = DedupStage.withAgainst(inputs, config);
+      }
       steps.add(new Step(name, stage(name), inputs, output));
       previous = name.keeps.isEmpty() ? output : output.resolve(name.keeps);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
       "Ingest sources, then remove exact and near-duplicate documents.",
       "Exact: normalized text. Near: MinHash over word n-grams + LSH, connected",
       "components, one deterministic keeper per cluster. DIR is a run directory:",
-      "DIR/ingest (docs, rejected) and DIR/dedup (kept, duplicates, pairs), each",
+      "DIR/ingest (docs, rejected) and DIR/dedup (kept, duplicates, pairs, index), each",
       "with report.json. The last line accounts for every record read:",
       "read = kept + removed + rejected, and says where the rejected ones are."
     })
@@ -30,6 +30,11 @@ public final class DedupCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "Run directory: new, empty, or one Spindle wrote.")
   Path output;
+
+  @Option(names = "--against", paramLabel = "DIR", descriptionKey = "spindle.dedup.against",
+      description = "An earlier run's dedup directory (repeatable): documents that duplicate one it kept are"
+          + " removed; it is only read.")
+  List<String> against;
 
   @Option(names = "--scope", paramLabel = "global|local", descriptionKey = "spindle.dedup.scope",
       description = "global: across sources; local: within each source (default: ${DEFAULT-VALUE}).")

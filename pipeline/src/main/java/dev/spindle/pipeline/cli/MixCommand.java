@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Mix tokenized sources by token weights.",
-      "Spec: conf/mixtures/README.md. Deterministic, proportions",
-      "within one document of target at every prefix, epochs capped per source, optional phases.",
-      "Writes DIR/docs (+ epoch, phase, position) and report.json (target vs achieved shares)."
+      "Spec: conf/mixtures/README.md. Deterministic; every source's token share of every",
+      "phase exact (the document that reaches a share is cut there); epochs capped per source.",
+      "Writes DIR/docs (+ epoch, phase, position, offset) and report.json (target vs achieved, cuts)."
     })
 public final class MixCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -1,14 +1,16 @@
 package dev.spindle.pipeline.dedup;
 
 import com.typesafe.config.Config;
+import dev.spindle.dedup.AgainstCounts;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
-import dev.spindle.dedup.Scope;
-import dev.spindle.dedup.Verification;
 import dev.spindle.dedup.spark.SparkDedup;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRecords;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +18,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Stage {@code dedup}: input {@code docs} (an ingest output's docs) → {@code kept}, {@code duplicates}, report. It
- * reads only ingested documents; {@code spindle dedup --input SOURCE=PATH} runs the ingest stage first.
+ * Stage {@code dedup}: input {@code docs} (an ingest output's docs) → {@code kept}, {@code duplicates},
+ * {@code pairs}, {@code index}, report. It reads only ingested documents; {@code spindle dedup --input
+ * SOURCE=PATH} runs the ingest stage first. With {@code dedup.against}, the earlier dedup outputs it names are
+ * inputs too ({@link #withAgainst}): read only, refused as an output, and part of the fingerprint, so re-running an
+ * earlier run re-runs this one.
  */
 public final class DedupStage implements Stage {
   public static final String INPUT = "docs";
   public static final String KEPT = "kept";
+  /** Input names of the earlier outputs: {@code against-0}, {@code against-1}, ... in configured order. */
+  public static final String AGAINST = "against-";
 
   @Override
   public String name() {
@@ -30,11 +37,24 @@ public final class DedupStage implements Stage {
 
   @Override
   public Object run(StageContext context) {
-    DedupConfig config = configFrom(context.config().getConfig("dedup"));
+    DedupConfig config = DedupConfig.from(context.config().getConfig("dedup"));
     Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
     DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
     context.progress().line("dedup: %s", summary(report));
     return report;
+  }
+
+  /** The stage's inputs: {@code docs}, plus every directory of {@code spindle.dedup.against}. */
+  public static Map<String, Path> withAgainst(Map<String, Path> inputs, Config spindle) {
+    List<String> against = DedupConfig.from(spindle.getConfig("dedup")).against();
+    if (against.isEmpty()) {
+      return inputs;
+    }
+    Map<String, Path> all = new LinkedHashMap<>(inputs);
+    for (int i = 0; i < against.size(); i++) {
+      all.put(AGAINST + i, Path.of(against.get(i)));
+    }
+    return all;
   }
 
   /** Documents in = kept + exact duplicates + near duplicates removed. */
@@ -45,22 +65,16 @@ public final class DedupStage implements Stage {
         Map.of("exact duplicate", totals.exactRemoved(), "near duplicate", totals.nearRemoved()), Map.of(), null));
   }
 
-  /** Maps {@code spindle.dedup} onto the module's config record. */
-  public static DedupConfig configFrom(Config c) {
-    return DedupConfig.defaults()
-        .withScope(Scope.valueOf(c.getString("scope").toUpperCase(Locale.ROOT)))
-        .withThreshold(c.getDouble("threshold"))
-        .withNgram(c.getInt("ngram"))
-        .withPermutations(c.getInt("permutations"))
-        .withSeed(c.getLong("seed"))
-        .withMaxBucketSize(c.getInt("max-bucket-size"))
-        .withVerification(Verification.valueOf(c.getString("verification").toUpperCase(Locale.ROOT)))
-        .withErrorWeights(c.getDouble("false-positive-weight"), c.getDouble("false-negative-weight"));
-  }
-
   private static String summary(DedupReport report) {
     var totals = report.totals();
-    return String.format(Locale.ROOT, "%d documents -> %d kept (%d exact, %d near duplicates removed; %d x %d bands)",
-        totals.input(), totals.kept(), totals.exactRemoved(), totals.nearRemoved(), report.bands(), report.rows());
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "%d documents -> %d kept (%d exact, %d near duplicates removed; %d x %d bands, %s verification, keep %s)",
+        totals.input(), totals.kept(), totals.exactRemoved(), totals.nearRemoved(), report.bands(), report.rows(),
+        report.config().verification().name().toLowerCase(Locale.ROOT), report.config().keep()));
+    for (AgainstCounts against : report.against()) {
+      line.append(String.format(Locale.ROOT, "; against %s: %d exact, %d near", against.directory(),
+          against.exactRemoved(), against.nearRemoved()));
+    }
+    return line.toString();
   }
 }
