@@ -3,6 +3,7 @@ package dev.spindle.pipeline.decompose;
 import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
+import dev.spindle.trainer.plan.Manifest;
 
 /**
  * Decompose settings ({@code spindle.decompose}).

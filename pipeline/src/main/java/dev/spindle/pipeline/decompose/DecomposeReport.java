@@ -2,6 +2,8 @@ package dev.spindle.pipeline.decompose;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.spindle.trainer.plan.Bucket;
+import dev.spindle.trainer.plan.Manifest;
 import java.util.List;
 
 /**
@@ -25,7 +27,7 @@ public record DecomposeReport(
     long bucketTokens = manifest.totals().bucketTokens();
     double cost = 0;
     List<BucketLine> lines = new java.util.ArrayList<>();
-    for (Manifest.Bucket bucket : manifest.buckets()) {
+    for (Bucket bucket : manifest.buckets()) {
       double bucketCost = (double) bucket.sequences() * bucket.length() * bucket.length();
       cost += bucketCost;
       lines.add(new BucketLine(bucket.length(), bucket.sequences(), bucket.tokens(),

@@ -10,6 +10,8 @@ import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRecords;
 import dev.spindle.pipeline.tokenize.TokenizeConfig;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
+import dev.spindle.trainer.plan.Bucket;
+import dev.spindle.trainer.plan.Manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +74,7 @@ public final class DecomposeStage implements Stage {
     Dataset<Row> docs = SparkDocumentTokens.prepare(context.spark().read().parquet(context.input(INPUT).toString()),
         context.input(INPUT));
     TokenAccounting accounting;
-    List<Manifest.Bucket> buckets;
+    List<Bucket> buckets;
     if (config.mode() == DecomposeMode.DD) {
       accounting = SparkDatasetDecomposition.accounting(docs, config.decomposition(), config.seed());
       buckets = SparkBucketWriter.write(context.spark(),
@@ -101,7 +103,7 @@ public final class DecomposeStage implements Stage {
   static void reconcile(Manifest manifest, TokenAccounting accounting) {
     Map<Integer, Long> written = new TreeMap<>();
     long bucketTokens = 0;
-    for (Manifest.Bucket bucket : manifest.buckets()) {
+    for (Bucket bucket : manifest.buckets()) {
       written.put(bucket.length(), bucket.sequences());
       bucketTokens += bucket.tokens();
     }

@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.decompose;
 
+import dev.spindle.trainer.plan.Manifest;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,9 +68,9 @@ public final class TokenAccounting implements Serializable {
     return new TreeMap<>(sequencesByLength);
   }
 
-  public Map<String, Manifest.SourceTotals> sources() {
-    Map<String, Manifest.SourceTotals> out = new TreeMap<>();
-    sources.forEach((source, c) -> out.put(source, new Manifest.SourceTotals(c[DOCUMENTS], c[DOCUMENT_TOKENS],
+  public Map<String, Manifest.Totals> sources() {
+    Map<String, Manifest.Totals> out = new TreeMap<>();
+    sources.forEach((source, c) -> out.put(source, new Manifest.Totals(c[DOCUMENTS], c[DOCUMENT_TOKENS],
         c[BUCKET_TOKENS], c[DROPPED_TOKENS], c[CONTEXT_ONLY_TOKENS], c[DROPPED_DOCUMENTS])));
     return out;
   }

@@ -1,7 +1,9 @@
 /**
  * The decompose stage: Dataset Decomposition (documents, or pieces the mix cut, into power-of-two length
  * buckets, with Spindle's or the authors' cutting rule) and the concat-chunk baseline, both with exact token
- * accounting checked against the rows written before {@code manifest.json} is committed. Pure rules here; the
- * Spark wiring in {@code dev.spindle.pipeline.decompose.spark}.
+ * accounting checked against the rows written before {@code manifest.json} is committed. The manifest and the
+ * bucket files' columns are the trainer's contract ({@code dev.spindle.trainer.plan.Manifest},
+ * {@code BucketSchema}); this stage only writes them. Pure rules here; the Spark wiring in
+ * {@code dev.spindle.pipeline.decompose.spark}.
  */
 package dev.spindle.pipeline.decompose;

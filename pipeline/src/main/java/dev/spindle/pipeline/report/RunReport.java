@@ -3,6 +3,8 @@ package dev.spindle.pipeline.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.trainer.plan.Bucket;
+import dev.spindle.trainer.plan.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -193,23 +195,30 @@ final class RunReport {
   }
 
   private void decompose() {
-    Path manifestFile = run.resolve("decompose").resolve("manifest.json");
-    if (!Files.isRegularFile(manifestFile)) {
+    Path decompose = run.resolve("decompose");
+    if (!Files.isRegularFile(decompose.resolve(Manifest.FILE_NAME))) {
       return;
     }
-    JsonNode manifest = Json.read(manifestFile);
+    Manifest manifest = Manifest.read(decompose);
     page.heading("Dataset decomposition");
     page.paragraph(String.format(Locale.ROOT, "Tokenizer %s (vocabulary %d), mode %s, buckets %d..%d.",
-        manifest.path("tokenizer").asText(), manifest.path("vocab_size").asInt(), manifest.path("mode").asText(),
-        manifest.path("min_length").asInt(), manifest.path("max_length").asInt()));
-    page.table(List.of("total", "value"), scalars(manifest.path("totals")));
+        manifest.tokenizer(), manifest.vocabSize(), manifest.mode(), manifest.minLength(), manifest.maxLength()));
+    Manifest.Totals totals = manifest.totals();
+    page.table(List.of("total", "value"), List.of(
+        List.of("documents", String.valueOf(totals.documents())),
+        List.of("document tokens", String.valueOf(totals.documentTokens())),
+        List.of("bucket tokens", String.valueOf(totals.bucketTokens())),
+        List.of("dropped tokens", String.valueOf(totals.droppedTokens())),
+        List.of("context only tokens", String.valueOf(totals.contextOnlyTokens())),
+        List.of("dropped documents", String.valueOf(totals.droppedDocuments()))));
     List<String> lengths = new ArrayList<>();
     List<Double> tokens = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
-    for (JsonNode bucket : manifest.path("buckets")) {
-      lengths.add(bucket.path("length").asText());
-      tokens.add(bucket.path("tokens").asDouble());
-      rows.add(List.of(bucket.path("length").asText(), num(bucket.path("sequences")), num(bucket.path("tokens"))));
+    for (Bucket bucket : manifest.buckets()) {
+      lengths.add(String.valueOf(bucket.length()));
+      tokens.add((double) bucket.tokens());
+      rows.add(List.of(String.valueOf(bucket.length()), String.valueOf(bucket.sequences()),
+          String.valueOf(bucket.tokens())));
     }
     page.table(List.of("length", "sequences", "tokens"), rows);
     if (!lengths.isEmpty()) {

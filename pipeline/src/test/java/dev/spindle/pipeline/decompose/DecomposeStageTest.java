@@ -10,6 +10,10 @@ import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRunner;
 import dev.spindle.pipeline.tokenize.LocalSpark;
+import dev.spindle.trainer.plan.Bucket;
+import dev.spindle.trainer.plan.BucketFile;
+import dev.spindle.trainer.plan.BucketSchema;
+import dev.spindle.trainer.plan.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -98,6 +106,15 @@ class DecomposeStageTest {
     return out;
   }
 
+  static MessageType parquetSchema(Path file) {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      return reader.getFooter().getFileMetaData().getSchema();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static int[] tokens(Row row) {
     return row.getList(3).stream().mapToInt(x -> (Integer) x).toArray();
   }
@@ -157,17 +174,19 @@ class DecomposeStageTest {
     assertThat(totals.bucketTokens() + totals.droppedTokens() + totals.contextOnlyTokens())
         .as("conservation").isEqualTo(totals.documentTokens());
     assertThat(totals.droppedDocuments()).as("docs of 1 and 4 tokens have < 4 targets").isGreaterThanOrEqualTo(2);
-    assertThat(manifest.sources().values().stream().mapToLong(Manifest.SourceTotals::bucketTokens).sum())
+    assertThat(manifest.sources().values().stream().mapToLong(Manifest.Totals::bucketTokens).sum())
         .isEqualTo(bucketTokens);
-    for (Manifest.SourceTotals source : manifest.sources().values()) {
+    for (Manifest.Totals source : manifest.sources().values()) {
       assertThat(source.bucketTokens() + source.droppedTokens() + source.contextOnlyTokens())
           .isEqualTo(source.documentTokens());
     }
-    for (Manifest.Bucket bucket : manifest.buckets()) {
+    for (Bucket bucket : manifest.buckets()) {
       assertThat(bucket.sequences()).isEqualTo(buckets.get(bucket.length()).size());
-      assertThat(bucket.files().stream().mapToLong(Manifest.BucketFile::rows).sum()).isEqualTo(bucket.sequences());
+      assertThat(bucket.files().stream().mapToLong(BucketFile::rows).sum()).isEqualTo(bucket.sequences());
       assertThat(bucket.files()).allSatisfy(f -> assertThat(output.resolve(f.path())).isRegularFile());
       assertThat(bucket.path()).isEqualTo("buckets/length=" + bucket.length());
+      assertThat(parquetSchema(output.resolve(bucket.files().get(0).path())))
+          .as("what Spark writes is the one bucket schema training reads").isEqualTo(BucketSchema.PARQUET);
     }
     assertThat(manifest.tokenizer()).isEqualTo("bytes");
     assertThat(manifest.vocabSize()).isEqualTo(257);
@@ -337,7 +356,7 @@ class DecomposeStageTest {
     assertThat(buckets.keySet()).containsExactly(32);
     long sequences = (stream.size() - 1) / 32;
     assertThat(buckets.get(32)).hasSize((int) sequences);
-    assertThat(manifest.buckets()).singleElement().extracting(Manifest.Bucket::sequences).isEqualTo(sequences);
+    assertThat(manifest.buckets()).singleElement().extracting(Bucket::sequences).isEqualTo(sequences);
     // Rebuild the stream from the sequences: sorted by where they start, they must tile it exactly.
     Map<Long, int[]> byStart = new TreeMap<>();
     Map<String, Long> documentStart = new HashMap<>();

@@ -8,23 +8,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.config.SpindleConfig;
+import dev.spindle.pipeline.decompose.spark.SparkBucketSchema;
+import dev.spindle.pipeline.decompose.spark.SparkBucketWriter;
 import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.trainer.plan.Manifest;
+import dev.spindle.trainer.testing.Buckets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class TrainStageTest {
   @TempDir Path run;
 
   @BeforeAll
-  static void startSparkAndWriteBuckets() throws Exception {
+  static void startSparkAndWriteBuckets() {
     spark = SparkSession.builder()
         .master("local[2]")
         .appName("TrainStageTest")
@@ -53,14 +52,11 @@ class TrainStageTest {
     spark.stop();
   }
 
-  /** Buckets as the decompose stage writes them (Spark Parquet, 2 files each) plus the manifest. */
-  private static void writeBuckets(Map<Integer, Integer> sequences) throws Exception {
-    StructType schema = new StructType()
-        .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType))
-        .add("doc_id", DataTypes.StringType)
-        .add("source", DataTypes.StringType)
-        .add("offset", DataTypes.IntegerType);
-    List<Object> buckets = new ArrayList<>();
+  /**
+   * Buckets as the decompose stage writes them (Spark Parquet in the bucket schema, 2 files each, listed by the
+   * decompose stage's own lister) plus the manifest, built through its records.
+   */
+  private static void writeBuckets(Map<Integer, Integer> sequences) {
     for (Map.Entry<Integer, Integer> entry : new java.util.TreeMap<>(sequences).entrySet()) {
       int length = entry.getKey();
       List<Row> rows = new ArrayList<>();
@@ -73,36 +69,10 @@ class TrainStageTest {
         }
         rows.add(RowFactory.create(tokens, "doc-" + r, "web", 0));
       }
-      String relative = "buckets/length=" + length;
-      Dataset<Row> frame = spark.createDataFrame(rows, schema).coalesce(2);
-      frame.write().parquet(decompose.resolve(relative).toString());
-      List<Object> files = new ArrayList<>();
-      try (Stream<Path> listing = Files.list(decompose.resolve(relative))) {
-        for (Path file : listing.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
-          Map<String, Object> f = new LinkedHashMap<>();
-          f.put("path", relative + "/" + file.getFileName());
-          f.put("rows", spark.read().parquet(file.toString()).count());
-          files.add(f);
-        }
-      }
-      Map<String, Object> bucket = new LinkedHashMap<>();
-      bucket.put("length", length);
-      bucket.put("sequences", entry.getValue());
-      bucket.put("tokens", (long) entry.getValue() * length);
-      bucket.put("path", relative);
-      bucket.put("files", files);
-      buckets.add(bucket);
+      spark.createDataFrame(rows, SparkBucketSchema.COLUMNS).coalesce(2).write()
+          .parquet(decompose.resolve(Manifest.bucketPath(length)).toString());
     }
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("tokenizer", "bytes");
-    manifest.put("vocab_size", VOCAB);
-    manifest.put("eos_token", 0);
-    manifest.put("mode", "dd");
-    manifest.put("min_length", 8);
-    manifest.put("max_length", 16);
-    manifest.put("seed", 1);
-    manifest.put("buckets", buckets);
-    JSON.writeValue(decompose.resolve("manifest.json").toFile(), manifest);
+    Buckets.manifest(VOCAB, SparkBucketWriter.list(spark, decompose)).write(decompose);
   }
 
   private static Config config(Map<String, Object> extra) {

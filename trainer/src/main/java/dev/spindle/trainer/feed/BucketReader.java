@@ -3,6 +3,7 @@ package dev.spindle.trainer.feed;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.trainer.plan.BucketFile;
+import dev.spindle.trainer.plan.BucketSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.IntBuffer;
@@ -107,17 +108,17 @@ final class BucketReader implements AutoCloseable {
     try {
       reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, hadoop));
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      if (!schema.containsField("tokens")) {
+      if (!schema.containsField(BucketSchema.TOKENS)) {
         throw new IllegalArgumentException("Cannot read bucket file " + path + ": no 'tokens' column (have "
             + schema.getFields().stream().map(f -> f.getName()).toList() + ")");
       }
-      projection = new MessageType(schema.getName(), schema.getType("tokens"));
+      projection = new MessageType(schema.getName(), schema.getType(BucketSchema.TOKENS));
       reader.setRequestedSchema(projection);
       tokens = projection.getColumns().get(0);
       if (tokens.getPrimitiveType().getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.INT32
           || tokens.getMaxRepetitionLevel() != 1) {
         throw new IllegalArgumentException("Cannot read bucket file " + path + ": 'tokens' must be array<int>, got "
-            + schema.getType("tokens"));
+            + schema.getType(BucketSchema.TOKENS));
       }
       List<BlockMetaData> groups = reader.getRowGroups();
       groupStart = new long[groups.size() + 1];

@@ -10,6 +10,6 @@ import java.io.Serializable;
  */
 public record ModelShape(int layers, int dModel, int heads, boolean tiedHead) implements Serializable {
   public ModelConfig model(Manifest manifest) {
-    return new ModelConfig(layers, dModel, heads, manifest.vocabSize(), manifest.maxLength(), tiedHead);
+    return new ModelConfig(layers, dModel, heads, manifest.vocabSize(), manifest.longestBucket(), tiedHead);
   }
 }

@@ -2,18 +2,28 @@ package dev.spindle.trainer.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * One length bucket of the manifest: {@code sequences} rows of {@code length + 1} tokens, already in a seeded
+ * One length bucket of the {@link Manifest}: {@code sequences} rows of {@code length + 1} tokens, already in a seeded
  * shuffled order, stored in {@code files} which are consumed front to back.
+ *
+ * @param tokens targets the bucket holds: always {@code sequences * length} (written for readers of the JSON)
+ * @param path the bucket's folder, relative to the decompose directory ({@link Manifest#bucketPath})
  */
-public record Bucket(int length, long sequences, List<BucketFile> files) implements Serializable {
+public record Bucket(
+    @JsonProperty(required = true) int length,
+    @JsonProperty(required = true) long sequences,
+    @JsonProperty(required = true) long tokens,
+    @JsonProperty(required = true) String path,
+    @JsonProperty(required = true) List<BucketFile> files) implements Serializable {
   public Bucket {
     if (length <= 0) {
       throw new IllegalArgumentException("Invalid bucket: length must be positive, got " + length);
     }
+    requireNonNull(path, "path is null");
     files = List.copyOf(requireNonNull(files, "files is null"));
     long listed = files.stream().mapToLong(BucketFile::rows).sum();
     if (listed != sequences) {
@@ -21,10 +31,15 @@ public record Bucket(int length, long sequences, List<BucketFile> files) impleme
           "Invalid bucket length=" + length + ": files list " + listed + " rows but the bucket says "
               + sequences + " sequences (is the manifest from an interrupted decompose run?)");
     }
+    if (tokens != sequences * length) {
+      throw new IllegalArgumentException(
+          "Invalid bucket length=" + length + ": tokens must be sequences * length (got " + tokens + " for "
+              + sequences + " sequences)");
+    }
   }
 
-  /** Tokens this bucket can supply as targets: sequences * L. */
-  public long tokens() {
-    return sequences * length;
+  /** The bucket of {@code length} in its usual folder, its tokens counted from its sequences. */
+  public Bucket(int length, long sequences, List<BucketFile> files) {
+    this(length, sequences, sequences * length, Manifest.bucketPath(length), files);
   }
 }

@@ -2,89 +2,155 @@ package dev.spindle.trainer.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The part of the decompose stage's {@code manifest.json} that training needs: vocabulary, lengths and the
- * bucket files. Other fields (totals, sources) are the report's business and are ignored here.
+ * {@code manifest.json}, the decompose stage's output contract and the only way into its buckets: the decompose
+ * stage writes it ({@link #write}), training plans from it, the report and the export read it ({@link #read}), and
+ * test fixtures build it. Nothing else spells out its fields. Paths are relative to the decompose directory; each
+ * bucket's {@code files} are listed in the order training reads them (sorted by name), which is the bucket's seeded
+ * shuffle order; the files' columns are {@link BucketSchema}.
+ *
+ * <p>Token accounting (exact, checked before the manifest is written): a sequence of length {@code L} stores
+ * {@code L + 1} tokens and predicts {@code L} targets, so {@code tokens = sequences * L} per bucket and
+ * {@code bucket_tokens} is the sum over buckets. The first token of every stream is context only and never a
+ * target: one per document in {@code dd}, one for the whole concatenation in {@code concat-chunk}
+ * ({@code context_only_tokens}). Every other document token is either in a bucket or dropped, so
+ * {@code bucket_tokens + dropped_tokens + context_only_tokens = document_tokens}, in total and per source.
+ * {@code dropped_documents} counts documents none of whose targets is in a bucket.
+ *
+ * @param tokenizer the tokenizer of the tokens, as the tokenized input recorded it (never a config key)
+ * @param vocabSize largest token id + 1: the model's embedding table
+ * @param eosToken the end-of-text id every document ends with
+ * @param mode {@code dd} or {@code concat-chunk}
+ * @param minLength the configured smallest bucket
+ * @param maxLength the configured largest bucket (the longest bucket written may be shorter: {@link #longestBucket})
+ * @param seed the decomposition's seed (bucket order; {@code paper-random} draws)
+ * @param decomposition {@code dd}'s cutting rule ({@link Rule}); null in {@code concat-chunk}, and in manifests
+ *     written before the rule was configurable (overlap, largest)
+ * @param buckets ascending by length; may be empty when every document was too short
+ * @param sources per-source counts, by source name
  */
-public record Manifest(String tokenizer, int vocabSize, int eosToken, String mode, List<Bucket> buckets) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Manifest(
+    @JsonProperty(required = true) String tokenizer,
+    @JsonProperty(required = true) int vocabSize,
+    @JsonProperty(required = true) int eosToken,
+    @JsonProperty(required = true) String mode,
+    @JsonProperty(required = true) int minLength,
+    @JsonProperty(required = true) int maxLength,
+    @JsonProperty(required = true) long seed,
+    Rule decomposition,
+    @JsonProperty(required = true) List<Bucket> buckets,
+    @JsonProperty(required = true) Totals totals,
+    @JsonProperty(required = true) Map<String, Totals> sources) {
   public static final String FILE_NAME = "manifest.json";
+  /** The folder of the bucket files, under the decompose directory. */
+  public static final String BUCKETS = "buckets";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   public Manifest {
     requireNonNull(tokenizer, "tokenizer is null");
     requireNonNull(mode, "mode is null");
+    requireNonNull(totals, "totals is null");
     if (vocabSize <= 0) {
       throw new IllegalArgumentException("Invalid manifest: vocab_size must be positive, got " + vocabSize);
     }
     buckets = requireNonNull(buckets, "buckets is null").stream()
         .sorted(Comparator.comparingInt(Bucket::length))
         .toList();
-    if (buckets.isEmpty()) {
-      throw new IllegalArgumentException("Invalid manifest: no buckets (did the decompose stage drop everything?)");
-    }
     for (int i = 1; i < buckets.size(); i++) {
       if (buckets.get(i).length() == buckets.get(i - 1).length()) {
         throw new IllegalArgumentException("Invalid manifest: bucket length " + buckets.get(i).length() + " twice");
       }
     }
+    sources = Map.copyOf(requireNonNull(sources, "sources is null"));
   }
 
-  /** The longest bucket: the model's maximum sequence length. */
-  public int maxLength() {
+  /**
+   * The longest bucket written: the model's maximum sequence length. Fails when there is none, which only a
+   * decomposition that dropped every document produces.
+   */
+  public int longestBucket() {
+    if (buckets.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Invalid manifest: no buckets (did the decompose stage drop every document as too short?)");
+    }
     return buckets.get(buckets.size() - 1).length();
   }
 
-  /** Reads {@code dir/manifest.json}. */
-  public static Manifest read(Path dir) {
-    Path file = dir.resolve(FILE_NAME);
+  /**
+   * The {@code dd} cutting rule: {@code stride} ({@code overlap} or {@code paper}) and {@code long_documents}
+   * ({@code largest} or {@code paper-random}, the latter seeded by the manifest's {@code seed}).
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Rule(@JsonProperty(required = true) String stride, @JsonProperty(required = true) String longDocuments) {
+    public Rule {
+      requireNonNull(stride, "stride is null");
+      requireNonNull(longDocuments, "longDocuments is null");
+    }
+  }
+
+  /** Document and token counts, over all documents or one source's (see the class comment for how they add up). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Totals(
+      @JsonProperty(required = true) long documents,
+      @JsonProperty(required = true) long documentTokens,
+      @JsonProperty(required = true) long bucketTokens,
+      @JsonProperty(required = true) long droppedTokens,
+      @JsonProperty(required = true) long contextOnlyTokens,
+      @JsonProperty(required = true) long droppedDocuments) {
+    /** {@code bucket_tokens + dropped_tokens + context_only_tokens == document_tokens}. */
+    public boolean conserved() {
+      return bucketTokens + droppedTokens + contextOnlyTokens == documentTokens;
+    }
+  }
+
+  /** Writes {@code directory/manifest.json}. */
+  public void write(Path directory) {
+    Path file = directory.resolve(FILE_NAME);
+    try {
+      Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write manifest " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads {@code directory/manifest.json}; a missing, malformed or inconsistent file is an argument error. */
+  public static Manifest read(Path directory) {
+    Path file = directory.resolve(FILE_NAME);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
           "Cannot read manifest: " + file + " does not exist (expected the decompose stage's output directory)");
     }
     try {
-      return parse(new ObjectMapper().readTree(file.toFile()));
+      return JSON.readValue(file.toFile(), Manifest.class);
+    } catch (JsonProcessingException e) {
+      // A record's own check (e.g. rows that do not add up) arrives wrapped by Jackson: say what it said.
+      String reason = e.getCause() instanceof RuntimeException cause ? cause.getMessage() : e.getOriginalMessage();
+      throw new IllegalArgumentException("Cannot read manifest " + file + ": " + reason, e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read manifest " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException("Cannot read manifest " + file + ": " + e.getMessage(), e);
     }
   }
 
-  static Manifest parse(JsonNode root) {
-    List<Bucket> buckets = new ArrayList<>();
-    for (JsonNode bucket : required(root, "buckets")) {
-      List<BucketFile> files = new ArrayList<>();
-      for (JsonNode file : required(bucket, "files")) {
-        files.add(new BucketFile(required(file, "path").asText(), required(file, "rows").asLong()));
-      }
-      buckets.add(new Bucket(required(bucket, "length").asInt(), required(bucket, "sequences").asLong(), files));
-    }
-    return new Manifest(
-        required(root, "tokenizer").asText(),
-        required(root, "vocab_size").asInt(),
-        root.path("eos_token").asInt(-1),
-        root.path("mode").asText("dd"),
-        buckets);
-  }
-
-  private static JsonNode required(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      throw new IllegalArgumentException("missing field '" + field + "' in " + abbreviate(node.toString()));
-    }
-    return value;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+  /** A bucket's folder under the decompose directory: {@code buckets/length=L}. */
+  public static String bucketPath(int length) {
+    return BUCKETS + "/length=" + length;
   }
 }

@@ -21,12 +21,16 @@ public final class StepPlanner {
   private StepPlanner() {}
 
   public static StepPlan plan(Manifest manifest, PlanSettings settings) {
+    if (manifest.buckets().isEmpty()) {
+      throw new IllegalArgumentException("Cannot plan training: the manifest lists no buckets (the decompose stage"
+          + " dropped every document as shorter than its smallest bucket; lower decompose.min-length)");
+    }
     List<PlannedBucket> buckets = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (Bucket bucket : manifest.buckets()) {
       long divisor = (long) settings.trainers() * bucket.length();
       if (settings.tokensPerStep() % divisor != 0) {
-        long multiple = (long) settings.trainers() * manifest.maxLength();
+        long multiple = (long) settings.trainers() * manifest.longestBucket();
         throw new IllegalArgumentException(
             "Cannot plan training: tokens-per-step " + settings.tokensPerStep() + " is not divisible by trainers x"
                 + " length = " + settings.trainers() + " x " + bucket.length() + " = " + divisor

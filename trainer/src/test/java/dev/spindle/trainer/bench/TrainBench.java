@@ -62,7 +62,7 @@ public final class TrainBench {
     Manifest manifest = buckets(data);
     System.out.printf(Locale.ROOT, "buckets: %s%n", manifest.buckets().stream()
         .map(b -> b.length() + ":" + b.sequences()).toList());
-    ModelConfig model = new ModelConfig(2, 64, 4, VOCAB, manifest.maxLength(), true);
+    ModelConfig model = new ModelConfig(2, 64, 4, VOCAB, manifest.longestBucket(), true);
     System.out.printf(Locale.ROOT, "model: bigram engine on the %d-parameter layout, %d steps x %d tokens%n",
         model.parameterCount(), steps, tokensPerStep);
     System.out.println("trainers  step_ms  tokens/s  compute%  input_wait%  wait_after_step0%  sync%  speedup");

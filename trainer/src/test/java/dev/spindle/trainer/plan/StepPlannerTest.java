@@ -3,6 +3,7 @@ package dev.spindle.trainer.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.trainer.testing.Buckets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -23,7 +24,7 @@ class StepPlannerTest {
       buckets.add(new Bucket(length, n,
           List.of(new BucketFile("b" + length + "/a", n / 2), new BucketFile("b" + length + "/b", n - n / 2))));
     }
-    return new Manifest("bytes", 256, 255, "dd", buckets);
+    return Buckets.manifest(256, buckets);
   }
 
   private static PlanSettings settings(Curriculum curriculum, int trainers, long steps, long tokens) {

@@ -1,40 +1,31 @@
 package dev.spindle.trainer.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spindle.trainer.plan.Bucket;
+import dev.spindle.trainer.plan.BucketFile;
+import dev.spindle.trainer.plan.BucketSchema;
 import dev.spindle.trainer.plan.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
 
 /**
- * Writes a decompose-stage directory for tests and benchmarks: bucket Parquet files in the schema Spark writes
- * for {@code tokens array<int>, doc_id string, source string, offset int}, and {@code manifest.json}. Row r of
- * bucket L is the deterministic sequence {@link #token}, so readers can be checked value by value and a
- * bigram model can learn it.
+ * Writes a decompose-stage directory for tests and benchmarks: bucket Parquet files in {@link BucketSchema#PARQUET}
+ * and a {@link Manifest} built and written through the manifest's own records. Row r of bucket L is the
+ * deterministic sequence {@link #token}, so readers can be checked value by value and a bigram model can learn it;
+ * each row counts as one document of its L + 1 tokens (so the manifest's totals balance).
  */
 public final class Buckets {
-  public static final MessageType SCHEMA = MessageTypeParser.parseMessageType(
-      "message spark_schema {\n"
-          + "  optional group tokens (LIST) { repeated group list { optional int32 element; } }\n"
-          + "  optional binary doc_id (STRING);\n"
-          + "  optional binary source (STRING);\n"
-          + "  optional int32 offset;\n"
-          + "}");
-
   private Buckets() {}
 
   /** Token at {@code position} of row {@code row} in the bucket of {@code length}: a walk x -> 5x + 3 mod V. */
@@ -69,65 +60,59 @@ public final class Buckets {
   public static Manifest write(Path dir, int vocab, Map<Integer, Long> sequences, int files, int rowsPerGroup,
       RowSource source) {
     Configuration conf = new Configuration();
-    SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
-    List<Object> bucketJson = new ArrayList<>();
+    SimpleGroupFactory groups = new SimpleGroupFactory(BucketSchema.PARQUET);
+    List<Bucket> buckets = new ArrayList<>();
     try {
-      for (Map.Entry<Integer, Long> bucket : sequences.entrySet()) {
+      for (Map.Entry<Integer, Long> bucket : new TreeMap<>(sequences).entrySet()) {
         int length = bucket.getKey();
         long rows = bucket.getValue();
-        String bucketPath = "buckets/length=" + length;
+        String bucketPath = Manifest.bucketPath(length);
         Files.createDirectories(dir.resolve(bucketPath));
-        List<Object> fileJson = new ArrayList<>();
+        List<BucketFile> written = new ArrayList<>();
         long row = 0;
         for (int f = 0; f < files; f++) {
           long fileRows = rows * (f + 1) / files - rows * f / files;
           String filePath = bucketPath + String.format("/part-%05d.parquet", f);
           org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.resolve(filePath).toUri());
           try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(out, conf))
-              .withType(SCHEMA)
+              .withType(BucketSchema.PARQUET)
               .withRowGroupSize(1L)
               .withMinRowCountForPageSizeCheck(rowsPerGroup)
               .withMaxRowCountForPageSizeCheck(rowsPerGroup)
               .build()) {
             for (long i = 0; i < fileRows; i++, row++) {
               Group group = groups.newGroup();
-              Group tokens = group.addGroup("tokens");
+              Group tokens = group.addGroup(BucketSchema.TOKENS);
               for (int value : source.row(length, row)) {
                 tokens.addGroup("list").append("element", value);
               }
-              group.append("doc_id", "doc-" + row).append("source", "test").append("offset", 0);
+              group.append(BucketSchema.DOC_ID, "doc-" + row).append(BucketSchema.SOURCE, "test")
+                  .append(BucketSchema.OFFSET, 0);
               writer.write(group);
             }
           }
-          Map<String, Object> file = new LinkedHashMap<>();
-          file.put("path", filePath);
-          file.put("rows", fileRows);
-          fileJson.add(file);
+          written.add(new BucketFile(filePath, fileRows));
         }
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("length", length);
-        entry.put("sequences", rows);
-        entry.put("tokens", rows * length);
-        entry.put("path", bucketPath);
-        entry.put("files", fileJson);
-        bucketJson.add(entry);
+        buckets.add(new Bucket(length, rows, written));
       }
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("tokenizer", "bytes");
-      manifest.put("vocab_size", vocab);
-      manifest.put("eos_token", vocab - 1);
-      manifest.put("mode", "dd");
-      manifest.put("min_length", sequences.keySet().stream().mapToInt(Integer::intValue).min().orElse(0));
-      manifest.put("max_length", sequences.keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
-      manifest.put("seed", 7);
-      manifest.put("buckets", bucketJson);
-      manifest.put("totals", Map.of());
-      manifest.put("sources", Map.of());
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(dir.resolve(Manifest.FILE_NAME).toFile(), manifest);
+      manifest(vocab, buckets).write(dir);
       return Manifest.read(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A manifest of {@code buckets} for the bytes-like tokenizer of {@code vocab} ids (EOS the last), as if each
+   * sequence were one document of its L + 1 tokens from source {@code test}.
+   */
+  public static Manifest manifest(int vocab, List<Bucket> buckets) {
+    long sequences = buckets.stream().mapToLong(Bucket::sequences).sum();
+    long tokens = buckets.stream().mapToLong(Bucket::tokens).sum();
+    Manifest.Totals totals = new Manifest.Totals(sequences, tokens + sequences, tokens, 0, sequences, 0);
+    int min = buckets.stream().mapToInt(Bucket::length).min().orElse(1);
+    int max = buckets.stream().mapToInt(Bucket::length).max().orElse(1);
+    return new Manifest("bytes", vocab, vocab - 1, "dd", min, max, 7, new Manifest.Rule("overlap", "largest"),
+        buckets, totals, Map.of("test", totals));
   }
 }

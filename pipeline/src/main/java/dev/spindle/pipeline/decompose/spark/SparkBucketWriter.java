@@ -2,7 +2,10 @@ package dev.spindle.pipeline.decompose.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.spindle.pipeline.decompose.Manifest;
+import dev.spindle.trainer.plan.Bucket;
+import dev.spindle.trainer.plan.BucketFile;
+import dev.spindle.trainer.plan.BucketSchema;
+import dev.spindle.trainer.plan.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,14 +28,13 @@ import org.apache.spark.sql.SparkSession;
  * {@code length}) keeps that order instead of re-sorting.
  */
 public final class SparkBucketWriter {
-  public static final String BUCKETS = "buckets";
-
   private SparkBucketWriter() {}
 
-  public static List<Manifest.Bucket> write(SparkSession spark, Dataset<Row> sequences, Path stageDir,
+  public static List<Bucket> write(SparkSession spark, Dataset<Row> sequences, Path stageDir,
       int partitions) {
-    Path buckets = stageDir.resolve(BUCKETS);
-    String[] order = {SparkSequences.LENGTH, SparkSequences.ORDER_KEY, "doc_id", "offset", SparkSequences.TIEBREAK};
+    Path buckets = stageDir.resolve(Manifest.BUCKETS);
+    String[] order = {SparkSequences.LENGTH, SparkSequences.ORDER_KEY, BucketSchema.DOC_ID, BucketSchema.OFFSET,
+        SparkSequences.TIEBREAK};
     sequences
         .repartitionByRange(partitions, java.util.Arrays.stream(order).map(c -> col(c)).toArray(Column[]::new))
         .sortWithinPartitions(order[0], java.util.Arrays.copyOfRange(order, 1, order.length))
@@ -44,8 +46,8 @@ public final class SparkBucketWriter {
   }
 
   /** The buckets under {@code stageDir/buckets}, ascending by length, files by name, with their row counts. */
-  static List<Manifest.Bucket> list(SparkSession spark, Path stageDir) {
-    Path buckets = stageDir.resolve(BUCKETS);
+  public static List<Bucket> list(SparkSession spark, Path stageDir) {
+    Path buckets = stageDir.resolve(Manifest.BUCKETS);
     List<Path> lengthDirs = children(buckets, "length=", "");
     lengthDirs.sort((a, b) -> Integer.compare(lengthOf(a), lengthOf(b)));
     Map<String, Long> rows = new HashMap<>();
@@ -57,18 +59,18 @@ public final class SparkBucketWriter {
         rows.put(row.getInt(0) + "/" + row.getString(1), row.getLong(2));
       }
     }
-    List<Manifest.Bucket> out = new ArrayList<>();
+    List<Bucket> out = new ArrayList<>();
     for (Path dir : lengthDirs) {
       int length = lengthOf(dir);
-      String relative = BUCKETS + "/" + dir.getFileName();
-      List<Manifest.BucketFile> files = new ArrayList<>();
+      String relative = Manifest.bucketPath(length);
+      List<BucketFile> files = new ArrayList<>();
       long sequences = 0;
       for (Path file : children(dir, "part-", ".parquet")) {
         long count = rows.getOrDefault(length + "/" + file.getFileName(), 0L);
-        files.add(new Manifest.BucketFile(relative + "/" + file.getFileName(), count));
+        files.add(new BucketFile(relative + "/" + file.getFileName(), count));
         sequences += count;
       }
-      out.add(new Manifest.Bucket(length, sequences, sequences * length, relative, files));
+      out.add(new Bucket(length, sequences, sequences * length, relative, files));
     }
     return out;
   }

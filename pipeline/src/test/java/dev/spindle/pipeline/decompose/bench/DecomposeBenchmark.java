@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.spindle.pipeline.decompose.DecomposeReport;
 import dev.spindle.pipeline.decompose.DecomposeStage;
-import dev.spindle.pipeline.decompose.Manifest;
+import dev.spindle.trainer.plan.Manifest;
 import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.StageRunner;

@@ -68,7 +68,7 @@ public final class ParityRun {
         a.integer("validation-sequences", 16));
     StepPlan plan = StepPlanner.plan(manifest, settings);
     ModelConfig model = new ModelConfig(a.integer("layers", 12), a.integer("d-model", 768), a.integer("heads", 12),
-        manifest.vocabSize(), manifest.maxLength(), true);
+        manifest.vocabSize(), manifest.longestBucket(), true);
     OptimizerConfig optimizer = new OptimizerConfig("adamw", a.real("lr", 6e-4), a.real("beta1", 0.9),
         a.real("beta2", 0.95), a.real("epsilon", 1e-8), a.real("weight-decay", 0.1), a.number("warmup", 30), steps,
         a.real("min-lr-ratio", 0.1), a.real("grad-clip", 1.0));
