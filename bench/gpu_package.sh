@@ -5,8 +5,8 @@
 #   .gpu/libs1/, .gpu/libs2/  libs-N.txz: the third-party jars, re-stored uncompressed so xz can shrink them
 #                (deflated jars barely compress; stored ones do, about 2x), about 55 MB each
 #   .gpu/base/   jre.txz (jlinked Java 17: java.se + jdk.unsupported/management/security.auth/crypto.ec/zipfs,
-#                image uncompressed so xz shrinks it) and app.txz (Spindle's jars: pipeline, dedup, mixing, trainer
-#                and its test-jar)
+#                image uncompressed so xz shrinks it) and app.txz (Spindle's jars: pipeline, config, schema, dedup,
+#                mixing, trainer and its test-jar)
 #   .gpu/corpus/ shared/corpus/medium (when ../shared is present)
 # Third-party jars: the pipeline's runtime + Spark's (local mode) + JUnit for the GPU tests, minus what a CUDA run
 # never loads: DL4J/ND4J and their natives, OpenBLAS, RocksDB, native libraries of other platforms. On the GPU
@@ -50,7 +50,8 @@ PY
 # Spindle's own jars.
 cp pipeline/target/spindle-pipeline-*-SNAPSHOT.jar "$stage/app/lib/" 2>/dev/null
 rm -f "$stage"/app/lib/*-spark.jar
-cp dedup/target/spindle-dedup-*-SNAPSHOT.jar mixing/target/spindle-mixing-*-SNAPSHOT.jar \
+cp config/target/spindle-config-*-SNAPSHOT.jar schema/target/spindle-schema-*-SNAPSHOT.jar \
+  dedup/target/spindle-dedup-*-SNAPSHOT.jar mixing/target/spindle-mixing-*-SNAPSHOT.jar \
   trainer/target/spindle-trainer-*-SNAPSHOT.jar trainer/target/spindle-trainer-*-tests.jar "$stage/app/lib/"
 mkdir -p "$dest/base"
 tar -C "$stage/app" -cf - lib | xz -T2 -6 > "$dest/base/app.txz"

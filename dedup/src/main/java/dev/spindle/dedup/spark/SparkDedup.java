@@ -13,6 +13,7 @@ import dev.spindle.dedup.AgainstCounts;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.LshParameters;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,15 +60,11 @@ public final class SparkDedup {
     requireNonNull(docs, "docs is null");
     requireNonNull(config, "config is null");
     requireNonNull(outputDir, "outputDir is null");
-    List<String> missing = new ArrayList<>();
-    for (String column : List.of("id", "source", "text", "bytes")) {
-      if (!Arrays.asList(docs.columns()).contains(column)) {
-        missing.add(column);
-      }
-    }
+    List<String> missing = Docs.missing(docs.schema(), Docs.WITH_TEXT);
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("Cannot dedup: input lacks columns " + missing
-          + " (expected the docs schema id, source, text, bytes; got " + Arrays.toString(docs.columns()) + ")");
+          + " (expected the docs schema " + String.join(", ", Docs.WITH_TEXT.fieldNames()) + "; got "
+          + Arrays.toString(docs.columns()) + ")");
     }
     LshParameters lsh = config.lsh();
     int partitions = spark.sessionState().conf().numShufflePartitions();

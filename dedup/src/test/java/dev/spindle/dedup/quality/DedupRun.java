@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.spark.SparkDedup;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,24 +13,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /** Runs {@link SparkDedup} on in-memory documents and reads its outputs back, for tests and benchmarks. */
 public record DedupRun(DedupReport report, List<String> keptIds, Map<String, Row> duplicates, List<String[]> verifiedEdges) {
-  public static final StructType DOCS =
-      new StructType()
-          .add("id", DataTypes.StringType, false)
-          .add("source", DataTypes.StringType, false)
-          .add("text", DataTypes.StringType, false)
-          .add("bytes", DataTypes.LongType, false);
-
   public static Dataset<Row> dataset(SparkSession spark, List<Document> documents, int partitions) {
     List<Row> rows = new ArrayList<>();
     for (Document document : documents) {
       rows.add(RowFactory.create(document.id(), document.source(), document.text(), document.bytes()));
     }
-    return spark.createDataFrame(rows, DOCS).repartition(partitions);
+    return spark.createDataFrame(rows, Docs.WITH_TEXT).repartition(partitions);
   }
 
   /** A config from HOCON keys of {@code spindle.dedup}, the rest from reference.conf. */

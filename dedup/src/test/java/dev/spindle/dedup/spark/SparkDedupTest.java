@@ -8,6 +8,7 @@ import dev.spindle.dedup.quality.DedupRun;
 import dev.spindle.dedup.quality.Document;
 import dev.spindle.dedup.quality.EditedCopies;
 import dev.spindle.dedup.quality.TestCorpus;
+import dev.spindle.schema.Docs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,7 +249,7 @@ class SparkDedupTest {
         .hasMessageContaining("input lacks columns [source, text, bytes]");
   }
 
-  private static final StructType SCORED = DedupRun.DOCS.add("quality", DataTypes.DoubleType, true);
+  private static final StructType SCORED = Docs.WITH_TEXT.add("quality", DataTypes.DoubleType, true);
 
   private static Row docRow(String id, String source, String text, Double quality) {
     return RowFactory.create(id, source, text, (long) text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,

@@ -6,6 +6,7 @@ import dev.spindle.mixing.DocumentMeta;
 import dev.spindle.mixing.MixPlan;
 import dev.spindle.mixing.MixPlanner;
 import dev.spindle.mixing.MixtureSpec;
+import dev.spindle.schema.Docs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,8 +37,8 @@ public final class SparkMixer {
   /** About 64 MB of int tokens per output file. */
   public static final long DEFAULT_TOKENS_PER_FILE = 16L << 20;
 
-  private static final List<String> REQUIRED = List.of("id", "source", "tokens", "n_tokens");
-  private static final List<String> ADDED = List.of("epoch", "phase", "position", "offset");
+  private static final List<String> REQUIRED = List.of(Docs.TOKENIZED.fieldNames());
+  private static final List<String> ADDED = List.of(Docs.MIX_COLUMNS.fieldNames());
 
   private SparkMixer() {}
 
@@ -63,13 +64,13 @@ public final class SparkMixer {
     Dataset<Row> placements = SparkPlacementTable.of(spark, plan.placements(), tokensPerFile, parts);
 
     // A cut document contributes the tokens [offset, offset + piece tokens) of its row.
-    Column offset = placements.col("offset");
+    Column offset = placements.col(Docs.OFFSET);
     Column pieceTokens = placements.col(SparkPlacementTable.PIECE_TOKENS);
     List<Column> columns = new ArrayList<>();
     for (String name : tokenizedDocs.columns()) {
-      if (name.equals("tokens")) {
+      if (name.equals(Docs.TOKENS)) {
         columns.add(functions.slice(tokenizedDocs.col(name), offset.plus(1), pieceTokens).as(name));
-      } else if (name.equals("n_tokens")) {
+      } else if (name.equals(Docs.TOKEN_COUNT)) {
         columns.add(pieceTokens.cast(tokenizedDocs.schema().apply(name).dataType()).as(name));
       } else {
         columns.add(tokenizedDocs.col(name));
@@ -79,8 +80,8 @@ public final class SparkMixer {
       columns.add(placements.col(name));
     }
     columns.add(placements.col(SparkPlacementTable.PART));
-    Column key = placements.col("source").equalTo(tokenizedDocs.col("source"))
-        .and(placements.col("id").equalTo(tokenizedDocs.col("id")));
+    Column key = placements.col(Docs.SOURCE).equalTo(tokenizedDocs.col(Docs.SOURCE))
+        .and(placements.col(Docs.ID).equalTo(tokenizedDocs.col(Docs.ID)));
     Dataset<Row> joined = placements.join(tokenizedDocs, key, "inner").select(columns.toArray(Column[]::new));
 
     int partIndex = joined.schema().fieldIndex(SparkPlacementTable.PART);
@@ -90,7 +91,7 @@ public final class SparkMixer {
         .values();
     String docs = Path.of(outputDir, "docs").toString();
     spark.createDataFrame(byPart, joined.schema())
-        .sortWithinPartitions("position")
+        .sortWithinPartitions(Docs.POSITION)
         .drop(SparkPlacementTable.PART)
         .write()
         .mode(SaveMode.Overwrite)
@@ -126,7 +127,7 @@ public final class SparkMixer {
 
   private static List<DocumentMeta> collectMetadata(Dataset<Row> documents) {
     List<Row> rows = documents
-        .select(functions.col("source"), functions.col("id"), functions.col("n_tokens").cast("int"))
+        .select(functions.col(Docs.SOURCE), functions.col(Docs.ID), functions.col(Docs.TOKEN_COUNT).cast("int"))
         .collectAsList();
     List<DocumentMeta> metadata = new ArrayList<>(rows.size());
     for (Row row : rows) {

@@ -1,6 +1,7 @@
 package dev.spindle.mixing.spark;
 
 import dev.spindle.mixing.Placement;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,13 +22,10 @@ final class SparkPlacementTable {
   static final String PART = "_part";
   static final String PIECE_TOKENS = "_piece_tokens";
 
-  static final StructType SCHEMA = new StructType()
-      .add("source", DataTypes.StringType, false)
-      .add("id", DataTypes.StringType, false)
-      .add("epoch", DataTypes.IntegerType, false)
-      .add("phase", DataTypes.StringType, false)
-      .add("position", DataTypes.LongType, false)
-      .add("offset", DataTypes.IntegerType, false)
+  /** The document's key, the columns the mix adds ({@link Docs#MIX_COLUMNS}, in order), then piece and part. */
+  static final StructType SCHEMA = Docs.concat(
+      new StructType().add(Docs.SOURCE, DataTypes.StringType, false).add(Docs.ID, DataTypes.StringType, false),
+      Docs.MIX_COLUMNS)
       .add(PIECE_TOKENS, DataTypes.IntegerType, false)
       .add(PART, DataTypes.IntegerType, false);
 

@@ -11,6 +11,7 @@ import dev.spindle.mixing.Phase;
 import dev.spindle.mixing.PhaseShare;
 import dev.spindle.mixing.SourceOutcome;
 import dev.spindle.mixing.SourceSpec;
+import dev.spindle.schema.Docs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,20 +24,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SparkMixerTest {
-  private static final StructType TOKENIZED = new StructType()
-      .add("id", DataTypes.StringType, false)
-      .add("source", DataTypes.StringType, false)
-      .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-      .add("n_tokens", DataTypes.IntegerType, false);
-
   private static SparkSession spark;
 
   @BeforeAll
@@ -75,7 +68,7 @@ class SparkMixerTest {
         rows.add(RowFactory.create(source.getKey() + "/" + i, source.getKey(), tokens, length));
       }
     }
-    return spark.createDataFrame(rows, TOKENIZED);
+    return spark.createDataFrame(rows, Docs.TOKENIZED);
   }
 
   /** 60k tokens: books (8k tokens) needs two passes, the anneal phase drops web. */
@@ -91,7 +84,7 @@ class SparkMixerTest {
 
     Dataset<Row> docs = spark.read().parquet(directory.resolve("docs").toString());
     assertThat(docs.columns())
-        .containsExactly("id", "source", "tokens", "n_tokens", "epoch", "phase", "position", "offset");
+        .containsExactly(Docs.MIXED.fieldNames());
     List<Row> rows = docs.orderBy("position").collectAsList();
     assertThat(rows).hasSize((int) report.documentsOut());
     assertThat(report.outputFiles()).isEqualTo((int) ((report.tokensTaken() + 9_999) / 10_000)).isGreaterThan(5);

@@ -8,6 +8,7 @@ import dev.spindle.pipeline.decompose.DecomposeStage;
 import dev.spindle.pipeline.ingest.InputSpec;
 import dev.spindle.pipeline.spark.SparkSessions;
 import dev.spindle.pipeline.tokenize.spark.SparkTokenize;
+import dev.spindle.schema.Docs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +86,10 @@ public final class DecomposeCommand implements Callable<Integer> {
       throw SpindleException.user(e, "Cannot decompose %s: it is not a Parquet docs directory (%s)", docs,
           e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""));
     }
-    if (!columns.contains(SparkTokenize.TOKENS) && !columns.contains("text")) {
+    if (!columns.contains(Docs.TOKENS) && !columns.contains(Docs.TEXT)) {
       throw SpindleException.user("Cannot decompose %s: it holds neither 'tokens' nor 'text' (columns: %s)", docs,
           String.join(", ", columns));
     }
-    return columns.contains(SparkTokenize.TOKENS);
+    return columns.contains(Docs.TOKENS);
   }
 }

@@ -3,6 +3,7 @@ package dev.spindle.pipeline.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
+import dev.spindle.schema.Docs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +30,8 @@ final class UnigramEntropy {
       return OptionalDouble.empty();
     }
     List<Row> counts =
-        spark.read().parquet(docs.toString()).select("tokens").limit(MAX_DOCUMENTS)
-            .select(explode(col("tokens")).as("token")).groupBy("token").count().collectAsList();
+        spark.read().parquet(docs.toString()).select(Docs.TOKENS).limit(MAX_DOCUMENTS)
+            .select(explode(col(Docs.TOKENS)).as("token")).groupBy("token").count().collectAsList();
     return entropy(counts.stream().mapToLong(r -> r.getLong(1)).toArray());
   }
 

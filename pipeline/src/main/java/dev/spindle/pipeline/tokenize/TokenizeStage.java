@@ -8,6 +8,7 @@ import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRecords;
 import dev.spindle.pipeline.tokenize.spark.SparkTokenCounts;
 import dev.spindle.pipeline.tokenize.spark.SparkTokenize;
+import dev.spindle.schema.Docs;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +36,16 @@ public final class TokenizeStage implements Stage {
     TokenizeConfig config = TokenizeConfig.from(context.config());
     Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
     List<String> columns = List.of(docs.schema().fieldNames());
-    for (String column : List.of("id", "source", "text")) {
+    for (String column : List.of(Docs.ID, Docs.SOURCE, Docs.TEXT)) {
       if (!columns.contains(column)) {
         throw SpindleException.user("Cannot tokenize %s: column '%s' is missing (columns: %s); expected a docs "
             + "directory (id, source, text)", context.input(INPUT), column, String.join(", ", columns));
       }
     }
     Dataset<Row> ordered =
-        docs.select("id", "source", "text")
-            .repartition(config.partitions(), col("id"))
-            .sortWithinPartitions("source", "id");
+        docs.select(Docs.ID, Docs.SOURCE, Docs.TEXT)
+            .repartition(config.partitions(), col(Docs.ID))
+            .sortWithinPartitions(Docs.SOURCE, Docs.ID);
     String output = context.workDir().resolve(OUTPUT).toString();
     context.progress().line("tokenize: %s with %d partitions", config.tokenizer().configName(), config.partitions());
     SparkTokenize.tokenize(ordered, config.tokenizer()).write().parquet(output);

@@ -10,6 +10,7 @@ import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRunner;
 import dev.spindle.pipeline.tokenize.LocalSpark;
+import dev.spindle.schema.Docs;
 import dev.spindle.trainer.plan.Bucket;
 import dev.spindle.trainer.plan.BucketFile;
 import dev.spindle.trainer.plan.BucketSchema;
@@ -31,7 +32,6 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,12 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DecomposeStageTest {
-  static final StructType TOKENIZED = new StructType()
-      .add("id", DataTypes.StringType, false)
-      .add("source", DataTypes.StringType, false)
-      .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-      .add("n_tokens", DataTypes.IntegerType, false)
-      .add("epoch", DataTypes.IntegerType, false);
+  /** Tokenized docs with the mix's epoch (a document repeated by the mix appears once per epoch). */
+  static final StructType TOKENIZED = Docs.TOKENIZED.add(Docs.MIXED.apply(Docs.EPOCH));
 
   static SparkSession spark;
   /** Documents by id: byte tokens + EOS 256, lengths 1..300 so that every bucket 4..32 and drops occur. */
@@ -255,7 +251,7 @@ class DecomposeStageTest {
    */
   @Test
   void piecesCutByTheMixKeepTheirDocumentOffsetsUnderThePapersRule(@TempDir Path dir) {
-    StructType pieces = TOKENIZED.add("offset", DataTypes.IntegerType, false);
+    StructType pieces = TOKENIZED.add(Docs.MIXED.apply(Docs.OFFSET));
     List<Row> rows = new ArrayList<>();
     Map<String, Integer> cutAt = new HashMap<>();
     DOCS.forEach((id, t) -> {
@@ -319,12 +315,7 @@ class DecomposeStageTest {
 
   @Test
   void concatChunkFollowsPositionAndCrossesDocuments(@TempDir Path dir) {
-    StructType schema = new StructType()
-        .add("id", DataTypes.StringType, false)
-        .add("source", DataTypes.StringType, false)
-        .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-        .add("n_tokens", DataTypes.IntegerType, false)
-        .add("position", DataTypes.LongType, false);
+    StructType schema = Docs.TOKENIZED.add(Docs.MIXED.apply(Docs.POSITION));
     List<Row> rows = new ArrayList<>();
     Random random = new Random(3);
     List<String> texts = new ArrayList<>();
@@ -388,10 +379,9 @@ class DecomposeStageTest {
 
   @Test
   void textInputIsRefusedWithTheWayOut(@TempDir Path dir) {
-    StructType schema = new StructType().add("id", DataTypes.StringType).add("source", DataTypes.StringType)
-        .add("text", DataTypes.StringType);
     Path input = dir.resolve("kept");
-    spark.createDataFrame(List.of(RowFactory.create("a", "web", "some text")), schema).write().parquet(input.toString());
+    spark.createDataFrame(List.of(RowFactory.create("a", "web", "some text", 9L)), Docs.WITH_TEXT).write()
+        .parquet(input.toString());
     assertThatThrownBy(() -> run(config(""), input, dir.resolve("decompose")))
         .isInstanceOf(dev.spindle.pipeline.SpindleException.class)
         .hasMessageContaining("it holds text")

@@ -8,26 +8,19 @@ import com.typesafe.config.ConfigFactory;
 import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.schema.Docs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizeStageTest {
-  static final StructType DOCS = new StructType()
-      .add("id", DataTypes.StringType, false)
-      .add("source", DataTypes.StringType, false)
-      .add("text", DataTypes.StringType, false)
-      .add("bytes", DataTypes.LongType, false);
-
   static SparkSession spark;
 
   @BeforeAll
@@ -47,7 +40,7 @@ class TokenizeStageTest {
         RowFactory.create("b", "web", "", 0L),
         RowFactory.create("c", "code", "int x = 1;", 10L));
     Path input = dir.resolve("ingest/docs");
-    spark.createDataFrame(rows, DOCS).write().parquet(input.toString());
+    spark.createDataFrame(rows, Docs.WITH_TEXT).write().parquet(input.toString());
     Config config = ConfigFactory.parseString("tokenize { tokenizer = r50k, partitions = 2 }")
         .withFallback(TokenizeConfigTest.defaults());
 
@@ -55,7 +48,7 @@ class TokenizeStageTest {
         .run(new TokenizeStage(), Map.of("docs", input), dir.resolve("tokenize"));
 
     var out = spark.read().parquet(dir.resolve("tokenize/docs").toString());
-    assertThat(out.schema().fieldNames()).containsExactly("id", "source", "tokens", "n_tokens");
+    assertThat(out.schema().fieldNames()).containsExactly(Docs.TOKENIZED.fieldNames());
     Tokenizer gpt2 = Tokenizers.get(TokenizerKind.R50K);
     long tokens = 0;
     for (Row row : out.collectAsList()) {

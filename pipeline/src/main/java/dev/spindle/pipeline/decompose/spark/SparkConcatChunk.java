@@ -9,6 +9,7 @@ import dev.spindle.pipeline.decompose.ConcatChunkBuilder;
 import dev.spindle.pipeline.decompose.Sequence;
 import dev.spindle.pipeline.decompose.SequenceOrder;
 import dev.spindle.pipeline.decompose.TokenAccounting;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,25 +43,25 @@ public final class SparkConcatChunk {
   public static Result run(
       SparkSession spark, Dataset<Row> docs, int length, long seed, int partitions, int vocabularySize) {
     Column streamKey;
-    if (List.of(docs.schema().fieldNames()).contains(SparkDocumentTokens.POSITION)) {
-      streamKey = col(SparkDocumentTokens.POSITION);
+    if (List.of(docs.schema().fieldNames()).contains(Docs.POSITION)) {
+      streamKey = col(Docs.POSITION);
     } else {
       UDF2<String, Integer, Long> hash = (id, epoch) -> SequenceOrder.key(seed, id, 0, epoch);
-      streamKey = udf(hash, DataTypes.LongType).apply(col("id"), col(SparkDocumentTokens.EPOCH));
+      streamKey = udf(hash, DataTypes.LongType).apply(col(Docs.ID), col(Docs.EPOCH));
     }
     // Cached columnar, so the passes below read only the columns they need, and all of them see the same
     // partitions (a partition's index is its place in the stream).
     Dataset<Row> ordered =
         docs.withColumn("stream_key", streamKey)
-            .repartitionByRange(partitions, col("stream_key"), col("id"), col(SparkDocumentTokens.EPOCH))
-            .sortWithinPartitions("stream_key", "id", SparkDocumentTokens.EPOCH)
-            .select("id", "source", "tokens", "n_tokens", SparkDocumentTokens.OFFSET)
+            .repartitionByRange(partitions, col("stream_key"), col(Docs.ID), col(Docs.EPOCH))
+            .sortWithinPartitions("stream_key", Docs.ID, Docs.EPOCH)
+            .select(Docs.ID, Docs.SOURCE, Docs.TOKENS, Docs.TOKEN_COUNT, Docs.OFFSET)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     // One pass for every partition's token total and first length + 1 tokens (its "head").
     int heads = length + 1;
     List<Tuple2<Integer, Tuple2<Long, int[]>>> summaries = ordered
-        .select(col("id"), col("n_tokens"), slice(col("tokens"), 1, heads))
+        .select(col(Docs.ID), col(Docs.TOKEN_COUNT), slice(col(Docs.TOKENS), 1, heads))
         .javaRDD()
         .mapPartitionsWithIndex((index, rows) -> {
           long sum = 0;
@@ -95,7 +96,7 @@ public final class SparkConcatChunk {
     ConcatChunkStream stream = new ConcatChunkStream(total, length);
 
     TokenAccounting accounting = ordered
-        .select("source", "n_tokens")
+        .select(Docs.SOURCE, Docs.TOKEN_COUNT)
         .javaRDD()
         .mapPartitionsWithIndex((index, rows) -> {
           TokenAccounting partial = new TokenAccounting();
@@ -113,7 +114,7 @@ public final class SparkConcatChunk {
         .fold(new TokenAccounting(), TokenAccounting::merge);
     accounting.addSequences(length, stream.sequences());
 
-    JavaRDD<Row> sequences = ordered.select("id", "source", "tokens", SparkDocumentTokens.OFFSET).javaRDD().mapPartitionsWithIndex((index, rows) -> new SequenceRows(
+    JavaRDD<Row> sequences = ordered.select(Docs.ID, Docs.SOURCE, Docs.TOKENS, Docs.OFFSET).javaRDD().mapPartitionsWithIndex((index, rows) -> new SequenceRows(
         rows, new ConcatChunkBuilder(stream, starts[index]), partitionHeads.subList(index + 1, partitionCount),
         vocabularySize, seed, (starts[index] + length - 1) / length), true);
     return new Result(spark.createDataFrame(sequences, SparkSequences.SCHEMA), accounting, ordered);

@@ -5,6 +5,7 @@ import dev.spindle.pipeline.decompose.Piece;
 import dev.spindle.pipeline.decompose.Sequence;
 import dev.spindle.pipeline.decompose.SequenceOrder;
 import dev.spindle.pipeline.decompose.TokenAccounting;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,12 +27,12 @@ public final class SparkDatasetDecomposition {
   /** Sequence rows (see {@link SparkSequences#SCHEMA}) of every document of {@code docs}. */
   public static Dataset<Row> sequences(
       Dataset<Row> docs, DatasetDecomposition decomposition, long seed, int vocabularySize) {
-    return docs.select("id", "source", "tokens", SparkDocumentTokens.EPOCH, SparkDocumentTokens.OFFSET)
+    return docs.select(Docs.ID, Docs.SOURCE, Docs.TOKENS, Docs.EPOCH, Docs.OFFSET)
         .flatMap(new Cut(decomposition, seed, vocabularySize), Encoders.row(SparkSequences.SCHEMA));
   }
 
   public static TokenAccounting accounting(Dataset<Row> docs, DatasetDecomposition decomposition, long seed) {
-    return docs.select("source", "n_tokens", "id", SparkDocumentTokens.EPOCH, SparkDocumentTokens.OFFSET)
+    return docs.select(Docs.SOURCE, Docs.TOKEN_COUNT, Docs.ID, Docs.EPOCH, Docs.OFFSET)
         .javaRDD()
         .mapPartitions(rows -> {
           TokenAccounting accounting = new TokenAccounting();

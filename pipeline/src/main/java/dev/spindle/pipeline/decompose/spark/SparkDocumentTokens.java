@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.size;
 
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.tokenize.spark.SparkTokenize;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -20,34 +21,30 @@ import org.apache.spark.sql.Row;
  * mix cut the document at a boundary) and {@code position} when the input had one.
  */
 public final class SparkDocumentTokens {
-  public static final String POSITION = "position";
-  public static final String EPOCH = "epoch";
-  public static final String OFFSET = "offset";
-
   private SparkDocumentTokens() {}
 
   public static Dataset<Row> prepare(Dataset<Row> input, java.nio.file.Path location) {
     List<String> columns = List.of(input.schema().fieldNames());
-    for (String required : List.of("id", "source")) {
+    for (String required : List.of(Docs.ID, Docs.SOURCE)) {
       if (!columns.contains(required)) {
         throw SpindleException.user("Cannot decompose %s: input has no '%s' column (columns: %s); expected tokenize "
             + "or mix output", location, required, String.join(", ", columns));
       }
     }
-    if (!columns.contains(SparkTokenize.TOKENS)) {
+    if (!columns.contains(Docs.TOKENS)) {
       throw SpindleException.user("Cannot decompose %s: it holds no 'tokens' column (columns: %s)%s", location,
-          String.join(", ", columns), columns.contains("text")
+          String.join(", ", columns), columns.contains(Docs.TEXT)
               ? "; it holds text: give it to `spindle decompose --input`, which tokenizes it first, or run "
                   + "`spindle tokenize`" : "; expected tokenize or mix output");
     }
-    List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col(SparkTokenize.TOKENS)));
-    select.add(columns.contains(SparkTokenize.TOKEN_COUNT)
-        ? col(SparkTokenize.TOKEN_COUNT).cast("int").as(SparkTokenize.TOKEN_COUNT)
-        : size(col(SparkTokenize.TOKENS)).as(SparkTokenize.TOKEN_COUNT));
-    select.add((columns.contains(EPOCH) ? col(EPOCH).cast("int") : lit(0)).as(EPOCH));
-    select.add((columns.contains(OFFSET) ? col(OFFSET).cast("int") : lit(0)).as(OFFSET));
-    if (columns.contains(POSITION)) {
-      select.add(col(POSITION).cast("long").as(POSITION));
+    List<Column> select = new ArrayList<>(List.of(col(Docs.ID), col(Docs.SOURCE), col(Docs.TOKENS)));
+    select.add(columns.contains(Docs.TOKEN_COUNT)
+        ? col(Docs.TOKEN_COUNT).cast("int").as(Docs.TOKEN_COUNT)
+        : size(col(Docs.TOKENS)).as(Docs.TOKEN_COUNT));
+    select.add((columns.contains(Docs.EPOCH) ? col(Docs.EPOCH).cast("int") : lit(0)).as(Docs.EPOCH));
+    select.add((columns.contains(Docs.OFFSET) ? col(Docs.OFFSET).cast("int") : lit(0)).as(Docs.OFFSET));
+    if (columns.contains(Docs.POSITION)) {
+      select.add(col(Docs.POSITION).cast("long").as(Docs.POSITION));
     }
     return input.select(select.toArray(Column[]::new));
   }

@@ -12,6 +12,8 @@ import dev.spindle.pipeline.ingest.IngestRecord;
 import dev.spindle.pipeline.ingest.InputFile;
 import dev.spindle.pipeline.ingest.InputFileReader;
 import dev.spindle.pipeline.stage.FaultInjection;
+import dev.spindle.schema.Docs;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -34,14 +36,17 @@ import org.apache.spark.storage.StorageLevel;
  * file, line) is kept, later ones are rejected with the location of the first.
  */
 public final class SparkIngest {
-  /** Internal union of everything read; {@code kind} is doc, rejected or stat. */
+  /**
+   * Internal union of everything read; {@code kind} is doc, rejected or stat. The docs' columns ({@link Docs#WITH_TEXT})
+   * come first, nullable here: a rejection or stat row has no id, text or bytes.
+   */
   static final StructType RECORDS =
       new StructType()
           .add("kind", DataTypes.StringType, false)
-          .add("id", DataTypes.StringType, true)
-          .add("source", DataTypes.StringType, false)
-          .add("text", DataTypes.StringType, true)
-          .add("bytes", DataTypes.LongType, true)
+          .add(Docs.ID, DataTypes.StringType, true)
+          .add(Docs.SOURCE, DataTypes.StringType, false)
+          .add(Docs.TEXT, DataTypes.StringType, true)
+          .add(Docs.BYTES, DataTypes.LongType, true)
           .add("location", DataTypes.StringType, true)
           .add("reason", DataTypes.StringType, true)
           .add("raw", DataTypes.StringType, true)
@@ -68,9 +73,9 @@ public final class SparkIngest {
     Dataset<Row> docs =
         records
             .where(col("kind").equalTo("doc"))
-            .select("id", "source", "text", "bytes")
-            .repartition(config.outputPartitions(), col("id"))
-            .sortWithinPartitions("source", "id");
+            .select(Arrays.stream(Docs.WITH_TEXT.fieldNames()).map(name -> col(name)).toArray(Column[]::new))
+            .repartition(config.outputPartitions(), col(Docs.ID))
+            .sortWithinPartitions(Docs.SOURCE, Docs.ID);
     Dataset<Row> rejected =
         records
             .where(col("kind").equalTo("rejected"))

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.spindle.pipeline.tokenize.TokenizeReport;
+import dev.spindle.schema.Docs;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -18,7 +19,7 @@ public final class SparkTokenCounts {
   public static Map<String, TokenizeReport.SourceCounts> perSource(Dataset<Row> tokenized) {
     Map<String, TokenizeReport.SourceCounts> sources = new TreeMap<>();
     for (Row row : tokenized.groupBy("source")
-        .agg(count(lit(1)), sum(col(SparkTokenize.TOKEN_COUNT)))
+        .agg(count(lit(1)), sum(col(Docs.TOKEN_COUNT)))
         .collectAsList()) {
       sources.put(row.getString(0), new TokenizeReport.SourceCounts(row.getLong(1), row.getLong(2)));
     }

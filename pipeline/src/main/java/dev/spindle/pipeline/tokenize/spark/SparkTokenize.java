@@ -3,6 +3,7 @@ package dev.spindle.pipeline.tokenize.spark;
 import dev.spindle.pipeline.tokenize.Tokenizer;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
 import dev.spindle.pipeline.tokenize.Tokenizers;
+import dev.spindle.schema.Docs;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,7 +12,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -21,29 +21,25 @@ import org.apache.spark.sql.types.StructType;
  * described the text. Runs per partition with the JVM's shared tokenizer.
  */
 public final class SparkTokenize {
-  public static final String TOKENS = "tokens";
-  public static final String TOKEN_COUNT = "n_tokens";
-
   private SparkTokenize() {}
 
   public static Dataset<Row> tokenize(Dataset<Row> docs, TokenizerKind kind) {
     StructType in = docs.schema();
-    if (!List.of(in.fieldNames()).contains("text")) {
+    if (!List.of(in.fieldNames()).contains(Docs.TEXT)) {
       throw dev.spindle.pipeline.SpindleException.user("Cannot tokenize: input has no 'text' column (columns: %s)",
           String.join(", ", in.fieldNames()));
     }
-    int textIndex = in.fieldIndex("text");
+    int textIndex = in.fieldIndex(Docs.TEXT);
     List<Integer> kept = new ArrayList<>();
     StructType out = new StructType();
     for (int i = 0; i < in.fields().length; i++) {
       StructField field = in.fields()[i];
-      if (!field.name().equals("text") && !field.name().equals("bytes")) {
+      if (!field.name().equals(Docs.TEXT) && !field.name().equals(Docs.BYTES)) {
         kept.add(i);
         out = out.add(field);
       }
     }
-    out = out.add(TOKENS, DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-        .add(TOKEN_COUNT, DataTypes.IntegerType, false);
+    out = out.add(Docs.TOKENIZED.apply(Docs.TOKENS)).add(Docs.TOKENIZED.apply(Docs.TOKEN_COUNT));
     int[] keptIndexes = kept.stream().mapToInt(Integer::intValue).toArray();
     return docs.mapPartitions(new TokenizePartition(kind, textIndex, keptIndexes), Encoders.row(out));
   }
