@@ -37,34 +37,37 @@ import org.apache.spark.sql.SparkSession;
 public final class Pipeline {
   /** Stages in execution order; {@link #directory()} is the stage's folder under the run directory. */
   public enum StageName {
-    INGEST(null, IngestStage.DOCS),
-    DEDUP(DedupStage.INPUT, DedupStage.KEPT),
-    TOKENIZE(TokenizeStage.INPUT, TokenizeStage.OUTPUT),
-    MIX("docs", "docs"),
-    DECOMPOSE(DecomposeStage.INPUT, ""),
-    TRAIN("data", ""),
-    EXPORT("train", ""),
-    REPORT("run", "");
+    INGEST(RunLayout.INGEST, null, IngestStage.DOCS),
+    DEDUP(RunLayout.DEDUP, DedupStage.INPUT, DedupStage.KEPT),
+    TOKENIZE(RunLayout.TOKENIZE, TokenizeStage.INPUT, TokenizeStage.OUTPUT),
+    MIX(RunLayout.MIX, MixStage.INPUT, RunLayout.DOCS),
+    DECOMPOSE(RunLayout.DECOMPOSE, DecomposeStage.INPUT, ""),
+    TRAIN(RunLayout.TRAIN, TrainStage.INPUT, ""),
+    EXPORT(RunLayout.EXPORT, ExportStage.INPUT, ""),
+    REPORT(RunLayout.REPORT, ReportStage.INPUT, "");
 
+    private final String directory;
     private final String input;
     private final String keeps;
 
-    StageName(String input, String keeps) {
+    StageName(String directory, String input, String keeps) {
+      this.directory = directory;
       this.input = input;
       this.keeps = keeps;
     }
 
+    /** The stage's folder under the run directory ({@link RunLayout}). */
     public String directory() {
-      return name().toLowerCase(Locale.ROOT);
+      return directory;
     }
 
     public static StageName parse(String text) {
-      try {
-        return valueOf(text.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw SpindleException.user("Unknown stage '%s' (expected one of %s)", text,
-            Arrays.toString(values()).toLowerCase(Locale.ROOT));
+      for (StageName name : values()) {
+        if (name.directory.equals(text.strip().toLowerCase(Locale.ROOT))) {
+          return name;
+        }
       }
+      throw SpindleException.user("Unknown stage '%s' (expected one of %s)", text, RunLayout.STAGES);
     }
   }
 
@@ -73,10 +76,12 @@ public final class Pipeline {
 
   private final Config config;
   private final Path runDir;
+  private final RunLayout layout;
 
   public Pipeline(Config config) {
     this.config = config;
     this.runDir = Path.of(config.getString("run-dir"));
+    this.layout = new RunLayout(runDir);
   }
 
   public Path runDir() {
@@ -92,12 +97,12 @@ public final class Pipeline {
     List<Step> steps = new ArrayList<>();
     Path previous = firstInput;
     for (StageName name : chain) {
-      Path output = runDir.resolve(name.directory());
+      Path output = layout.stage(name.directory());
       Map<String, Path> inputs = switch (name) {
         case INGEST -> Map.of();
         case REPORT -> Map.of(name.input, runDir);
-        case EXPORT -> Map.of(name.input, runDir.resolve(StageName.TRAIN.directory()), "data",
-            runDir.resolve(StageName.DECOMPOSE.directory()));
+        case EXPORT -> Map.of(name.input, layout.stage(RunLayout.TRAIN), ExportStage.DATA,
+            layout.decompose());
         default -> {
           if (previous == null) {
             throw SpindleException.internal("Cannot plan %s: nothing to read (chain %s)", name, chain);

@@ -3,14 +3,27 @@ package dev.spindle.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.pipeline.io.Json;
+import dev.spindle.dedup.DedupReport;
+import dev.spindle.dedup.SourceCounts;
+import dev.spindle.mixing.PhaseShare;
+import dev.spindle.mixing.SourceOutcome;
+import dev.spindle.mixing.spark.MixReport;
+import dev.spindle.pipeline.decompose.DecomposeReport;
+import dev.spindle.pipeline.export.ExportReport;
+import dev.spindle.pipeline.ingest.IngestReport;
+import dev.spindle.pipeline.report.ReportStage;
+import dev.spindle.pipeline.stage.StageReports;
 import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.pipeline.tokenize.TokenizeReport;
+import dev.spindle.pipeline.train.TrainSummary;
+import dev.spindle.trainer.loop.MetricsLog;
+import dev.spindle.trainer.loop.StepMetrics;
+import dev.spindle.trainer.plan.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,86 +36,85 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
   private Path runDir;
+  private RunLayout layout;
 
   @BeforeAll
   void produceRun() throws IOException {
     runDir = EndToEndRun.get();
+    layout = new RunLayout(runDir);
   }
 
   @Test
-  void everyStageIsCommittedWithAReport() {
-    for (String stage : List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "export", "report")) {
-      assertThat(runDir.resolve(stage).resolve(StageRunner.SUCCESS)).as(stage + " committed").isRegularFile();
-      assertThat(runDir.resolve(stage).resolve(StageRunner.REPORT)).as(stage + " report").isRegularFile();
+  void everyStageIsCommittedWithAReportThatReadsBackIntoItsRecord() {
+    for (String stage : RunLayout.STAGES) {
+      assertThat(layout.committed(stage)).as(stage + " committed").isTrue();
+      assertThat(layout.report(stage)).as(stage + " report").isRegularFile();
     }
-    assertThat(runDir.resolve("decompose/manifest.json")).isRegularFile();
-    assertThat(runDir.resolve("report/index.html")).isRegularFile();
+    Map<String, Class<?>> records = Map.of(RunLayout.INGEST, IngestReport.class, RunLayout.DEDUP, DedupReport.class,
+        RunLayout.TOKENIZE, TokenizeReport.class, RunLayout.MIX, MixReport.class, RunLayout.DECOMPOSE,
+        DecomposeReport.class, RunLayout.TRAIN, TrainSummary.class, RunLayout.EXPORT, ExportReport.class,
+        RunLayout.REPORT, ReportStage.Report.class);
+    assertThat(records.keySet()).as("every stage's report has a record").containsExactlyInAnyOrderElementsOf(
+        RunLayout.STAGES);
+    records.forEach((stage, type) -> assertThat(StageReports.read(layout.stage(stage), type))
+        .as("%s/report.json read as %s", stage, type.getSimpleName()).isPresent());
+    assertThat(Manifest.read(layout.decompose()).buckets()).isNotEmpty();
+    assertThat(layout.reportIndex()).isRegularFile();
   }
 
   @Test
   void ingestReconcilesTheSample() {
-    JsonNode report = Json.read(runDir.resolve("ingest/report.json"));
-    assertThat(report.get("records").asLong()).isEqualTo(912);
-    assertThat(report.get("reconciled").asBoolean()).isTrue();
+    IngestReport report = report(RunLayout.INGEST, IngestReport.class);
+    assertThat(report.records()).isEqualTo(912);
+    assertThat(report.reconciled()).isTrue();
   }
 
   @Test
   void countsReconcileFromStageToStage() {
-    JsonNode ingest = Json.read(runDir.resolve("ingest/report.json"));
-    JsonNode dedup = Json.read(runDir.resolve("dedup/report.json")).get("totals");
-    JsonNode tokenize = Json.read(runDir.resolve("tokenize/report.json"));
-    JsonNode mix = Json.read(runDir.resolve("mix/report.json"));
-    JsonNode decompose = Json.read(runDir.resolve("decompose/report.json")).get("totals");
+    IngestReport ingest = report(RunLayout.INGEST, IngestReport.class);
+    SourceCounts dedup = report(RunLayout.DEDUP, DedupReport.class).totals();
+    TokenizeReport tokenize = report(RunLayout.TOKENIZE, TokenizeReport.class);
+    MixReport mix = report(RunLayout.MIX, MixReport.class);
+    Manifest.Totals decompose = report(RunLayout.DECOMPOSE, DecomposeReport.class).totals();
     var spark = SparkTestSession.get();
 
-    assertThat(dedup.get("input").asLong()).as("dedup input = ingest kept").isEqualTo(ingest.get("kept").asLong());
-    assertThat(dedup.get("input").asLong()).as("dedup input = kept + exact + near removed").isEqualTo(
-        dedup.get("kept").asLong() + dedup.get("exact_removed").asLong() + dedup.get("near_removed").asLong());
-    assertThat(spark.read().parquet(runDir.resolve("dedup/kept").toString()).count())
-        .isEqualTo(dedup.get("kept").asLong());
-    assertThat(spark.read().parquet(runDir.resolve("dedup/duplicates").toString()).count())
-        .isEqualTo(dedup.get("exact_removed").asLong() + dedup.get("near_removed").asLong());
-    assertThat(tokenize.get("documents").asLong()).as("tokenize documents = dedup kept")
-        .isEqualTo(dedup.get("kept").asLong());
-    assertThat(mix.get("documents_in").asLong()).as("mix input = tokenized documents")
-        .isEqualTo(tokenize.get("documents").asLong());
-    assertThat(spark.read().parquet(runDir.resolve("mix/docs").toString()).count())
-        .isEqualTo(mix.get("documents_out").asLong());
-    assertThat(decompose.get("documents").asLong()).as("decompose input = mixed documents")
-        .isEqualTo(mix.get("documents_out").asLong());
-    assertThat(decompose.get("document_tokens").asLong()).as("decompose tokens = mixed tokens")
-        .isEqualTo(mix.get("tokens_taken").asLong());
-    assertThat(decompose.get("bucket_tokens").asLong() + decompose.get("dropped_tokens").asLong()
-        + decompose.get("context_only_tokens").asLong()).as("token conservation")
-        .isEqualTo(decompose.get("document_tokens").asLong());
+    assertThat(dedup.input()).as("dedup input = ingest kept").isEqualTo(ingest.kept());
+    assertThat(dedup.input()).as("dedup input = kept + exact + near removed").isEqualTo(
+        dedup.kept() + dedup.exactRemoved() + dedup.nearRemoved());
+    assertThat(spark.read().parquet(layout.dedupKept().toString()).count()).isEqualTo(dedup.kept());
+    assertThat(spark.read().parquet(layout.dedupDuplicates().toString()).count())
+        .isEqualTo(dedup.exactRemoved() + dedup.nearRemoved());
+    assertThat(tokenize.documents()).as("tokenize documents = dedup kept").isEqualTo(dedup.kept());
+    assertThat(mix.documentsIn()).as("mix input = tokenized documents").isEqualTo(tokenize.documents());
+    assertThat(spark.read().parquet(layout.mixedDocs().toString()).count()).isEqualTo(mix.documentsOut());
+    assertThat(decompose.documents()).as("decompose input = mixed documents").isEqualTo(mix.documentsOut());
+    assertThat(decompose.documentTokens()).as("decompose tokens = mixed tokens").isEqualTo(mix.tokensTaken());
+    assertThat(decompose.bucketTokens() + decompose.droppedTokens() + decompose.contextOnlyTokens())
+        .as("token conservation").isEqualTo(decompose.documentTokens());
+    assertThat(Manifest.read(layout.decompose()).totals()).as("the report's totals are the manifest's")
+        .isEqualTo(decompose);
   }
 
   /** The mix cuts the document that reaches a source's share, so every phase hits its targets (issue: 18.07 vs 20%). */
   @Test
   void mixSharesAreWithinATenthOfAPointForEverySourceAndPhase() {
-    JsonNode mix = Json.read(runDir.resolve("mix/report.json"));
-    assertThat(mix.get("tokens_taken").asLong()).as("the budget, exactly").isEqualTo(mix.get("total_tokens").asLong());
-    assertThat(mix.get("phases")).hasSizeGreaterThan(6);
-    for (JsonNode share : mix.get("phases")) {
-      assertThat(100 * Math.abs(share.get("achieved_share").asDouble() - share.get("target_share").asDouble()))
-          .as("%s in phase %s, pp", share.get("source").asText(), share.get("phase").asText()).isLessThanOrEqualTo(0.1);
+    MixReport mix = report(RunLayout.MIX, MixReport.class);
+    assertThat(mix.tokensTaken()).as("the budget, exactly").isEqualTo(mix.totalTokens());
+    assertThat(mix.phases()).hasSizeGreaterThan(6);
+    for (PhaseShare share : mix.phases()) {
+      assertThat(100 * Math.abs(share.achievedShare() - share.targetShare()))
+          .as("%s in phase %s, pp", share.source(), share.phase()).isLessThanOrEqualTo(0.1);
     }
-    for (JsonNode source : mix.get("sources")) {
-      assertThat(100 * Math.abs(source.get("achieved_share").asDouble() - source.get("target_share").asDouble()))
-          .as("%s overall, pp", source.get("source").asText()).isLessThanOrEqualTo(0.1);
+    for (SourceOutcome source : mix.sources()) {
+      assertThat(100 * Math.abs(source.achievedShare() - source.targetShare()))
+          .as("%s overall, pp", source.source()).isLessThanOrEqualTo(0.1);
     }
-    assertThat(mix.get("cuts")).as("documents cut at the shares' boundaries").isNotEmpty();
+    assertThat(mix.cuts()).as("documents cut at the shares' boundaries").isNotEmpty();
   }
 
   @Test
-  void trainingLossFalls() throws IOException {
-    List<Double> losses = new ArrayList<>();
-    for (String line : Files.readAllLines(runDir.resolve("train/metrics.jsonl"))) {
-      JsonNode m = Json.mapper().readTree(line);
-      if (m.has("loss") && m.has("step")) {
-        losses.add(m.get("loss").asDouble());
-      }
-    }
+  void trainingLossFalls() {
+    List<Double> losses = MetricsLog.read(layout.metrics()).stream().map(StepMetrics::loss).toList();
     assertThat(losses).hasSizeGreaterThan(50);
     double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     int k = losses.size() / 5;
@@ -110,32 +122,37 @@ class EndToEndTest {
         .average().orElseThrow();
     assertThat(last).as("mean loss of the last fifth of the steps vs the first 5 steps").isLessThan(first * 0.7);
 
-    double unigram = Json.read(runDir.resolve("report/report.json")).get("unigram_entropy_nats").asDouble();
+    double unigram = report(RunLayout.REPORT, ReportStage.Report.class).unigramEntropyNats();
     assertThat(unigram).as("byte-level unigram entropy of the sample").isBetween(3.0, 4.5);
-    JsonNode validation = Json.read(runDir.resolve("train/summary.json")).get("validation_loss");
-    assertThat(validation.size()).isGreaterThan(0);
-    validation.fields().forEachRemaining(e -> assertThat(e.getValue().asDouble())
-        .as("validation loss at length " + e.getKey() + " vs unigram entropy " + unigram)
+    Map<String, Double> validation = report(RunLayout.TRAIN, TrainSummary.class).validationLoss();
+    assertThat(validation).isNotEmpty();
+    validation.forEach((length, loss) -> assertThat(loss)
+        .as("validation loss at length " + length + " vs unigram entropy " + unigram)
         .isLessThan(unigram - 0.3));
   }
 
   @Test
   void theModelIsExportedAndTheReportShowsItsGreedySample() throws IOException {
-    assertThat(runDir.resolve("export/model.safetensors")).isRegularFile();
-    assertThat(runDir.resolve("export/config.json")).isRegularFile();
-    JsonNode sample = Json.read(runDir.resolve("export/report.json")).get("sample");
-    assertThat(sample.get("skipped").isNull()).as("sample skipped: %s", sample.get("skipped")).isTrue();
-    assertThat(sample.get("engine").asText()).isEqualTo("dl4j");
-    assertThat(sample.get("tokens").size()).isPositive();
-    String html = Files.readString(runDir.resolve("report/index.html"));
+    Path export = layout.stage(RunLayout.EXPORT);
+    assertThat(export.resolve("model.safetensors")).isRegularFile();
+    assertThat(export.resolve("config.json")).isRegularFile();
+    ExportReport.Sample sample = report(RunLayout.EXPORT, ExportReport.class).sample();
+    assertThat(sample.skipped()).as("sample skipped: %s", sample.skipped()).isNull();
+    assertThat(sample.engine()).isEqualTo("dl4j");
+    assertThat(sample.tokens()).isNotEmpty();
+    String html = Files.readString(layout.reportIndex());
     assertThat(html).contains("<h2>Model</h2>").contains("GPT2LMHeadModel.from_pretrained")
         .contains("greedy continuation by the dl4j engine")
-        .contains("exported to " + runDir.resolve("export").toAbsolutePath().normalize() + " (");
+        .contains("exported to " + export.toAbsolutePath().normalize() + " (");
+  }
+
+  private <T> T report(String stage, Class<T> type) {
+    return StageReports.read(layout.stage(stage), type).orElseThrow();
   }
 
   @Test
   void secondRunSkipsEveryStage() throws IOException {
-    Path marker = runDir.resolve("train/_SUCCESS");
+    Path marker = layout.stage(RunLayout.TRAIN).resolve(StageRunner.SUCCESS);
     long before = Files.getLastModifiedTime(marker).toMillis();
     int code = Main.execute("demo", "--run-dir", runDir.toString(), "--quiet");
     assertThat(code).isZero();
@@ -147,7 +164,7 @@ class EndToEndTest {
     Path chromium = Path.of("/usr/bin/chromium");
     assumeThat(Files.isExecutable(chromium))
         .as("SKIPPED: Debian chromium not installed (apt-get install chromium); .ci/run installs it").isTrue();
-    Path html = runDir.resolve("report/index.html");
+    Path html = layout.reportIndex();
     Path profile = Files.createTempDirectory("chromium-profile");
     Process process = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",

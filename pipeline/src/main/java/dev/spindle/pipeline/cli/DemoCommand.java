@@ -2,6 +2,7 @@ package dev.spindle.pipeline.cli;
 
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.Pipeline;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.config.SpindleConfig;
 import dev.spindle.pipeline.stage.Progress;
@@ -63,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
     var outcomes = pipeline.run(Pipeline.StageName.INGEST, Pipeline.StageName.REPORT, fresh,
         new Progress(System.out, quiet));
     System.out.printf(Locale.ROOT, "demo: done in %.0f s; report: %s%s%n", (System.nanoTime() - start) / 1e9,
-        pipeline.runDir().resolve("report/index.html").toAbsolutePath().normalize(),
+        new RunLayout(pipeline.runDir()).reportIndex().toAbsolutePath().normalize(),
         Pipeline.accounting(outcomes).map(a -> "; " + a.describe()).orElse(""));
     return 0;
   }

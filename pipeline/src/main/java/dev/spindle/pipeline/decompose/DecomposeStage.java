@@ -1,6 +1,7 @@
 package dev.spindle.pipeline.decompose;
 
 import com.typesafe.config.ConfigRenderOptions;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.decompose.spark.SparkBucketWriter;
 import dev.spindle.pipeline.decompose.spark.SparkConcatChunk;
 import dev.spindle.pipeline.decompose.spark.SparkDatasetDecomposition;
@@ -31,7 +32,7 @@ public final class DecomposeStage implements Stage {
 
   @Override
   public String name() {
-    return "decompose";
+    return RunLayout.DECOMPOSE;
   }
 
   /** The decompose block, and the tokenizer: it decides the ids of text input and is named in the manifest. */

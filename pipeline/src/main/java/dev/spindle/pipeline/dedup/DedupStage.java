@@ -5,6 +5,7 @@ import dev.spindle.dedup.AgainstCounts;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.spark.SparkDedup;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRecords;
@@ -26,13 +27,13 @@ import org.apache.spark.sql.Row;
  */
 public final class DedupStage implements Stage {
   public static final String INPUT = "docs";
-  public static final String KEPT = "kept";
+  public static final String KEPT = RunLayout.KEPT;
   /** Input names of the earlier outputs: {@code against-0}, {@code against-1}, ... in configured order. */
   public static final String AGAINST = "against-";
 
   @Override
   public String name() {
-    return "dedup";
+    return RunLayout.DEDUP;
   }
 
   @Override

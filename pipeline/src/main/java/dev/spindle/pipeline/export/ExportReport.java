@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.export;
 
+import dev.spindle.trainer.engine.ModelConfig;
 import java.util.Map;
 
 /**
@@ -17,7 +18,7 @@ public record ExportReport(
     String output,
     String checkpoint,
     long step,
-    Map<String, Object> model,
+    ModelConfig model,
     long parameters,
     String tokenizer,
     String describedBy,

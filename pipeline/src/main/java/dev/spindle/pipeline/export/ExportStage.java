@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.export;
 
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
@@ -11,7 +12,11 @@ import java.nio.file.Path;
  * the greedy sample the report shows. Optional: {@code spindle.export.enabled = false} leaves it out of the pipeline.
  */
 public final class ExportStage implements Stage {
-  public static final String NAME = "export";
+  public static final String NAME = RunLayout.EXPORT;
+  /** The train directory (or a checkpoint) it exports. */
+  public static final String INPUT = "train";
+  /** The decompose directory, needed only for runs trained before {@code model.json} existed. */
+  public static final String DATA = "data";
 
   @Override
   public String name() {
@@ -22,11 +27,11 @@ public final class ExportStage implements Stage {
   public Object run(StageContext context) {
     try {
       ExportConfig config = ExportConfig.from(context.config());
-      Path data = context.inputs().get("data");
+      Path data = context.inputs().get(DATA);
       String engine = config.sampleEngine(context.config());
       ModelExport.SampleRequest sample = new ModelExport.SampleRequest(config.samplePrompt(), config.sampleTokens(),
           engine, ExportConfig.engineOptions(context.config(), engine));
-      ExportReport report = ModelExport.run(context.input("train"), data, context.config(), context.workDir(),
+      ExportReport report = ModelExport.run(context.input(INPUT), data, context.config(), context.workDir(),
           sample, line -> context.progress().line("%s", line));
       // The runner renames the work directory DIR._tmp to DIR after this returns: report where the model will be.
       String work = context.workDir().getFileName().toString();

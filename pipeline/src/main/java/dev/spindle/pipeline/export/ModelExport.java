@@ -3,6 +3,7 @@ package dev.spindle.pipeline.export;
 import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
 import dev.spindle.trainer.checkpoint.Checkpoint;
@@ -11,6 +12,7 @@ import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.export.HuggingFaceExport;
 import dev.spindle.trainer.export.ModelDescription;
 import dev.spindle.trainer.launch.TrainingConfig;
+import dev.spindle.trainer.loop.Trainer;
 import dev.spindle.trainer.plan.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +89,7 @@ public final class ModelExport {
     }
     return new ExportReport(ExportConfig.HUGGING_FACE, output.toAbsolutePath().normalize().toString(),
         source.checkpoint().dir().toAbsolutePath().normalize().toString(), source.checkpoint().state().nextStep(),
-        modelFields(description.model()), parameters.remaining(), description.tokenizer(), source.describedBy(),
+        description.model(), parameters.remaining(), description.tokenizer(), source.describedBy(),
         sizes(written), tokenizerFiles, generated, (System.nanoTime() - start) / 1e9);
   }
 
@@ -97,7 +99,9 @@ public final class ModelExport {
     if (described.isPresent()) {
       return new Source(checkpoint, ModelDescription.read(described.get()), described.get().toString());
     }
-    Path manifestDir = data != null ? data : trainDir(checkpoint.dir()).resolveSibling("decompose");
+    Path train = trainDir(checkpoint.dir());
+    Path manifestDir = data != null ? data
+        : new RunLayout(train.getParent() != null ? train.getParent() : train).decompose();
     if (!Files.isRegularFile(manifestDir.resolve(Manifest.FILE_NAME))) {
       throw SpindleException.user("%s", "Cannot export " + checkpoint.dir() + ": no " + ModelDescription.FILE_NAME
           + " beside it (a run trained before export existed) and no decompose manifest at " + manifestDir
@@ -116,8 +120,8 @@ public final class ModelExport {
     if (Files.isRegularFile(location.resolve("state.json"))) {
       return CheckpointStore.open(location);
     }
-    Path checkpoints = location.getFileName() != null && location.getFileName().toString().equals("checkpoints")
-        ? location : location.resolve("checkpoints");
+    Path checkpoints = location.getFileName() != null && location.getFileName().toString().equals(Trainer.CHECKPOINTS)
+        ? location : location.resolve(Trainer.CHECKPOINTS);
     if (!Files.isDirectory(checkpoints)) {
       throw SpindleException.user("%s", "Cannot export " + location + ": it is neither a checkpoint (a step-N"
           + " directory with state.json) nor a train directory (with checkpoints/)");
@@ -132,7 +136,7 @@ public final class ModelExport {
   private static Path trainDir(Path checkpoint) {
     Path absolute = checkpoint.toAbsolutePath().normalize();
     Path parent = absolute.getParent();
-    return parent != null && parent.getFileName().toString().equals("checkpoints") && parent.getParent() != null
+    return parent != null && parent.getFileName().toString().equals(Trainer.CHECKPOINTS) && parent.getParent() != null
         ? parent.getParent() : absolute;
   }
 
@@ -142,17 +146,6 @@ public final class ModelExport {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  private static Map<String, Object> modelFields(ModelConfig model) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("layers", model.layers());
-    fields.put("d_model", model.dModel());
-    fields.put("heads", model.heads());
-    fields.put("vocab_size", model.vocabSize());
-    fields.put("max_length", model.maxLength());
-    fields.put("tied_head", model.tiedHead());
-    return fields;
   }
 
   private static Map<String, Long> sizes(List<Path> files) {

@@ -2,6 +2,7 @@ package dev.spindle.pipeline.ingest;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.ingest.spark.SparkIngest;
 import dev.spindle.pipeline.ingest.spark.SparkIngestCounts;
@@ -21,8 +22,8 @@ import java.util.Optional;
  * rejected by reason start the run's accounting.
  */
 public final class IngestStage implements Stage {
-  public static final String DOCS = "docs";
-  public static final String REJECTED = "rejected";
+  public static final String DOCS = RunLayout.DOCS;
+  public static final String REJECTED = RunLayout.REJECTED;
 
   private final List<InputSpec> inputs;
 
@@ -45,7 +46,7 @@ public final class IngestStage implements Stage {
 
   @Override
   public String name() {
-    return "ingest";
+    return RunLayout.INGEST;
   }
 
   /** The ingest settings and the input files, by size and modification time: a changed input re-runs ingest. */

@@ -5,6 +5,7 @@ import dev.spindle.mixing.MixConfig;
 import dev.spindle.mixing.MixtureSpec;
 import dev.spindle.mixing.spark.MixReport;
 import dev.spindle.mixing.spark.SparkMixer;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import org.apache.spark.sql.Dataset;
@@ -16,9 +17,12 @@ import org.apache.spark.sql.Row;
  * seed override). The report is the returned {@link MixReport}, which the stage runner writes as report.json.
  */
 public final class MixStage implements Stage {
+  /** The tokenized docs it mixes. */
+  public static final String INPUT = "docs";
+
   @Override
   public String name() {
-    return "mix";
+    return RunLayout.MIX;
   }
 
   /** The spec in effect (file content, not its path), so editing the spec file re-runs the stage. */
@@ -30,7 +34,7 @@ public final class MixStage implements Stage {
   @Override
   public Object run(StageContext context) {
     MixtureSpec spec = MixConfig.from(context.config().getConfig("mix")).spec();
-    Dataset<Row> docs = context.spark().read().parquet(context.input("docs").toString());
+    Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
     MixReport report = SparkMixer.run(context.spark(), docs, spec, context.workDir().toString());
     context.progress().line("mix: %d of %d documents, %d tokens (budget %d), %d cut at a boundary",
         report.documentsOut(), report.documentsIn(), report.tokensTaken(), report.totalTokens(), report.cuts().size());

@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.notebook;
 
+import dev.spindle.pipeline.RunLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,24 +29,24 @@ public final class RunViews {
     if (!Files.isDirectory(run)) {
       throw new IllegalArgumentException("Cannot register views: run directory " + runDir + " does not exist");
     }
-    Map<String, String> parquet = new LinkedHashMap<>();
-    parquet.put("ingest_docs", "ingest/docs");
-    parquet.put("ingest_rejected", "ingest/rejected");
-    parquet.put("dedup_kept", "dedup/kept");
-    parquet.put("dedup_duplicates", "dedup/duplicates");
-    parquet.put("tokenized", "tokenize/docs");
-    parquet.put("mixed", "mix/docs");
-    parquet.put("buckets", "decompose/buckets");
+    RunLayout layout = new RunLayout(run);
+    Map<String, Path> parquet = new LinkedHashMap<>();
+    parquet.put("ingest_docs", layout.ingestDocs());
+    parquet.put("ingest_rejected", layout.ingestRejected());
+    parquet.put("dedup_kept", layout.dedupKept());
+    parquet.put("dedup_duplicates", layout.dedupDuplicates());
+    parquet.put("tokenized", layout.tokenizedDocs());
+    parquet.put("mixed", layout.mixedDocs());
+    parquet.put("buckets", layout.buckets());
     Map<String, String> registered = new LinkedHashMap<>();
     parquet.forEach(
-        (view, relative) -> {
-          Path path = run.resolve(relative);
+        (view, path) -> {
           if (Files.isDirectory(path)) {
             spark.read().parquet(path.toString()).createOrReplaceTempView(view);
             registered.put(view, path.toString());
           }
         });
-    Path metrics = run.resolve("train/metrics.jsonl");
+    Path metrics = layout.metrics();
     if (Files.isRegularFile(metrics)) {
       spark.read().json(metrics.toString()).createOrReplaceTempView("metrics");
       registered.put("metrics", metrics.toString());

@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.report;
 
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import java.nio.file.Files;
@@ -11,13 +12,16 @@ import java.util.Map;
  * PNG charts beside it. Stages that are missing are listed as such, so a partial run still gets a report.
  */
 public final class ReportStage implements Stage {
+  /** The run directory it reports on. */
+  public static final String INPUT = "run";
+
   /** What the report contains. */
   public record Report(
       String html, Map<String, Boolean> stages, java.util.List<String> charts, Double unigramEntropyNats) {}
 
   @Override
   public String name() {
-    return "report";
+    return RunLayout.REPORT;
   }
 
   /**
@@ -26,7 +30,7 @@ public final class ReportStage implements Stage {
    */
   @Override
   public java.util.Collection<Path> reads(Map<String, Path> inputs) {
-    Path run = inputs.get("run");
+    Path run = inputs.get(INPUT);
     if (run == null || !Files.isDirectory(run)) {
       return inputs.values();
     }
@@ -39,12 +43,12 @@ public final class ReportStage implements Stage {
 
   @Override
   public Object run(StageContext context) throws Exception {
-    Path run = context.input("run");
+    Path run = context.input(INPUT);
     java.util.OptionalDouble entropy = UnigramEntropy.of(context.spark(), run);
     RunReport report = RunReport.build(run, context.workDir(), entropy);
-    Files.writeString(context.workDir().resolve("index.html"), report.html());
-    context.progress().line("report: %s", run.resolve("report").resolve("index.html").toAbsolutePath());
-    return new Report("index.html", report.stages(), report.charts(),
+    Files.writeString(context.workDir().resolve(RunLayout.INDEX), report.html());
+    context.progress().line("report: %s", new RunLayout(run).reportIndex().toAbsolutePath());
+    return new Report(RunLayout.INDEX, report.stages(), report.charts(),
         entropy.isPresent() ? entropy.getAsDouble() : null);
   }
 }

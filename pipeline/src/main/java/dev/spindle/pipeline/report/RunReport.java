@@ -1,31 +1,44 @@
 package dev.spindle.pipeline.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spindle.dedup.DedupReport;
+import dev.spindle.mixing.PhaseShare;
+import dev.spindle.mixing.SourceOutcome;
+import dev.spindle.mixing.spark.MixReport;
+import dev.spindle.pipeline.RunLayout;
+import dev.spindle.pipeline.export.ExportReport;
+import dev.spindle.pipeline.ingest.IngestReport;
 import dev.spindle.pipeline.io.Json;
-import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.pipeline.stage.StageReports;
+import dev.spindle.pipeline.train.TrainSummary;
+import dev.spindle.trainer.engine.ModelConfig;
+import dev.spindle.trainer.loop.MetricsLog;
+import dev.spindle.trainer.loop.StepMetrics;
 import dev.spindle.trainer.plan.Bucket;
 import dev.spindle.trainer.plan.Manifest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Builds the run report from the stages' own {@code report.json}, {@code manifest.json} and
- * {@code metrics.jsonl}: one section per stage, each a table of the key counts and a chart.
+ * Builds the run report from the stages' own {@code report.json} (read back into each stage's report record),
+ * {@code manifest.json} and {@code metrics.jsonl} (through their records): one section per stage, each a table of
+ * the key counts and a chart.
  */
 final class RunReport {
+  /** The stages the report shows, in pipeline order: every stage but the report itself. */
   static final List<String> STAGES =
-      List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "export");
+      RunLayout.STAGES.stream().filter(stage -> !stage.equals(RunLayout.REPORT)).toList();
 
-  private final Path run;
+  private final RunLayout layout;
   private final Path out;
   private final HtmlPage page;
   private final Map<String, Boolean> stages = new LinkedHashMap<>();
@@ -34,7 +47,7 @@ final class RunReport {
   private final java.util.OptionalDouble unigramEntropy;
 
   private RunReport(Path run, Path out, java.util.OptionalDouble unigramEntropy) {
-    this.run = run;
+    this.layout = new RunLayout(run);
     this.out = out;
     this.unigramEntropy = unigramEntropy;
     this.page = new HtmlPage("Spindle run report: " + run.toAbsolutePath().normalize().getFileName());
@@ -70,34 +83,33 @@ final class RunReport {
   private void overview() {
     List<List<String>> rows = new ArrayList<>();
     for (String stage : STAGES) {
-      boolean done = Files.isRegularFile(run.resolve(stage).resolve(StageRunner.SUCCESS));
+      boolean done = layout.committed(stage);
       stages.put(stage, done);
-      rows.add(List.of(stage, done ? "committed" : "not run", run.resolve(stage).toString()));
+      rows.add(List.of(stage, done ? "committed" : "not run", layout.stage(stage).toString()));
     }
     page.heading("Stages").table(List.of("stage", "state", "directory"), rows);
   }
 
   private void ingest() {
-    JsonNode report = stageReport("ingest");
-    if (report == null) {
+    Optional<IngestReport> read = report(RunLayout.INGEST, IngestReport.class);
+    if (read.isEmpty()) {
       return;
     }
+    IngestReport report = read.get();
     page.heading("Ingest");
     page.paragraph(String.format(Locale.ROOT, "%d records read: %d kept, %d rejected (reconciled: %s).",
-        report.path("records").asLong(), report.path("kept").asLong(), report.path("rejected").asLong(),
-        report.path("reconciled").asBoolean()));
+        report.records(), report.kept(), report.rejected(), report.reconciled()));
     List<String> sources = new ArrayList<>();
     List<Double> kept = new ArrayList<>();
     List<Double> rejected = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = report.path("sources").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      sources.add(e.getKey());
-      kept.add(e.getValue().path("kept").asDouble());
-      rejected.add(e.getValue().path("rejected").asDouble());
-      rows.add(List.of(e.getKey(), num(e.getValue().path("records")), num(e.getValue().path("kept")),
-          num(e.getValue().path("rejected")), e.getValue().path("rejected_by_reason").toString()));
-    }
+    new TreeMap<>(report.sources()).forEach((source, counts) -> {
+      sources.add(source);
+      kept.add((double) counts.kept());
+      rejected.add((double) counts.rejected());
+      rows.add(List.of(source, String.valueOf(counts.records()), String.valueOf(counts.kept()),
+          String.valueOf(counts.rejected()), compactJson(new TreeMap<>(counts.rejectedByReason()))));
+    });
     page.table(List.of("source", "records", "kept", "rejected", "rejected by reason"), rows);
     if (!sources.isEmpty()) {
       chart("ingest.png", "Documents kept and rejected per source",
@@ -106,28 +118,29 @@ final class RunReport {
   }
 
   private void dedup() {
-    JsonNode report = stageReport("dedup");
-    if (report == null) {
+    Optional<DedupReport> read = report(RunLayout.DEDUP, DedupReport.class);
+    if (read.isEmpty()) {
       return;
     }
+    DedupReport report = read.get();
     page.heading("Dedup");
-    JsonNode sources = report.path("sources");
     List<String> names = new ArrayList<>();
     Map<String, List<Double>> series = new LinkedHashMap<>();
-    List<List<String>> rows = new ArrayList<>();
     for (String column : List.of("input", "exact_removed", "near_removed", "kept")) {
       series.put(column, new ArrayList<>());
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = sources.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      names.add(e.getKey());
-      List<String> row = new ArrayList<>(List.of(e.getKey()));
-      series.forEach((column, values) -> {
-        values.add(e.getValue().path(column).asDouble());
-        row.add(num(e.getValue().path(column)));
-      });
+    List<List<String>> rows = new ArrayList<>();
+    report.sources().forEach((source, counts) -> {
+      names.add(source);
+      long[] values = {counts.input(), counts.exactRemoved(), counts.nearRemoved(), counts.kept()};
+      List<String> row = new ArrayList<>(List.of(source));
+      int column = 0;
+      for (List<Double> values1 : series.values()) {
+        values1.add((double) values[column]);
+        row.add(String.valueOf(values[column++]));
+      }
       rows.add(row);
-    }
+    });
     page.table(List.of("source", "input", "exact removed", "near removed", "kept"), rows);
     if (!names.isEmpty()) {
       chart("dedup.png", "Documents removed as exact and near duplicates per source",
@@ -136,16 +149,13 @@ final class RunReport {
     page.paragraph(String.format(Locale.ROOT,
         "Threshold %s with %d bands x %d rows (false-positive area %.4f, false-negative area %.4f); "
             + "%d candidate pairs, %d verified.",
-        report.path("config").path("threshold").asText(), report.path("bands").asInt(), report.path("rows").asInt(),
-        report.path("false_positive_area").asDouble(), report.path("false_negative_area").asDouble(),
-        report.path("candidate_pairs").asLong(), report.path("verified_pairs").asLong()));
-    JsonNode histogram = report.path("totals").path("cluster_sizes");
+        report.config().threshold(), report.bands(), report.rows(), report.falsePositiveArea(),
+        report.falseNegativeArea(), report.candidatePairs(), report.verifiedPairs()));
     Map<Long, Double> sizes = new TreeMap<>();
-    histogram.fields().forEachRemaining(e -> {
-      long size = parseLong(e.getKey());
+    report.totals().clusterSizes().forEach((size, clusters) -> {
       // Singletons (documents with no duplicate) dwarf the rest; they are the "kept" column above.
       if (size > 1) {
-        sizes.put(size, e.getValue().asDouble());
+        sizes.put(size, (double) clusters);
       }
     });
     if (!sizes.isEmpty()) {
@@ -156,27 +166,25 @@ final class RunReport {
   }
 
   private void mix() {
-    JsonNode report = stageReport("mix");
-    if (report == null) {
+    Optional<MixReport> read = report(RunLayout.MIX, MixReport.class);
+    if (read.isEmpty()) {
       return;
     }
+    MixReport report = read.get();
     page.heading("Mixture");
     page.paragraph(String.format(Locale.ROOT, "Budget %d tokens, taken %d; %d documents in, %d out (seed %d).",
-        report.path("total_tokens").asLong(), report.path("tokens_taken").asLong(),
-        report.path("documents_in").asLong(), report.path("documents_out").asLong(), report.path("seed").asLong()));
+        report.totalTokens(), report.tokensTaken(), report.documentsIn(), report.documentsOut(), report.seed()));
     List<String> names = new ArrayList<>();
     List<Double> target = new ArrayList<>();
     List<Double> achieved = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
-    for (JsonNode s : report.path("sources")) {
-      double t = s.path("target_share").asDouble();
-      double a = s.path("achieved_share").asDouble();
-      names.add(s.path("source").asText());
-      target.add(100 * t);
-      achieved.add(100 * a);
-      rows.add(List.of(s.path("source").asText(), pct(t), pct(a), num(s.path("tokens_taken")),
-          num(s.path("tokens_available")), String.format(Locale.ROOT, "%.2f / %s",
-              s.path("epochs_used").asDouble(), num(s.path("max_epochs")))));
+    for (SourceOutcome s : report.sources()) {
+      names.add(s.source());
+      target.add(100 * s.targetShare());
+      achieved.add(100 * s.achievedShare());
+      rows.add(List.of(s.source(), pct(s.targetShare()), pct(s.achievedShare()), String.valueOf(s.tokensTaken()),
+          String.valueOf(s.tokensAvailable()), String.format(Locale.ROOT, "%.2f / %s", s.epochsUsed(),
+              String.valueOf(s.maxEpochs()))));
     }
     page.table(List.of("source", "target share", "achieved share", "tokens taken", "tokens available",
         "epochs used / max"), rows);
@@ -185,9 +193,8 @@ final class RunReport {
           Charts.bars("Mixture", "% of tokens", names, map("target", target, "achieved", achieved)));
     }
     List<List<String>> phaseRows = new ArrayList<>();
-    for (JsonNode p : report.path("phases")) {
-      phaseRows.add(List.of(p.path("phase").asText(), p.path("source").asText(),
-          pct(p.path("target_share").asDouble()), pct(p.path("achieved_share").asDouble())));
+    for (PhaseShare p : report.phases()) {
+      phaseRows.add(List.of(p.phase(), p.source(), pct(p.targetShare()), pct(p.achievedShare())));
     }
     if (!phaseRows.isEmpty()) {
       page.table(List.of("phase", "source", "target share", "achieved share"), phaseRows);
@@ -195,11 +202,10 @@ final class RunReport {
   }
 
   private void decompose() {
-    Path decompose = run.resolve("decompose");
-    if (!Files.isRegularFile(decompose.resolve(Manifest.FILE_NAME))) {
+    if (!Files.isRegularFile(layout.decompose().resolve(Manifest.FILE_NAME))) {
       return;
     }
-    Manifest manifest = Manifest.read(decompose);
+    Manifest manifest = Manifest.read(layout.decompose());
     page.heading("Dataset decomposition");
     page.paragraph(String.format(Locale.ROOT, "Tokenizer %s (vocabulary %d), mode %s, buckets %d..%d.",
         manifest.tokenizer(), manifest.vocabSize(), manifest.mode(), manifest.minLength(), manifest.maxLength()));
@@ -228,52 +234,29 @@ final class RunReport {
   }
 
   private void train() {
-    Path metricsFile = run.resolve("train").resolve("metrics.jsonl");
-    if (!Files.isRegularFile(metricsFile)) {
+    if (!Files.isRegularFile(layout.metrics())) {
       return;
     }
     page.heading("Training");
-    JsonNode summary = stageReport("train");
-    if (summary != null) {
-      List<List<String>> rows = scalars(summary);
-      summary.path("validation_loss").fields().forEachRemaining(e -> rows.add(
-          List.of("validation loss, length " + e.getKey(), String.format(Locale.ROOT, "%.4f",
-              e.getValue().asDouble()))));
+    Optional<TrainSummary> summary = report(RunLayout.TRAIN, TrainSummary.class);
+    if (summary.isPresent()) {
+      List<List<String>> rows = scalars(Json.mapper().valueToTree(summary.get()));
+      new TreeMap<>(summary.get().validationLoss()).forEach((length, loss) -> rows.add(
+          List.of("validation loss, length " + length, String.format(Locale.ROOT, "%.4f", loss))));
       page.table(List.of("summary", "value"), rows);
     }
     List<double[]> loss = new ArrayList<>();
     List<double[]> throughput = new ArrayList<>();
     Map<Integer, List<double[]>> byLength = new TreeMap<>();
     Map<Integer, List<double[]>> validation = new TreeMap<>();
-    try {
-      for (String line : Files.readAllLines(metricsFile)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode m = Json.mapper().readTree(line);
-        if (m.has("validation_loss")) {
-          JsonNode v = m.get("validation_loss");
-          double step = m.path("step").asDouble();
-          v.fields().forEachRemaining(e -> {
-            if (e.getValue().isNumber() && e.getKey().matches("\\d+")) {
-              validation.computeIfAbsent(Integer.parseInt(e.getKey()), k -> new ArrayList<>())
-                  .add(new double[] {step, e.getValue().asDouble()});
-            }
-          });
-        }
-        if (!m.has("loss")) {
-          continue;
-        }
-        double step = m.path("step").asDouble();
-        loss.add(new double[] {step, m.path("loss").asDouble()});
-        if (m.has("tokens_per_s")) {
-          throughput.add(new double[] {step, m.get("tokens_per_s").asDouble()});
-        }
-        byLength.computeIfAbsent(m.path("length").asInt(), k -> new ArrayList<>())
-            .add(new double[] {step, m.path("loss").asDouble()});
+    for (StepMetrics m : MetricsLog.read(layout.metrics())) {
+      if (m.validationLoss() != null) {
+        m.validationLoss().forEach((length, value) -> validation.computeIfAbsent(length, k -> new ArrayList<>())
+            .add(new double[] {m.step(), value}));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + metricsFile, e);
+      loss.add(new double[] {m.step(), m.loss()});
+      throughput.add(new double[] {m.step(), m.tokensPerS()});
+      byLength.computeIfAbsent(m.length(), k -> new ArrayList<>()).add(new double[] {m.step(), m.loss()});
     }
     if (unigramEntropy.isPresent()) {
       page.paragraph(String.format(Locale.ROOT,
@@ -305,32 +288,32 @@ final class RunReport {
 
   /** The exported model: where it is, how to load it, and what Spindle's engine continues a prompt with. */
   private void export() {
-    JsonNode report = stageReport("export");
-    if (report == null) {
+    Optional<ExportReport> read = report(RunLayout.EXPORT, ExportReport.class);
+    if (read.isEmpty()) {
       return;
     }
+    ExportReport report = read.get();
     page.heading("Model");
-    JsonNode model = report.path("model");
+    ModelConfig model = report.model();
     page.paragraph(String.format(Locale.ROOT,
         "%d layers, width %d, %d heads, vocabulary %d, up to %d tokens of context: %d parameters after %d steps,"
             + " exported to %s (Hugging Face GPT-2: load with GPT2LMHeadModel.from_pretrained on that directory).",
-        model.path("layers").asInt(), model.path("d_model").asInt(), model.path("heads").asInt(),
-        model.path("vocab_size").asInt(), model.path("max_length").asInt(), report.path("parameters").asLong(),
-        report.path("step").asLong(), report.path("output").asText()));
+        model.layers(), model.dModel(), model.heads(), model.vocabSize(), model.maxLength(), report.parameters(),
+        report.step(), report.output()));
     List<List<String>> files = new ArrayList<>();
-    report.path("files").fields().forEachRemaining(e -> files.add(List.of(e.getKey(), num(e.getValue()))));
+    report.files().forEach((file, bytes) -> files.add(List.of(file, String.valueOf(bytes))));
     page.table(List.of("file", "bytes"), files);
-    page.paragraph("Tokenizer files: " + report.path("tokenizer_files").asText());
-    JsonNode sample = report.path("sample");
-    if (sample.isObject()) {
-      if (sample.path("skipped").isTextual()) {
-        page.paragraph("No sample: " + sample.path("skipped").asText());
+    page.paragraph("Tokenizer files: " + report.tokenizerFiles());
+    ExportReport.Sample sample = report.sample();
+    if (sample != null) {
+      if (sample.skipped() != null) {
+        page.paragraph("No sample: " + sample.skipped());
       } else {
-        page.table(List.of("prompt", "greedy continuation by the " + sample.path("engine").asText() + " engine"),
-            List.of(List.of(visible(sample.path("prompt").asText()), visible(sample.path("text").asText()))));
+        page.table(List.of("prompt", "greedy continuation by the " + sample.engine() + " engine"),
+            List.of(List.of(visible(sample.prompt()), visible(sample.text()))));
         page.paragraph(String.format(Locale.ROOT, "Greedy decoding (the most likely token each time): %d"
             + " tokens, stopping early at end-of-text; newlines shown as \u23ce. Small models tend to repeat themselves.",
-            sample.path("tokens").size()));
+            sample.tokens().length));
       }
     }
   }
@@ -339,9 +322,18 @@ final class RunReport {
     return text.replace("\n", "\u23ce");
   }
 
-  private JsonNode stageReport(String stage) {
-    Path file = run.resolve(stage).resolve(StageRunner.REPORT);
-    return Files.isRegularFile(file) ? Json.read(file) : null;
+  /** A stage's report.json as the stage's own record, or empty when the stage has not run. */
+  private <T> Optional<T> report(String stage, Class<T> type) {
+    return StageReports.read(layout.stage(stage), type);
+  }
+
+  /** Compact one-line JSON, as a table cell. */
+  private static String compactJson(Object value) {
+    try {
+      return Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot render " + value + " as JSON", e);
+    }
   }
 
   private void chart(String file, String caption, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
@@ -376,18 +368,6 @@ final class RunReport {
     m.put(a, av);
     m.put(b, bv);
     return m;
-  }
-
-  private static long parseLong(String text) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      return Long.MIN_VALUE;
-    }
-  }
-
-  private static String num(JsonNode node) {
-    return node.isMissingNode() || node.isNull() ? "" : node.asText();
   }
 
   private static String pct(double share) {

@@ -3,6 +3,7 @@ package dev.spindle.pipeline.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.schema.Docs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,10 @@ final class UnigramEntropy {
   private UnigramEntropy() {}
 
   static OptionalDouble of(SparkSession spark, Path run) {
-    Path docs = run.resolve("mix/docs");
+    RunLayout layout = new RunLayout(run);
+    Path docs = layout.mixedDocs();
     if (!Files.isDirectory(docs)) {
-      docs = run.resolve("tokenize/docs");
+      docs = layout.tokenizedDocs();
     }
     if (!Files.isDirectory(docs)) {
       return OptionalDouble.empty();

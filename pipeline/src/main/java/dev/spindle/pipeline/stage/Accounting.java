@@ -2,10 +2,6 @@ package dev.spindle.pipeline.stage;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.pipeline.io.Json;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,17 +67,14 @@ public record Accounting(
     return new Accounting(readBy, read, own.out(), keptIn, removed, rejected, rejectedIn, accounted == read);
   }
 
-  /** The accounting in a committed stage's {@code report.json}, if it has one. */
+  /**
+   * The accounting in a committed stage's {@code report.json}, if it has one; a report that cannot be read counts as
+   * none (the next stage then starts counting afresh).
+   */
   static Optional<Accounting> readFrom(Path stageDirectory) {
-    Path report = stageDirectory.resolve(StageRunner.REPORT);
-    if (!Files.isRegularFile(report)) {
-      return Optional.empty();
-    }
     try {
-      JsonNode node = Json.read(report).get(FIELD);
-      return node == null || node.isNull() ? Optional.empty()
-          : Optional.of(Json.mapper().treeToValue(node, Accounting.class));
-    } catch (IOException | RuntimeException e) {
+      return StageReports.accounting(stageDirectory);
+    } catch (RuntimeException e) {
       return Optional.empty();
     }
   }

@@ -2,6 +2,7 @@ package dev.spindle.pipeline.tokenize;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
@@ -22,12 +23,12 @@ import org.apache.spark.sql.Row;
  * becomes a lone EOS).
  */
 public final class TokenizeStage implements Stage {
-  public static final String OUTPUT = "docs";
+  public static final String OUTPUT = RunLayout.DOCS;
   public static final String INPUT = "docs";
 
   @Override
   public String name() {
-    return "tokenize";
+    return RunLayout.TOKENIZE;
   }
 
   @Override

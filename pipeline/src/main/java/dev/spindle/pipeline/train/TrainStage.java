@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.train;
 
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.Stage;
@@ -24,8 +25,9 @@ import java.util.List;
  * Resumable: after a failure, the next run with the same configuration continues from the newest checkpoint.
  */
 public final class TrainStage implements Stage {
-  public static final String NAME = "train";
-  public static final String SUMMARY = "summary.json";
+  public static final String NAME = RunLayout.TRAIN;
+  /** The decompose directory it trains on. */
+  public static final String INPUT = "data";
 
   @Override
   public String name() {
@@ -71,7 +73,7 @@ public final class TrainStage implements Stage {
 
   @Override
   public Object run(StageContext context) {
-    Path data = context.input("data");
+    Path data = context.input(INPUT);
     TrainingJob job;
     try {
       TrainingConfig config = TrainingConfig.from(context.config().getConfig("train"));
@@ -96,7 +98,7 @@ public final class TrainStage implements Stage {
       throw new SpindleException(SpindleException.Kind.INTERNAL,
           "Training finished with replicas holding different parameters: " + results);
     }
-    Json.write(context.workDir().resolve(SUMMARY), summary);
+    Json.write(context.workDir().resolve(RunLayout.SUMMARY), summary);
     return summary;
   }
 }

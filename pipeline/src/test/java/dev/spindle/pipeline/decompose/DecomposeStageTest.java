@@ -187,7 +187,7 @@ class DecomposeStageTest {
     assertThat(manifest.tokenizer()).isEqualTo("bytes");
     assertThat(manifest.vocabSize()).isEqualTo(257);
     assertThat(manifest.eosToken()).isEqualTo(256);
-    assertThat(Json.read(output.resolve("report.json")).get("conserved").asBoolean()).isTrue();
+    assertThat(Json.read(output.resolve(StageRunner.REPORT)).get("conserved").asBoolean()).isTrue();
   }
 
   @Test

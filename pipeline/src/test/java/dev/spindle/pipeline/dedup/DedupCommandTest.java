@@ -2,10 +2,13 @@ package dev.spindle.pipeline.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.dedup.AgainstCounts;
+import dev.spindle.dedup.DedupReport;
+import dev.spindle.dedup.SourceCounts;
 import dev.spindle.pipeline.EndToEndRun;
 import dev.spindle.pipeline.Main;
-import dev.spindle.pipeline.io.Json;
+import dev.spindle.pipeline.RunLayout;
+import dev.spindle.pipeline.stage.StageReports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,23 +36,23 @@ class DedupCommandTest {
     Path week1 = dir.resolve("week1");
     assertThat(run(err, "dedup", "--input", "legal=" + LEGAL, "--output", week1.toString(), "-q"))
         .as("week 1, stderr: %s", err).isZero();
-    Path earlier = week1.resolve("dedup");
+    Path earlier = new RunLayout(week1).stage(RunLayout.DEDUP);
     Map<Path, String> before = snapshot(earlier);
 
     Path week2 = dir.resolve("week2");
     assertThat(run(err, "dedup", "--input", "legal=" + LEGAL, "--input", "speech=" + SPEECH, "--output",
         week2.toString(), "--against", earlier.toString(), "-q")).as("week 2, stderr: %s", err).isZero();
-    JsonNode report = Json.read(week2.resolve("dedup/report.json"));
-    JsonNode legal = report.at("/sources/legal");
-    JsonNode against = report.at("/against/0");
-    assertThat(against.get("directory").asText()).isEqualTo(earlier.toString());
-    assertThat(against.get("indexed_documents").asLong())
-        .isEqualTo(Json.read(earlier.resolve("report.json")).at("/totals/kept").asLong());
-    assertThat(legal.get("kept").asLong()).as("every re-crawled legal document was kept by week 1").isZero();
-    assertThat(against.get("exact_removed").asLong() + against.get("near_removed").asLong())
-        .isEqualTo(legal.get("input").asLong());
-    assertThat(report.at("/sources/speech/kept").asLong()).isPositive();
-    assertThat(report.at("/config/against/0").asText()).isEqualTo(earlier.toString());
+    DedupReport report = StageReports.read(new RunLayout(week2).stage(RunLayout.DEDUP), DedupReport.class)
+        .orElseThrow();
+    SourceCounts legal = report.sources().get("legal");
+    AgainstCounts against = report.against().get(0);
+    assertThat(against.directory()).isEqualTo(earlier.toString());
+    assertThat(against.indexedDocuments())
+        .isEqualTo(StageReports.read(earlier, DedupReport.class).orElseThrow().totals().kept());
+    assertThat(legal.kept()).as("every re-crawled legal document was kept by week 1").isZero();
+    assertThat(against.exactRemoved() + against.nearRemoved()).isEqualTo(legal.input());
+    assertThat(report.sources().get("speech").kept()).isPositive();
+    assertThat(report.config().against()).containsExactly(earlier.toString());
     assertThat(snapshot(earlier)).as("week 1's output is only read").isEqualTo(before);
 
     StringWriter refused = new StringWriter();

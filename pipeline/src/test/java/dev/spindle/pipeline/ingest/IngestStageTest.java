@@ -49,7 +49,7 @@ class IngestStageTest {
     IngestStage stage = new IngestStage(List.of(new InputSpec("web", web), new InputSpec("books", parquet)));
     new StageRunner(spark, config, Progress.quiet()).run(stage, Map.of(), out);
 
-    var report = Json.read(out.resolve("report.json"));
+    var report = Json.read(out.resolve(StageRunner.REPORT));
     assertThat(report.get("records").asLong()).isEqualTo(8);
     assertThat(report.get("kept").asLong()).isEqualTo(4);
     assertThat(report.get("rejected").asLong()).isEqualTo(4);

@@ -11,6 +11,7 @@ import dev.spindle.pipeline.ingest.IngestRecord;
 import dev.spindle.pipeline.ingest.InputFile;
 import dev.spindle.pipeline.ingest.InputFileReader;
 import dev.spindle.pipeline.io.Json;
+import dev.spindle.pipeline.stage.StageRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -205,7 +206,7 @@ class CorruptInputFuzzTest {
         continue;
       }
       assertThat(exit).as(label + ": " + err).isZero();
-      JsonNode accounting = Json.read(out.resolve("report.json")).get("accounting");
+      JsonNode accounting = Json.read(out.resolve(StageRunner.REPORT)).get("accounting");
       long rejected = 0;
       for (JsonNode n : accounting.get("rejected")) {
         rejected += n.asLong();

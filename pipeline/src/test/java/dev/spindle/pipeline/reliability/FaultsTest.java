@@ -2,20 +2,22 @@ package dev.spindle.pipeline.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.EndToEndRun;
 import dev.spindle.pipeline.Main;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.config.SpindleConfig;
+import dev.spindle.pipeline.ingest.IngestReport;
 import dev.spindle.pipeline.ingest.IngestStage;
 import dev.spindle.pipeline.ingest.InputSpec;
-import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.OutputLock;
 import dev.spindle.pipeline.stage.Ownership;
 import dev.spindle.pipeline.stage.Progress;
+import dev.spindle.pipeline.stage.StageReports;
 import dev.spindle.pipeline.stage.StageRunner;
 import dev.spindle.pipeline.train.CrashingTrainStage;
 import dev.spindle.pipeline.train.TrainStage;
+import dev.spindle.pipeline.train.TrainSummary;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -56,10 +58,10 @@ class FaultsTest {
       new StageRunner(spark, config, Progress.quiet()).run(
           new IngestStage(List.of(new InputSpec("legal", EndToEndRun.REPO.resolve("data/sample/legal.jsonl.gz")))),
           Map.of(), out);
-      JsonNode report = Json.read(out.resolve("report.json"));
+      IngestReport report = StageReports.read(out, IngestReport.class).orElseThrow();
       assertThat(marker).as("the fault fired").exists();
-      assertThat(report.get("kept").asLong()).isEqualTo(200);
-      assertThat(report.get("reconciled").asBoolean()).isTrue();
+      assertThat(report.kept()).isEqualTo(200);
+      assertThat(report.reconciled()).isTrue();
       rows.add("| a Spark ingest task throws on its first attempt (`spindle.fault.ingest-task`, local[2,3]) "
           + "| retried by Spark; 200 records = 200 kept + 0 rejected, reconciled |");
     } finally {
@@ -70,17 +72,17 @@ class FaultsTest {
 
   @Test
   void killedTrainingResumesPastACorruptCheckpointToTheSameParameters() throws IOException {
-    Path data = EndToEndRun.get().resolve("decompose");
+    Path data = new RunLayout(EndToEndRun.get()).decompose();
     SparkSession spark = dev.spindle.pipeline.SparkTestSession.get();
     Config config = trainConfig();
     Path reference = dir.resolve("uninterrupted/train");
-    new StageRunner(spark, config, Progress.quiet()).run(new TrainStage(), Map.of("data", data), reference);
+    new StageRunner(spark, config, Progress.quiet()).run(new TrainStage(), Map.of(TrainStage.INPUT, data), reference);
 
     Path output = dir.resolve("crashed/train");
     StageRunner runner = new StageRunner(spark, config, Progress.quiet());
     Throwable crash = null;
     try {
-      runner.run(new CrashingTrainStage(), Map.of("data", data), output);
+      runner.run(new CrashingTrainStage(), Map.of(TrainStage.INPUT, data), output);
     } catch (RuntimeException e) {
       crash = e;
     }
@@ -93,14 +95,14 @@ class FaultsTest {
       file.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
     }
 
-    runner.run(new TrainStage(), Map.of("data", data), output);
-    JsonNode resumed = Json.read(output.resolve("summary.json"));
-    JsonNode expected = Json.read(reference.resolve("summary.json"));
-    assertThat(resumed.get("resumed_from_step").asLong()).as("step-4 is corrupt: resume from step-2").isEqualTo(2);
-    assertThat(resumed.get("final_checksum")).isEqualTo(expected.get("final_checksum"));
+    runner.run(new TrainStage(), Map.of(TrainStage.INPUT, data), output);
+    TrainSummary resumed = StageReports.read(output, TrainSummary.class).orElseThrow();
+    TrainSummary expected = StageReports.read(reference, TrainSummary.class).orElseThrow();
+    assertThat(resumed.resumedFromStep()).as("step-4 is corrupt: resume from step-2").isEqualTo(2);
+    assertThat(resumed.finalChecksum()).isEqualTo(expected.finalChecksum());
     rows.add("| a trainer dies during step 5 (engine throws), then the newest checkpoint (step-4) is corrupted "
         + "| re-run detects the checksum mismatch, resumes from step-2, final parameters identical to an "
-        + "uninterrupted run (checksum " + expected.get("final_checksum").asText() + ") |");
+        + "uninterrupted run (checksum " + expected.finalChecksum() + ") |");
   }
 
   @Test

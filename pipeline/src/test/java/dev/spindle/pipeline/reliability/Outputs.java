@@ -3,6 +3,7 @@ package dev.spindle.pipeline.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.pipeline.io.Json;
+import dev.spindle.pipeline.stage.StageRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class Outputs {
 
   /** report.json without wall times and the paths that name the output itself. */
   static JsonNode report(Path stage) {
-    JsonNode report = Json.read(stage.resolve("report.json"));
+    JsonNode report = Json.read(stage.resolve(StageRunner.REPORT));
     ((ObjectNode) report.get("stage")).remove("seconds");
     JsonNode accounting = report.get("accounting");
     if (accounting instanceof ObjectNode object) {

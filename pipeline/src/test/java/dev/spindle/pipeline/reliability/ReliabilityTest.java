@@ -2,10 +2,12 @@ package dev.spindle.pipeline.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.pipeline.EndToEndRun;
 import dev.spindle.pipeline.Main;
-import dev.spindle.pipeline.io.Json;
+import dev.spindle.pipeline.RunLayout;
+import dev.spindle.pipeline.ingest.IngestReport;
+import dev.spindle.pipeline.stage.Accounting;
+import dev.spindle.pipeline.stage.StageReports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -61,19 +64,18 @@ class ReliabilityTest {
     rows.add("| " + input + " | " + outcome.replace("|", "\\|") + " |");
   }
 
-  private JsonNode ingest(String name, Path file) {
+  private IngestReport ingest(String name, Path file) {
     Path out = dir.resolve("out-" + name);
     Outcome outcome = cli("ingest", "--input", "web=" + file, "--output", out.toString(), "--quiet");
     assertThat(outcome.exit()).as(name + ": " + outcome.error()).isZero();
-    JsonNode report = Json.read(out.resolve("report.json"));
-    assertThat(report.get("reconciled").asBoolean()).as(name + " reconciles").isTrue();
-    assertThat(report.get("records").asLong())
-        .isEqualTo(report.get("kept").asLong() + report.get("rejected").asLong());
+    IngestReport report = StageReports.read(out, IngestReport.class).orElseThrow();
+    assertThat(report.reconciled()).as(name + " reconciles").isTrue();
+    assertThat(report.records()).isEqualTo(report.kept() + report.rejected());
     return report;
   }
 
-  private String reasons(JsonNode report) {
-    return report.at("/sources/web/rejected_by_reason").toString();
+  private String reasons(IngestReport report) {
+    return new TreeMap<>(report.sources().get("web").rejectedByReason()).toString();
   }
 
   @Test
@@ -87,9 +89,9 @@ class ReliabilityTest {
         "{\"id\": \"empty\", \"text\": \"\"}",
         "{\"id\": \"blank\", \"text\": \" \\t\\n \"}",
         "{\"id\": \"ok\", \"text\": \"same id again\"}") + "\n");
-    JsonNode report = ingest("bad-lines", jsonl);
-    assertThat(report.get("kept").asLong()).isEqualTo(1);
-    assertThat(report.get("rejected").asLong()).isEqualTo(6);
+    IngestReport report = ingest("bad-lines", jsonl);
+    assertThat(report.kept()).isEqualTo(1);
+    assertThat(report.rejected()).isEqualTo(6);
     assertThat(reasons(report)).contains("malformed JSON", "missing text", "wrong type", "empty text",
         "duplicate id");
     record("malformed JSON line, missing `text`, `text` of wrong type, empty and whitespace-only text, duplicate id",
@@ -106,8 +108,8 @@ class ReliabilityTest {
       out.write(0xE9);
       out.write(tail);
     }
-    JsonNode report = ingest("utf8", file);
-    assertThat(report.at("/sources/web/replaced_utf8").asLong()).isEqualTo(1);
+    IngestReport report = ingest("utf8", file);
+    assertThat(report.sources().get("web").replacedUtf8()).isEqualTo(1);
     record("invalid UTF-8 bytes", "kept with U+FFFD, counted as `replaced_utf8` = 1 (or quarantined with "
         + "`spindle.ingest.invalid-utf8 = reject`)");
   }
@@ -123,8 +125,8 @@ class ReliabilityTest {
       }
       out.write("\"}\n{\"id\": \"small\", \"text\": \"next line still read\"}\n".getBytes(StandardCharsets.UTF_8));
     }
-    JsonNode report = ingest("huge", file);
-    assertThat(report.get("kept").asLong()).isEqualTo(1);
+    IngestReport report = ingest("huge", file);
+    assertThat(report.kept()).isEqualTo(1);
     assertThat(reasons(report)).contains("document too large");
     record("one 50 MB document (gzip)", "quarantined: `document too large: line has 52,4xx,xxx bytes, limit is "
         + "16777216 (raise spindle.ingest.max-document-bytes or split the document)`; at most the limit is held in "
@@ -177,15 +179,15 @@ class ReliabilityTest {
     Path spec = dir.resolve("spec.conf");
     Files.writeString(spec, "total-tokens = 100000\nsources { web { weight = 0.5 }, code { weight = 0.5 } }\n");
     expectError("mixture spec naming a source the data does not have",
-        cli("mix", "--input", run.resolve("tokenize/docs").toString(), "--spec", spec.toString(), "--output",
+        cli("mix", "--input", new RunLayout(run).tokenizedDocs().toString(), "--spec", spec.toString(), "--output",
             dir.resolve("m1").toString()), "web");
     Files.writeString(spec, "total-tokens = 100000\nsources { code { weight = 0.5 }, docs { weight = 0.2 } }\n");
     expectError("mixture weights not summing to 1",
-        cli("mix", "--input", run.resolve("tokenize/docs").toString(), "--spec", spec.toString(), "--output",
+        cli("mix", "--input", new RunLayout(run).tokenizedDocs().toString(), "--spec", spec.toString(), "--output",
             dir.resolve("m2").toString()), "sum to 0.700000");
     Files.writeString(spec, "total-tokens = 50000000\nsources { books { weight = 1.0, max-epochs = 2 } }\n");
     expectError("mixture asking for more epochs than allowed",
-        cli("mix", "--input", run.resolve("tokenize/docs").toString(), "--spec", spec.toString(), "--output",
+        cli("mix", "--input", new RunLayout(run).tokenizedDocs().toString(), "--spec", spec.toString(), "--output",
             dir.resolve("m3").toString()), "books");
   }
 
@@ -193,7 +195,7 @@ class ReliabilityTest {
   void modelThatCannotFitIsRefusedBeforeTraining() throws IOException {
     Path run = EndToEndRun.get();
     expectError("a model config that cannot fit the heap",
-        cli("train", "--data", run.resolve("decompose").toString(), "--output", dir.resolve("t1").toString(),
+        cli("train", "--data", new RunLayout(run).decompose().toString(), "--output", dir.resolve("t1").toString(),
             "--set", "train.model.layers=48", "--set", "train.model.d-model=4096", "--set", "train.model.heads=32"),
         "Cannot train");
   }
@@ -205,20 +207,14 @@ class ReliabilityTest {
     record(input, "exit 2: `" + outcome.error().replace(dir.toString(), "DIR") + "`");
   }
 
-  private JsonNode accounting(Path stage) {
-    JsonNode accounting = Json.read(stage.resolve("report.json")).get("accounting");
-    assertThat(accounting).as(stage + " accounting").isNotNull();
-    long removed = 0;
-    long rejected = 0;
-    for (JsonNode n : accounting.get("removed")) {
-      removed += n.asLong();
-    }
-    for (JsonNode n : accounting.get("rejected")) {
-      rejected += n.asLong();
-    }
-    assertThat(accounting.get("read").asLong()).as(stage + ": read = kept + removed + rejected")
-        .isEqualTo(accounting.get("kept").asLong() + removed + rejected);
-    assertThat(accounting.get("reconciled").asBoolean()).isTrue();
+  private Accounting accounting(Path stage) {
+    Accounting accounting = StageReports.accounting(stage).orElseThrow(() -> new AssertionError(stage
+        + " has no accounting"));
+    long removed = accounting.removed().values().stream().mapToLong(Long::longValue).sum();
+    long rejected = accounting.rejected().values().stream().mapToLong(Long::longValue).sum();
+    assertThat(accounting.read()).as(stage + ": read = kept + removed + rejected")
+        .isEqualTo(accounting.kept() + removed + rejected);
+    assertThat(accounting.reconciled()).isTrue();
     return accounting;
   }
 
@@ -270,10 +266,10 @@ class ReliabilityTest {
     Outcome kept = cli("ingest", "--input", "web=" + cut, "--output", dir.resolve("c2").toString(), "-q",
         "--corrupt-files", "quarantine");
     assertThat(kept.exit()).as(kept.error()).isZero();
-    JsonNode accounting = accounting(dir.resolve("c2"));
-    assertThat(accounting.at("/rejected/corrupt file").asLong()).isEqualTo(1);
+    Accounting accounting = accounting(dir.resolve("c2"));
+    assertThat(accounting.rejected().get("corrupt file")).isEqualTo(1);
     long before = Long.parseLong(failed.error().replaceAll(".*; (\\d+) records were read before it.*", "$1"));
-    assertThat(accounting.get("kept").asLong()).as("every record before the break is kept").isEqualTo(before);
+    assertThat(accounting.kept()).as("every record before the break is kept").isEqualTo(before);
     assertThat(kept.result()).contains("1 rejected (corrupt file 1) in " + dir.resolve("c2/rejected"));
     record("the same cut `.jsonl.gz` with `--corrupt-files quarantine` (= `--set ingest.corrupt-files=quarantine`)",
         "exit 0; the " + before + " records before the break kept, the break is a rejected record `corrupt file: "
@@ -316,7 +312,7 @@ class ReliabilityTest {
     Outcome quarantined = cli("ingest", "--input", "web=" + withBroken, "--output", dir.resolve("c6").toString(),
         "-q", "--set", "ingest.corrupt-files=quarantine");
     assertThat(quarantined.exit()).isZero();
-    assertThat(accounting(dir.resolve("c6")).at("/rejected/unreadable file").asLong()).isEqualTo(1);
+    assertThat(accounting(dir.resolve("c6")).rejected().get("unreadable file")).isEqualTo(1);
   }
 
   @Test
@@ -327,9 +323,9 @@ class ReliabilityTest {
       out.write("{\"id\": \"first\", \"text\": \"saved by a Windows editor\"}\r\n{\"text\": \"second\"}\r\n"
           .getBytes(StandardCharsets.UTF_8));
     }
-    JsonNode report = ingest("bom", file);
-    assertThat(report.get("kept").asLong()).isEqualTo(2);
-    assertThat(report.get("rejected").asLong()).isZero();
+    IngestReport report = ingest("bom", file);
+    assertThat(report.kept()).isEqualTo(2);
+    assertThat(report.rejected()).isZero();
     record("a JSONL file with a UTF-8 byte-order mark and CRLF line ends", "both records kept; the mark is skipped");
   }
 
@@ -347,13 +343,13 @@ class ReliabilityTest {
     Path d = dir.resolve("raw-dedup");
     Outcome dedup = cli("dedup", "--input", "web=" + raw, "--output", d.toString(), "-q");
     assertThat(dedup.exit()).as(dedup.error()).isZero();
-    assertThat(dedup.result()).isEqualTo("dedup: done -> " + d.resolve("dedup/kept") + "; 7 records read: 3 kept, "
+    RunLayout run = new RunLayout(d);
+    assertThat(dedup.result()).isEqualTo("dedup: done -> " + run.dedupKept() + "; 7 records read: 3 kept, "
         + "1 removed (exact duplicate 1), 3 rejected (empty text 1, malformed JSON 1, wrong type 1) in "
-        + d.resolve("ingest/rejected"));
-    JsonNode accounting = accounting(d.resolve("dedup"));
-    assertThat(accounting.get("read").asLong()).isEqualTo(7);
-    assertThat(d.resolve("ingest/_SUCCESS")).as("both stage folders, visible").exists();
-    assertThat(d.resolve("dedup/_SUCCESS")).exists();
+        + run.ingestRejected());
+    assertThat(accounting(run.stage(RunLayout.DEDUP)).read()).isEqualTo(7);
+    assertThat(run.committed(RunLayout.INGEST)).as("both stage folders, visible").isTrue();
+    assertThat(run.committed(RunLayout.DEDUP)).isTrue();
     record("`spindle dedup` on raw JSONL with a duplicate, a malformed, an empty and a wrong-typed line",
         "runs ingest then dedup into DIR/ingest and DIR/dedup; both reports carry `accounting`; last line: `"
             + dedup.result().replace(dir.toString(), "DIR") + "`");
@@ -362,8 +358,8 @@ class ReliabilityTest {
     Outcome tokenize = cli("tokenize", "--input", "web=" + raw, "--output", t.toString(), "--tokenizer", "bytes", "-q");
     assertThat(tokenize.exit()).as(tokenize.error()).isZero();
     assertThat(tokenize.result()).contains("7 records read: 4 kept, 0 removed, 3 rejected")
-        .contains("in " + t.resolve("ingest/rejected"));
-    accounting(t.resolve("tokenize"));
+        .contains("in " + new RunLayout(t).ingestRejected());
+    accounting(new RunLayout(t).stage(RunLayout.TOKENIZE));
 
     Path c = dir.resolve("raw-decompose");
     Outcome decompose = cli("decompose", "--input", "web=" + raw, "--output", c.toString(), "--tokenizer", "bytes",
@@ -371,7 +367,7 @@ class ReliabilityTest {
     assertThat(decompose.exit()).as(decompose.error()).isZero();
     assertThat(decompose.result()).contains("7 records read: 3 kept, 1 removed (too short for the smallest bucket 1), "
         + "3 rejected");
-    accounting(c.resolve("decompose"));
+    accounting(new RunLayout(c).decompose());
     record("`spindle tokenize` / `spindle decompose` on the same raw JSONL",
         "ingest (+ tokenize) run first into DIR/ingest, DIR/tokenize, DIR/decompose; last lines: `"
             + tokenize.result().replace(dir.toString(), "DIR") + "`, `" + decompose.result().replace(dir.toString(),

@@ -208,7 +208,7 @@ class StageRunnerTest {
     Path out = dir.resolve("even");
     StageRunner.Outcome outcome = runner(config).run(new EvenStage(), Map.of("numbers", numbers), out);
 
-    JsonNode report = Json.read(out.resolve("report.json"));
+    JsonNode report = Json.read(out.resolve(StageRunner.REPORT));
     assertThat(report.at("/stage/name").asText()).isEqualTo("even");
     assertThat(report.at("/stage/seconds").asDouble()).isPositive();
     assertThat(report.at("/stage/rows/kept").asLong()).as("rows from the Parquet footers").isEqualTo(3);

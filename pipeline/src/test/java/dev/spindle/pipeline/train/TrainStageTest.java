@@ -6,16 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.config.SpindleConfig;
 import dev.spindle.pipeline.decompose.spark.SparkBucketSchema;
 import dev.spindle.pipeline.decompose.spark.SparkBucketWriter;
 import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.Stage;
+import dev.spindle.pipeline.stage.StageReports;
 import dev.spindle.pipeline.stage.StageRunner;
+import dev.spindle.trainer.loop.MetricsLog;
+import dev.spindle.trainer.loop.StepMetrics;
+import dev.spindle.trainer.loop.Trainer;
 import dev.spindle.trainer.plan.Manifest;
 import dev.spindle.trainer.testing.Buckets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,12 +99,12 @@ class TrainStageTest {
     return new StageRunner(spark, config, Progress.quiet());
   }
 
-  private List<JsonNode> metrics(Path dir) throws Exception {
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
-      lines.add(JSON.readTree(line));
-    }
-    return lines;
+  private static List<StepMetrics> metrics(Path dir) {
+    return MetricsLog.read(dir.resolve(Trainer.METRICS));
+  }
+
+  private static TrainSummary summary(Path dir) {
+    return StageReports.read(dir, TrainSummary.class).orElseThrow();
   }
 
   @Test
@@ -108,19 +112,20 @@ class TrainStageTest {
     Path output = run.resolve("train");
     runner(config(Map.of())).run(new TrainStage(), Map.of("data", decompose), output);
 
-    JsonNode summary = JSON.readTree(output.resolve("summary.json").toFile());
-    assertThat(summary.get("trainers").asInt()).isEqualTo(2);
-    assertThat(summary.get("steps_run").asLong()).isEqualTo(8);
-    assertThat(summary.get("replicas_agree").asBoolean()).isTrue();
-    assertThat(summary.get("validation_loss").fieldNames()).toIterable().containsExactly("16", "8");
-    JsonNode report = JSON.readTree(output.resolve("report.json").toFile());
+    TrainSummary summary = summary(output);
+    assertThat(summary.trainers()).isEqualTo(2);
+    assertThat(summary.stepsRun()).isEqualTo(8);
+    assertThat(summary.replicasAgree()).isTrue();
+    assertThat(summary.validationLoss()).containsOnlyKeys("16", "8");
+    JsonNode report = JSON.readTree(output.resolve(StageRunner.REPORT).toFile());
     assertThat(report.at("/stage/name").asText()).as("the runner's block").isEqualTo("train");
     ((com.fasterxml.jackson.databind.node.ObjectNode) report).remove("stage");
-    assertThat(report).as("report.json is the summary plus the runner's block").isEqualTo(summary);
-    List<JsonNode> lines = metrics(output);
-    assertThat(lines).extracting(l -> l.get("step").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
-    assertThat(lines.get(7).get("checksum").asText()).isEqualTo(summary.get("final_checksum").asText());
-    assertThat(lines.get(7).get("loss").asDouble()).isLessThan(lines.get(0).get("loss").asDouble());
+    assertThat(report).as("report.json is the summary plus the runner's block")
+        .isEqualTo(JSON.readTree(output.resolve(RunLayout.SUMMARY).toFile()));
+    List<StepMetrics> lines = metrics(output);
+    assertThat(lines).extracting(StepMetrics::step).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    assertThat(lines.get(7).checksum()).isEqualTo(summary.finalChecksum());
+    assertThat(lines.get(7).loss()).isLessThan(lines.get(0).loss());
     assertThat(output.resolve("checkpoints/step-8/parameters.bin")).exists();
     assertThat(output.resolve("checkpoints/step-8/optimizer/rank-1")).isDirectory();
     assertThat(output.resolve(StageRunner.SUCCESS)).exists();
@@ -133,11 +138,10 @@ class TrainStageTest {
     Path ring = run.resolve("ring/train");
     runner(config(Map.of())).run(new TrainStage(), Map.of("data", decompose), local);
     runner(config(Map.of("train.collective", "tcp"))).run(new TrainStage(), Map.of("data", decompose), ring);
-    JsonNode summary = JSON.readTree(ring.resolve("summary.json").toFile());
-    assertThat(summary.get("replicas_agree").asBoolean()).isTrue();
+    TrainSummary summary = summary(ring);
+    assertThat(summary.replicasAgree()).isTrue();
     // Two members: both collectives compute (a + b) / 2 once per element, so the runs agree to the bit.
-    assertThat(summary.get("final_checksum"))
-        .isEqualTo(JSON.readTree(local.resolve("summary.json").toFile()).get("final_checksum"));
+    assertThat(summary.finalChecksum()).isEqualTo(summary(local).finalChecksum());
   }
 
   @Test
@@ -154,16 +158,15 @@ class TrainStageTest {
     assertThat(output.resolveSibling("train._tmp/checkpoints/step-4")).isDirectory();
 
     runner(config).run(train, Map.of("data", decompose), output);
-    JsonNode summary = JSON.readTree(output.resolve("summary.json").toFile());
-    assertThat(summary.get("resumed_from_step").asLong()).isEqualTo(4);
-    assertThat(summary.get("steps_run").asLong()).isEqualTo(4);
-    assertThat(metrics(output)).extracting(l -> l.get("step").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    TrainSummary summary = summary(output);
+    assertThat(summary.resumedFromStep()).isEqualTo(4);
+    assertThat(summary.stepsRun()).isEqualTo(4);
+    assertThat(metrics(output)).extracting(StepMetrics::step).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
 
     // The same run without a crash ends with the same parameters.
     Path straight = run.resolve("straight/train");
     runner(config).run(new TrainStage(), Map.of("data", decompose), straight);
-    assertThat(JSON.readTree(straight.resolve("summary.json").toFile()).get("final_checksum"))
-        .isEqualTo(summary.get("final_checksum"));
+    assertThat(summary(straight).finalChecksum()).isEqualTo(summary.finalChecksum());
   }
 
   @Test

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code metrics.jsonl}: one JSON object per line, flushed per line so a crash loses at most the line being
@@ -58,14 +57,38 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
-  public void append(Map<String, Object> fields) {
+  public void append(StepMetrics line) {
     try {
-      writer.write(JSON.writeValueAsString(fields));
+      writer.write(JSON.writeValueAsString(line));
       writer.newLine();
       writer.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write metrics to " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Every line of {@code file} as a record, in order; a torn last line (a crash while writing it) is skipped. */
+  public static List<StepMetrics> read(Path file) {
+    List<StepMetrics> lines = new ArrayList<>();
+    try {
+      List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < text.size(); i++) {
+        if (text.get(i).isBlank()) {
+          continue;
+        }
+        try {
+          lines.add(JSON.readValue(text.get(i), StepMetrics.class));
+        } catch (IOException e) {
+          if (i < text.size() - 1) {
+            throw new IllegalArgumentException("Cannot read metrics " + file + ": line " + (i + 1) + " is not a"
+                + " step's metrics: " + e.getMessage(), e);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read metrics " + file + ": " + e.getMessage(), e);
+    }
+    return lines;
   }
 
   @Override

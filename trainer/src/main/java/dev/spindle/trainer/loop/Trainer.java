@@ -19,7 +19,6 @@ import dev.spindle.trainer.plan.StepPlanJson;
 import dev.spindle.trainer.plan.ValidationSet;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -242,27 +241,11 @@ public final class Trainer {
     }
   }
 
-  private Map<String, Object> line(long step, double learningRate, ReplicaReport report, String checksum,
+  private StepMetrics line(long step, double learningRate, ReplicaReport report, String checksum,
       long stepNanos, long waitNanos, long syncNanos, double trainSeconds, Map<Integer, Double> validated) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("step", step);
-    fields.put("length", plan.length(step));
-    fields.put("batch", plan.bucket(step).globalBatch());
-    fields.put("epoch", plan.epoch(step));
-    fields.put("loss", report.meanLoss());
-    fields.put("lr", learningRate);
-    fields.put("tokens_per_s", plan.tokensPerStep(step) / (stepNanos / 1e9));
-    fields.put("step_ms", stepNanos / 1e6);
-    fields.put("input_wait_ms", waitNanos / 1e6);
-    fields.put("sync_ms", syncNanos / 1e6);
-    fields.put("train_seconds", trainSeconds);
-    fields.put("checksum", checksum);
-    if (validated != null) {
-      Map<String, Double> byLength = new TreeMap<>();
-      validated.forEach((length, loss) -> byLength.put(String.valueOf(length), loss));
-      fields.put("validation_loss", byLength);
-    }
-    return fields;
+    return new StepMetrics(step, plan.length(step), plan.bucket(step).globalBatch(), plan.epoch(step),
+        report.meanLoss(), learningRate, plan.tokensPerStep(step) / (stepNanos / 1e9), stepNanos / 1e6,
+        waitNanos / 1e6, syncNanos / 1e6, trainSeconds, checksum, validated == null ? null : new TreeMap<>(validated));
   }
 
   private String progressLine(long step, long firstStep, long runStart, double loss, Clock clock) {

@@ -12,6 +12,9 @@ import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.feed.FeedSettings;
 import dev.spindle.trainer.launch.EngineSource;
 import dev.spindle.trainer.launch.LocalTraining;
+import dev.spindle.trainer.loop.MetricsLog;
+import dev.spindle.trainer.loop.StepMetrics;
+import dev.spindle.trainer.loop.Trainer;
 import dev.spindle.trainer.loop.TrainingRun;
 import dev.spindle.trainer.loop.SyncMode;
 import dev.spindle.trainer.loop.TrainerResult;
@@ -104,14 +107,12 @@ public final class TrainBench {
 
   /** Input wait over step time from rank 0's metrics, leaving out step 0 (one-time file system start-up). */
   private static double waitAfterFirstStep(Path output) throws Exception {
-    ObjectMapper json = new ObjectMapper();
     double wait = 0;
     double step = 0;
-    for (String line : Files.readAllLines(output.resolve("metrics.jsonl"))) {
-      JsonNode node = json.readTree(line);
-      if (node.get("step").asLong() > 0) {
-        wait += node.get("input_wait_ms").asDouble();
-        step += node.get("step_ms").asDouble();
+    for (StepMetrics line : MetricsLog.read(output.resolve(Trainer.METRICS))) {
+      if (line.step() > 0) {
+        wait += line.inputWaitMs();
+        step += line.stepMs();
       }
     }
     return step == 0 ? 0 : wait / step;

@@ -121,7 +121,11 @@ class TrainerTest {
             .contains("step", "length", "batch", "loss", "lr", "tokens_per_s", "input_wait_ms", "sync_ms");
       }
       assertThat(lines.get(9).get("checksum").asText()).isEqualTo(results.get(0).checksum());
-      assertThat(lines.get(3).get("validation_loss").fieldNames()).toIterable().containsExactly("16", "8");
+      assertThat(lines.get(3).get("validation_loss").fieldNames()).toIterable().as("lengths in numeric order")
+          .containsExactly("8", "16");
+      assertThat(MetricsLog.read(output.resolve(Trainer.METRICS))).as("the lines read back as records")
+          .extracting(StepMetrics::checksum).containsExactlyElementsOf(lines.stream().map(l -> l.get("checksum")
+              .asText()).toList());
       assertThat(lines.get(9).get("loss").asDouble()).isLessThan(lines.get(0).get("loss").asDouble());
     }
   }
