@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # On the GPU machine, after bench/gpu_pipeline.sh prep: Dataset Decomposition vs concat-chunk as time to the same
 # validation loss (issue 16), on the same documents. Steps (one per call when the arms are long):
-#   data     split run 1's mix output by document (sha1 of the id: 3% held out, never trained on), then decompose
-#            the rest as DD 256..8192 and as concat-chunk 8192, and the held-out documents as DD 256..8192 (the
-#            validation set both arms are judged on)
+#   data     split run 1's mix output by document (sha1 of the id: 3% held out, never trained on), each part with
+#            the mix's tokenizer record (_tokenizer.json: decompose takes the tokenizer from the data; --tokenizer r50k
+#            only checks it), then decompose the rest as DD 256..8192 and as concat-chunk 8192, and the held-out
+#            documents as DD 256..8192 (the validation set both arms are judged on)
 #   dd       train the DD arm (grow-p2)          \  bench/dd_time_to_loss.sh, same tokens per step, steps and
 #   concat   train the concat-chunk arm           /  learning-rate schedule (STEPS, TOKENS_PER_STEP)
 #   summary  the table and the loss-vs-time plot (bench/dd_summary.py)
@@ -19,7 +20,7 @@ for step in "$@"; do
   case "$step" in
     data)
       python3 - /tmp/runs/gpu1/mix/docs "$work" <<'PY'
-import hashlib, os, sys
+import hashlib, os, shutil, sys
 import pyarrow.parquet as pq
 import pyarrow.compute as pc
 import pyarrow as pa
@@ -30,6 +31,8 @@ for name, mask in (("train-docs", pc.invert(held)), ("heldout-docs", held)):
     os.makedirs(os.path.join(work, name), exist_ok=True)
     part = table.filter(mask)
     pq.write_table(part, os.path.join(work, name, "part-00000.parquet"))
+    # The tokens' tokenizer travels with them (pyarrow and Spark skip files starting with "_").
+    shutil.copy(os.path.join(source, "_tokenizer.json"), os.path.join(work, name, "_tokenizer.json"))
     print(name, part.num_rows, "rows", sum(part.column("n_tokens").to_pylist()), "tokens")
 PY
       for arm in "dd:train-docs:dd" "concat:train-docs:concat-chunk" "val:heldout-docs:dd"; do

@@ -15,6 +15,7 @@ import dev.spindle.pipeline.report.ReportStage;
 import dev.spindle.pipeline.stage.StageReports;
 import dev.spindle.pipeline.stage.StageRunner;
 import dev.spindle.pipeline.tokenize.TokenizeReport;
+import dev.spindle.pipeline.tokenize.TokenizerRecord;
 import dev.spindle.pipeline.train.TrainSummary;
 import dev.spindle.trainer.loop.MetricsLog;
 import dev.spindle.trainer.loop.StepMetrics;
@@ -59,6 +60,10 @@ class EndToEndTest {
     records.forEach((stage, type) -> assertThat(StageReports.read(layout.stage(stage), type))
         .as("%s/report.json read as %s", stage, type.getSimpleName()).isPresent());
     assertThat(Manifest.read(layout.decompose()).buckets()).isNotEmpty();
+    assertThat(TokenizerRecord.of(layout.mixedDocs())).as("the mix carries the tokens' tokenizer record")
+        .isEqualTo(TokenizerRecord.of(layout.tokenizedDocs()));
+    assertThat(Manifest.read(layout.decompose()).tokenizer()).as("the manifest names the data's tokenizer")
+        .isEqualTo(TokenizerRecord.of(layout.mixedDocs()).configName());
     assertThat(layout.reportIndex()).isRegularFile();
   }
 

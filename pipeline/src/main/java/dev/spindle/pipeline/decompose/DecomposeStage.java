@@ -1,6 +1,5 @@
 package dev.spindle.pipeline.decompose;
 
-import com.typesafe.config.ConfigRenderOptions;
 import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.decompose.spark.SparkBucketWriter;
 import dev.spindle.pipeline.decompose.spark.SparkConcatChunk;
@@ -9,8 +8,8 @@ import dev.spindle.pipeline.decompose.spark.SparkDocumentTokens;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRecords;
-import dev.spindle.pipeline.tokenize.TokenizeConfig;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
+import dev.spindle.pipeline.tokenize.TokenizerRecord;
 import dev.spindle.trainer.plan.Bucket;
 import dev.spindle.trainer.plan.Manifest;
 import java.util.List;
@@ -23,9 +22,12 @@ import org.apache.spark.sql.Row;
 /**
  * Stage {@code decompose}: input {@code docs} (tokenized docs: tokenize or mix output) →
  * {@code buckets/length=L/*.parquet} and {@code manifest.json}. It does not tokenize: {@code spindle decompose} on
- * text or raw input runs the tokenize stage first. Before the manifest is written, the rows actually written per bucket are compared with
- * the counts the decomposition predicts, and the token accounting must balance; either failing is a bug, and the
- * stage fails rather than commit a dataset that would silently train on the wrong tokens.
+ * text or raw input runs the tokenize stage first. The tokenizer named in the manifest (vocabulary, EOS) is the one
+ * the input records ({@link TokenizerRecord}), never a config key; an input without a record is refused. Before the
+ * manifest is written, the rows actually written per bucket are compared with the counts the decomposition
+ * predicts, and the token accounting must balance; either failing is a bug, and the stage fails rather than commit
+ * a dataset that would silently train on the wrong tokens. The fingerprint is the decompose block (the default):
+ * the input's identity covers its tokens and their record.
  */
 public final class DecomposeStage implements Stage {
   public static final String INPUT = "docs";
@@ -35,19 +37,11 @@ public final class DecomposeStage implements Stage {
     return RunLayout.DECOMPOSE;
   }
 
-  /** The decompose block, and the tokenizer: it decides the ids of text input and is named in the manifest. */
-  @Override
-  public String fingerprint(StageContext context) {
-    return context.config().getValue("decompose").render(ConfigRenderOptions.concise())
-        + " tokenizer=" + context.config().getString("tokenize.tokenizer");
-  }
-
   @Override
   public Object run(StageContext context) {
     long start = System.nanoTime();
     DecomposeConfig config = DecomposeConfig.from(context.config());
-    TokenizerKind tokenizer = TokenizeConfig.from(context.config()).tokenizer();
-    Manifest manifest = decompose(context, config, tokenizer);
+    Manifest manifest = decompose(context, config);
     manifest.write(context.workDir());
     double seconds = (System.nanoTime() - start) / 1e9;
     DecomposeReport report = DecomposeReport.of(manifest, seconds);
@@ -69,11 +63,13 @@ public final class DecomposeStage implements Stage {
         Map.of("too short for the smallest bucket", totals.droppedDocuments()), Map.of(), null));
   }
 
-  private static Manifest decompose(StageContext context, DecomposeConfig config, TokenizerKind tokenizer) {
+  private static Manifest decompose(StageContext context, DecomposeConfig config) {
     // Tokenized Parquet is re-read by the passes below rather than held in memory: the accounting pass reads only
     // two small columns.
     Dataset<Row> docs = SparkDocumentTokens.prepare(context.spark().read().parquet(context.input(INPUT).toString()),
         context.input(INPUT));
+    // The tokens' own record, never tokenize.tokenizer: r50k tokens cannot be decomposed as cl100k.
+    TokenizerKind tokenizer = TokenizerRecord.of(context.input(INPUT));
     TokenAccounting accounting;
     List<Bucket> buckets;
     if (config.mode() == DecomposeMode.DD) {

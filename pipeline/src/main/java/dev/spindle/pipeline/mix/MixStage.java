@@ -8,11 +8,13 @@ import dev.spindle.mixing.spark.SparkMixer;
 import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
+import dev.spindle.pipeline.tokenize.TokenizerRecord;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Stage {@code mix}: input {@code docs} (tokenized Parquet) → {@code docs} with epoch, phase, position and offset.
+ * Stage {@code mix}: input {@code docs} (tokenized Parquet) → {@code docs} with epoch, phase, position and offset,
+ * and the input's tokenizer record ({@code _tokenizer.json}) copied beside them.
  * The mixture comes from {@code spindle.mix} ({@link MixConfig}: a spec file or an inline spec, and an optional
  * seed override). The report is the returned {@link MixReport}, which the stage runner writes as report.json.
  */
@@ -36,6 +38,8 @@ public final class MixStage implements Stage {
     MixtureSpec spec = MixConfig.from(context.config().getConfig("mix")).spec();
     Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
     MixReport report = SparkMixer.run(context.spark(), docs, spec, context.workDir().toString());
+    // The mixed tokens are the input's tokens: their tokenizer record goes with them.
+    TokenizerRecord.copy(context.input(INPUT), context.workDir().resolve(RunLayout.DOCS));
     context.progress().line("mix: %d of %d documents, %d tokens (budget %d), %d cut at a boundary",
         report.documentsOut(), report.documentsIn(), report.tokensTaken(), report.totalTokens(), report.cuts().size());
     return report;

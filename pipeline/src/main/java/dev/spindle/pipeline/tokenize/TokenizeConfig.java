@@ -7,7 +7,8 @@ import com.typesafe.config.Config;
 /**
  * Tokenize settings ({@code spindle.tokenize}).
  *
- * @param tokenizer which tokenizer to use; decompose uses the same one when its input is still text
+ * @param tokenizer which tokenizer the tokenize stage uses (it records it beside its output, {@link TokenizerRecord};
+ *     later stages read that record, never this key)
  * @param partitions number of Spark partitions tokenization runs in (and of Parquet files written): more than the
  *     cores so that one long document does not leave the other cores idle
  */

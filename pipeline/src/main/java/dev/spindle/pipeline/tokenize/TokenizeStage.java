@@ -18,7 +18,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Stage {@code tokenize}: input {@code docs} (id, source, text, ...) → {@code docs} (id, source, tokens with
- * trailing EOS, n_tokens). Rows are hash-partitioned by id and sorted by (source, id) before tokenizing, so the
+ * trailing EOS, n_tokens) and {@code docs/_tokenizer.json} ({@link TokenizerRecord}: the tokenizer travels with the
+ * tokens). Rows are hash-partitioned by id and sorted by (source, id) before tokenizing, so the
  * files' content does not depend on how the input happened to be split. Every document is kept (an empty text
  * becomes a lone EOS).
  */
@@ -50,6 +51,7 @@ public final class TokenizeStage implements Stage {
     String output = context.workDir().resolve(OUTPUT).toString();
     context.progress().line("tokenize: %s with %d partitions", config.tokenizer().configName(), config.partitions());
     SparkTokenize.tokenize(ordered, config.tokenizer()).write().parquet(output);
+    TokenizerRecord.of(config.tokenizer()).write(context.workDir().resolve(OUTPUT));
 
     Map<String, TokenizeReport.SourceCounts> sources = SparkTokenCounts.perSource(context.spark().read().parquet(output));
     long documents = sources.values().stream().mapToLong(TokenizeReport.SourceCounts::documents).sum();

@@ -10,6 +10,8 @@ import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRunner;
 import dev.spindle.pipeline.tokenize.LocalSpark;
+import dev.spindle.pipeline.tokenize.TokenizerKind;
+import dev.spindle.pipeline.tokenize.TokenizerRecord;
 import dev.spindle.schema.Docs;
 import dev.spindle.trainer.plan.Bucket;
 import dev.spindle.trainer.plan.BucketFile;
@@ -81,7 +83,7 @@ class DecomposeStageTest {
     DOCS.forEach((id, tokens) -> rows.add(RowFactory.create(id, SOURCES.get(id), tokens, tokens.length, 0)));
     Path input = dir.resolve("mix/docs");
     spark.createDataFrame(rows, TOKENIZED).repartition(files).write().parquet(input.toString());
-    return input;
+    return recorded(input);
   }
 
   static Path run(Config config, Path input, Path output) {
@@ -215,6 +217,7 @@ class DecomposeStageTest {
     rows.add(RowFactory.create("doc-2", SOURCES.get("doc-2"), tokens, tokens.length, 1));
     Path input = dir.resolve("mix/docs");
     spark.createDataFrame(rows, TOKENIZED).repartition(2).write().parquet(input.toString());
+    recorded(input);
     Path output = run(config(""), input, dir.resolve("decompose"));
 
     var pieces = new DatasetDecomposition(4, 32).decompose(tokens.length).pieces();
@@ -267,6 +270,7 @@ class DecomposeStageTest {
     assertThat(cutAt).hasSizeGreaterThan(10);
     Path input = dir.resolve("mix/docs");
     spark.createDataFrame(rows, pieces).repartition(2).write().parquet(input.toString());
+    recorded(input);
     Path output = run(config("decompose { stride = paper, long-documents = paper-random }"), input,
         dir.resolve("decompose"));
 
@@ -340,6 +344,7 @@ class DecomposeStageTest {
     }
     Path input = dir.resolve("docs");
     spark.createDataFrame(rows, schema).repartition(3).write().parquet(input.toString());
+    recorded(input);
     Path output = run(config("decompose.mode = concat-chunk"), input, dir.resolve("decompose"));
 
     Manifest manifest = Manifest.read(output);
@@ -393,19 +398,50 @@ class DecomposeStageTest {
     Path input = dir.resolve("docs");
     spark.createDataFrame(List.of(RowFactory.create("x", "web", new int[] {5, 100257}, 2, 0)), TOKENIZED)
         .write().parquet(input.toString());
+    recorded(input);
     assertThatThrownBy(() -> run(config(""), input, dir.resolve("decompose")))
         .hasStackTraceContaining("token 100257 at 1 is outside the vocabulary (expected 0..256)")
-        .hasStackTraceContaining("tokenize.tokenizer");
+        .hasStackTraceContaining(TokenizerRecord.FILE_NAME);
     assertThat(Files.exists(dir.resolve("decompose"))).as("nothing committed").isFalse();
   }
 
+  /** Issue 18: the tokenizer travels with the data; tokenize.tokenizer is the tokenize stage's, not decompose's. */
   @Test
-  void fingerprintChangesWithTheTokenizerAndTheDecomposeBlock(@TempDir Path dir) {
+  void theTokensOwnRecordNamesTheTokenizerWhateverTheConfigSays(@TempDir Path dir) {
+    Path output = run(config("tokenize.tokenizer = cl100k"), writeTokenized(dir, 1), dir.resolve("decompose"));
+    Manifest manifest = Manifest.read(output);
+    assertThat(manifest.tokenizer()).as("the data's record (bytes), not the config's cl100k").isEqualTo("bytes");
+    assertThat(manifest.vocabSize()).isEqualTo(257);
+    assertThat(manifest.eosToken()).isEqualTo(256);
+  }
+
+  @Test
+  void tokensThatDoNotRecordTheirTokenizerAreRefusedInOneLine(@TempDir Path dir) {
+    Path input = dir.resolve("docs");
+    spark.createDataFrame(List.of(RowFactory.create("x", "web", new int[] {5, 6}, 2, 0)), TOKENIZED)
+        .write().parquet(input.toString());
+    assertThatThrownBy(() -> run(config(""), input, dir.resolve("decompose")))
+        .isInstanceOf(dev.spindle.pipeline.SpindleException.class)
+        .satisfies(e -> assertThat(((dev.spindle.pipeline.SpindleException) e).kind())
+            .isEqualTo(dev.spindle.pipeline.SpindleException.Kind.USER))
+        .hasMessageContaining("Cannot tell which tokenizer made the tokens in " + input)
+        .hasMessageContaining("re-run `spindle tokenize`")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void fingerprintIsTheDecomposeBlockAndNotTheTokenizeKey(@TempDir Path dir) {
     DecomposeStage stage = new DecomposeStage();
     String base = stage.fingerprint(context(dir, config("")));
-    assertThat(stage.fingerprint(context(dir, config("tokenize.tokenizer = cl100k")))).isNotEqualTo(base);
+    assertThat(stage.fingerprint(context(dir, config("tokenize.tokenizer = cl100k"))))
+        .as("the input's identity covers its tokens and their record").isEqualTo(base);
     assertThat(stage.fingerprint(context(dir, config("decompose.seed = 1")))).isNotEqualTo(base);
-    assertThat(stage.fingerprint(context(dir, config("")))).isEqualTo(base);
+  }
+
+  /** Records the byte tokenizer beside tokens written by hand, as the tokenize stage does. */
+  static Path recorded(Path input) {
+    TokenizerRecord.of(TokenizerKind.BYTES).write(input);
+    return input;
   }
 
   private static StageContext context(Path dir, Config config) {

@@ -49,6 +49,8 @@ class TokenizeStageTest {
 
     var out = spark.read().parquet(dir.resolve("tokenize/docs").toString());
     assertThat(out.schema().fieldNames()).containsExactly(Docs.TOKENIZED.fieldNames());
+    assertThat(TokenizerRecord.of(dir.resolve("tokenize/docs"))).as("the tokenizer travels with the tokens")
+        .isEqualTo(TokenizerKind.R50K);
     Tokenizer gpt2 = Tokenizers.get(TokenizerKind.R50K);
     long tokens = 0;
     for (Row row : out.collectAsList()) {

@@ -60,7 +60,8 @@ public final class SparkDocumentTokens {
       int token = list.get(i);
       if (token < 0 || token >= vocabularySize) {
         throw SpindleException.user("Cannot decompose document %s: token %d at %d is outside the vocabulary "
-            + "(expected 0..%d); was the input tokenized with another tokenizer than tokenize.tokenizer?", docId,
+            + "(expected 0..%d); does the input's tokenizer record (_tokenizer.json) name the tokenizer that made it?",
+            docId,
             token, i, vocabularySize - 1);
       }
       tokens[i] = token;
