@@ -54,6 +54,14 @@ public final class CommonOptions {
     return config(Map.of());
   }
 
+  /**
+   * The value of the option that sets {@code key} (relative to {@code spindle}), when the user gave it; a field of
+   * an option not given holds its reference.conf default instead, so test this, not the field.
+   */
+  public java.util.Optional<Object> given(String key) {
+    return java.util.Optional.ofNullable(givenOptions(command).get(key));
+  }
+
   /** The config keys set by options the user gave on the command line. */
   static Map<String, Object> givenOptions(CommandSpec command) {
     Map<String, Object> given = new LinkedHashMap<>();

@@ -5,9 +5,9 @@ import dev.spindle.pipeline.Pipeline.StageName;
 import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.decompose.DecomposeConfig;
 import dev.spindle.pipeline.decompose.DecomposeStage;
-import dev.spindle.pipeline.ingest.InputSpec;
 import dev.spindle.pipeline.spark.SparkSessions;
-import dev.spindle.pipeline.tokenize.spark.SparkTokenize;
+import dev.spindle.pipeline.tokenize.TokenizerKind;
+import dev.spindle.pipeline.tokenize.TokenizerRecord;
 import dev.spindle.schema.Docs;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,21 +27,17 @@ import picocli.CommandLine.Option;
       "docs (tokenize or mix output), writes DIR/buckets/length=L/ and",
       "DIR/manifest.json. Given docs with text, or raw files as SOURCE=PATH, it",
       "runs the earlier stages first and DIR is a run directory (DIR/ingest,",
-      "DIR/tokenize, DIR/decompose)."
+      "DIR/tokenize, DIR/decompose). Tokenized docs keep the tokenizer they",
+      "record (_tokenizer.json, written by tokenize and carried by mix)."
     })
 public final class DecomposeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR|SOURCE=PATH",
-      description = "A docs directory (tokenized or text), or raw files as SOURCE=PATH (repeatable).")
-  List<String> inputs;
-
-  @Option(names = "--output", required = true, paramLabel = "DIR",
-      description = "Output directory: new, empty, or one Spindle wrote.")
-  Path output;
+  @Mixin StageInput io;
 
   @Option(names = "--tokenizer", paramLabel = "NAME", descriptionKey = "spindle.tokenize.tokenizer",
-      description = "r50k, cl100k, o200k or bytes (default: ${DEFAULT-VALUE}).")
+      description = "Tokenizer for text or raw input: r50k, cl100k, o200k or bytes (default: ${DEFAULT-VALUE}). "
+          + "Tokenized input keeps its recorded tokenizer; naming another is refused.")
   String tokenizer;
 
   @Option(names = "--min-length", paramLabel = "L", descriptionKey = "spindle.decompose.min-length",
@@ -58,23 +54,35 @@ public final class DecomposeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<InputSpec> raw = StageCommand.rawInputs(inputs);
     StageCommand.checked(() -> DecomposeConfig.from(common.config()));
-    if (!raw.isEmpty()) {
-      StageCommand.runChain("decompose", common.config(StageCommand.rawRun(raw, output)), common.progress(),
-          List.of(StageName.INGEST, StageName.TOKENIZE, StageName.DECOMPOSE), null, output);
+    if (io.ranOnRawFiles(common, StageName.TOKENIZE, StageName.DECOMPOSE)) {
       return 0;
     }
-    Path docs = StageCommand.directory("decompose", inputs.get(0));
+    Path docs = io.directory("decompose");
     Config config = common.config();
     if (holdsTokens(config, docs)) {
-      StageCommand.runStage("decompose", config, common.progress(), new DecomposeStage(),
-          Map.of(DecomposeStage.INPUT, docs), output);
+      requireSameTokenizer(docs);
+      StageCommand.runStage(config, common.progress(), new DecomposeStage(), Map.of(DecomposeStage.INPUT, docs),
+          io.output);
     } else {
-      StageCommand.runChain("decompose", common.config(Map.of("run-dir", output.toString())), common.progress(),
-          List.of(StageName.TOKENIZE, StageName.DECOMPOSE), docs, output);
+      StageCommand.runChain(common.config(Map.of("run-dir", io.output.toString())), common.progress(),
+          List.of(StageName.TOKENIZE, StageName.DECOMPOSE), docs, io.output);
     }
     return 0;
+  }
+
+  /**
+   * Tokenized docs keep the tokenizer they record: the stage reads it from the data and never from the config, and a
+   * {@code --tokenizer} that contradicts it is refused here rather than silently ignored.
+   */
+  private void requireSameTokenizer(Path docs) {
+    TokenizerKind recorded = TokenizerRecord.of(docs);
+    Object named = common.given("tokenize.tokenizer").orElse(null);
+    if (named != null && TokenizerKind.fromConfigName(named.toString()) != recorded) {
+      throw SpindleException.user("Cannot decompose %s as %s: its tokens were made by %s (recorded in %s); tokenized "
+          + "input keeps its tokenizer (drop --tokenizer, or decompose the text to re-tokenize it)", docs, named,
+          recorded.configName(), docs.resolve(TokenizerRecord.FILE_NAME));
+    }
   }
 
   /** Tokenized docs go straight to decompose; docs with text are tokenized first. */

@@ -56,7 +56,7 @@ public final class DedupCommand implements Callable<Integer> {
   public Integer call() {
     List<InputSpec> specs = inputs.stream().map(InputSpec::parse).toList();
     var config = common.config(StageCommand.rawRun(specs, output));
-    StageCommand.runChain("dedup", config, common.progress(), List.of(StageName.INGEST, StageName.DEDUP), null,
+    StageCommand.runChain(config, common.progress(), List.of(StageName.INGEST, StageName.DEDUP), null,
         output);
     return 0;
   }

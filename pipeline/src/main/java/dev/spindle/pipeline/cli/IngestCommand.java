@@ -39,7 +39,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<InputSpec> specs = inputs.stream().map(InputSpec::parse).toList();
-    StageCommand.runStage("ingest", common.config(), common.progress(), new IngestStage(specs), Map.of(), output);
+    StageCommand.runStage(common.config(), common.progress(), new IngestStage(specs), Map.of(), output);
     return 0;
   }
 }

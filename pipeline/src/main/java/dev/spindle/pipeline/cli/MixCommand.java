@@ -37,7 +37,7 @@ public final class MixCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StageCommand.runStage("mix", common.config(), common.progress(), new MixStage(), Map.of("docs", input), output);
+    StageCommand.runStage(common.config(), common.progress(), new MixStage(), Map.of(MixStage.INPUT, input), output);
     return 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.spindle.pipeline.cli;
 
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.report.ReportStage;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,8 +21,8 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StageCommand.runStage("report", common.config(), common.progress(), new ReportStage(), Map.of("run", run),
-        run.resolve("report"));
+    StageCommand.runStage(common.config(), common.progress(), new ReportStage(), Map.of(ReportStage.INPUT, run),
+        new RunLayout(run).stage(RunLayout.REPORT));
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package dev.spindle.pipeline.cli;
 
 import dev.spindle.pipeline.Pipeline;
+import dev.spindle.pipeline.RunLayout;
 import dev.spindle.pipeline.SpindleException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,17 +16,18 @@ import picocli.CommandLine.Option;
     description = {
       "Run the pipeline described by a config file.",
       "The file gives inputs, stage settings and the run directory.",
-      "Stages: ingest, dedup, tokenize, mix, decompose, train, report. Committed stages with unchanged config",
+      "Stages: ingest, dedup, tokenize, mix, decompose, train, export (unless export.enabled = false), report.",
+      "Committed stages with unchanged config",
       "are skipped, so re-running after a failure continues where it stopped."
     })
 public final class RunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Option(names = "--from", paramLabel = "STAGE", description = "First stage to run (default: ${DEFAULT-VALUE}).")
-  String from = "ingest";
+  String from = RunLayout.INGEST;
 
   @Option(names = "--to", paramLabel = "STAGE", description = "Last stage to run (default: ${DEFAULT-VALUE}).")
-  String to = "report";
+  String to = RunLayout.REPORT;
 
   @Option(names = "--run-dir", paramLabel = "DIR", descriptionKey = "spindle.run-dir",
       description = "Where the stage folders go: new, empty, or a Spindle run (default: ${DEFAULT-VALUE}).")

@@ -26,23 +26,25 @@ import org.apache.spark.sql.SparkSession;
 final class StageCommand {
   private StageCommand() {}
 
-  /** Runs one stage writing {@code output}. */
-  static void runStage(String command, Config config, Progress progress, Stage stage, Map<String, Path> inputs,
-      Path output) {
+  /** Runs one stage writing {@code output}; the result line is named after the stage. */
+  static void runStage(Config config, Progress progress, Stage stage, Map<String, Path> inputs, Path output) {
     SparkSession spark = SparkSessions.create(config);
     try {
       StageRunner.Outcome outcome = new StageRunner(spark, config, progress).run(stage, inputs, output);
-      printResult(command, List.of(outcome), output);
+      printResult(stage.name(), List.of(outcome), output);
     } finally {
       spark.stop();
     }
   }
 
-  /** Runs {@code chain} in the run directory {@code runDir}, the first stage reading {@code firstInput}. */
-  static void runChain(String command, Config config, Progress progress, List<Pipeline.StageName> chain,
-      Path firstInput, Path runDir) {
+  /**
+   * Runs {@code chain} in the run directory {@code runDir}, the first stage reading {@code firstInput}; the result
+   * line is named after the last stage.
+   */
+  static void runChain(Config config, Progress progress, List<Pipeline.StageName> chain, Path firstInput,
+      Path runDir) {
     List<StageRunner.Outcome> outcomes = new Pipeline(config).run(chain, firstInput, progress);
-    printResult(command, outcomes, runDir);
+    printResult(chain.get(chain.size() - 1).directory(), outcomes, runDir);
   }
 
   /** {@code dedup: done -> DIR; 41 records read: 30 kept, 5 removed (...), 6 rejected (...) in DIR/ingest/rejected}. */

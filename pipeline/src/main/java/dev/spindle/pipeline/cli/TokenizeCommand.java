@@ -1,10 +1,7 @@
 package dev.spindle.pipeline.cli;
 
 import dev.spindle.pipeline.Pipeline.StageName;
-import dev.spindle.pipeline.ingest.InputSpec;
 import dev.spindle.pipeline.tokenize.TokenizeStage;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,13 +20,7 @@ import picocli.CommandLine.Option;
 public final class TokenizeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR|SOURCE=PATH",
-      description = "A docs directory, or raw files as SOURCE=PATH (repeatable).")
-  List<String> inputs;
-
-  @Option(names = "--output", required = true, paramLabel = "DIR",
-      description = "Output directory: new, empty, or one Spindle wrote.")
-  Path output;
+  @Mixin StageInput io;
 
   @Option(names = "--tokenizer", paramLabel = "NAME", descriptionKey = "spindle.tokenize.tokenizer",
       description = "r50k, cl100k, o200k or bytes (default: ${DEFAULT-VALUE}).")
@@ -37,15 +28,10 @@ public final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<InputSpec> raw = StageCommand.rawInputs(inputs);
-    if (!raw.isEmpty()) {
-      StageCommand.runChain("tokenize", common.config(StageCommand.rawRun(raw, output)), common.progress(),
-          List.of(StageName.INGEST, StageName.TOKENIZE), null, output);
-      return 0;
+    if (!io.ranOnRawFiles(common, StageName.TOKENIZE)) {
+      StageCommand.runStage(common.config(), common.progress(), new TokenizeStage(),
+          Map.of(TokenizeStage.INPUT, io.directory("tokenize")), io.output);
     }
-    Path docs = StageCommand.directory("tokenize", inputs.get(0));
-    StageCommand.runStage("tokenize", common.config(), common.progress(), new TokenizeStage(),
-        Map.of(TokenizeStage.INPUT, docs), output);
     return 0;
   }
 }

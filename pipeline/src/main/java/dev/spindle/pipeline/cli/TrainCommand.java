@@ -49,7 +49,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StageCommand.runStage("train", common.config(), common.progress(), new TrainStage(), Map.of("data", data),
+    StageCommand.runStage(common.config(), common.progress(), new TrainStage(), Map.of(TrainStage.INPUT, data),
         output);
     return 0;
   }

@@ -3,7 +3,6 @@ package dev.spindle.pipeline.export;
 import dev.spindle.pipeline.cli.CommonOptions;
 import dev.spindle.pipeline.stage.Progress;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +25,8 @@ public final class ExportCommand implements Callable<Integer> {
       description = "A checkpoint (train/checkpoints/step-N) or a train directory.")
   Path checkpoint;
 
-  @Option(names = "--format", paramLabel = "hf", description = "Output format (default hf: Hugging Face GPT-2).")
+  @Option(names = "--format", paramLabel = "hf", descriptionKey = "spindle.export.format",
+      description = "Output format: hf, a Hugging Face GPT-2 directory (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -40,16 +40,17 @@ public final class ExportCommand implements Callable<Integer> {
       description = "Also print the greedy continuation of TEXT by Spindle's own engine.")
   String prompt;
 
-  @Option(names = "--engine", paramLabel = "NAME", description = "Engine for --prompt (default: train.engine).")
+  @Option(names = "--engine", paramLabel = "NAME", descriptionKey = "spindle.export.sample.engine",
+      description = "Engine for --prompt; unless given, the run's train.engine.")
   String engine;
 
-  @Option(names = "--sample-tokens", paramLabel = "N", description = "Tokens --prompt generates (default 48).")
+  @Option(names = "--sample-tokens", paramLabel = "N", descriptionKey = "spindle.export.sample.tokens",
+      description = "Tokens --prompt generates (default: ${DEFAULT-VALUE}).")
   Integer sampleTokens;
 
   @Override
   public Integer call() {
-    var config = common.config(flags("export.format", format, "export.sample.engine", engine,
-        "export.sample.tokens", sampleTokens));
+    var config = common.config();
     ExportConfig export = ExportConfig.from(config);
     String sampleEngine = export.sampleEngine(config);
     ModelExport.SampleRequest sample = prompt == null ? null : new ModelExport.SampleRequest(prompt,
@@ -62,15 +63,5 @@ public final class ExportCommand implements Callable<Integer> {
     }
     System.out.println("export: done -> " + report.output() + " " + report.files().keySet());
     return 0;
-  }
-
-  private static Map<String, Object> flags(Object... keysAndValues) {
-    Map<String, Object> flags = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      if (keysAndValues[i + 1] != null) {
-        flags.put((String) keysAndValues[i], keysAndValues[i + 1]);
-      }
-    }
-    return flags;
   }
 }

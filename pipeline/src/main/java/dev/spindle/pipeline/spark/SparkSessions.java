@@ -14,7 +14,15 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession create(Config spindle) {
-    SparkConf conf = new SparkConf(true);
+    return SparkSession.builder().config(conf(spindle, new SparkConf(true))).getOrCreate();
+  }
+
+  /**
+   * {@code base} (Spark's own settings: spark-submit's, system properties) with {@code spindle.spark.master} when
+   * nothing set a master, and {@code spindle.spark.conf} on top.
+   */
+  static SparkConf conf(Config spindle, SparkConf base) {
+    SparkConf conf = base;
     if (!conf.contains("spark.master")) {
       conf.setMaster(spindle.getString("spark.master"));
       // Local runs: no UI port to collide with, and shuffle partitions sized for a laptop, not a cluster.
@@ -29,7 +37,7 @@ public final class SparkSessions {
         flatten(conf, e.getKey(), e.getValue());
       }
     }
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
   }
 
   @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DecomposeConfigTest {
@@ -19,11 +20,12 @@ class DecomposeConfigTest {
   }
 
   @Test
-  void keysMapToFields() {
-    Config config = ConfigFactory.parseString(
-        "decompose { mode = concat-chunk, min-length = 16, max-length = 64, seed = 7, partitions = 3, stride = paper,"
-            + " long-documents = paper-random }")
-        .withFallback(defaults());
+  void mapsEveryKeyOfReferenceConf() {
+    Map<String, Object> keys = Map.of("mode", "concat-chunk", "min-length", 16, "max-length", 64, "seed", 7,
+        "partitions", 3, "stride", "paper", "long-documents", "paper-random");
+    assertThat(keys.keySet()).as("this test sets every key of spindle.decompose in reference.conf")
+        .containsExactlyInAnyOrderElementsOf(defaults().getConfig("decompose").root().keySet());
+    Config config = ConfigFactory.parseMap(Map.of("decompose", keys)).withFallback(defaults());
     assertThat(DecomposeConfig.from(config))
         .isEqualTo(new DecomposeConfig(DecomposeMode.CONCAT_CHUNK, 16, 64, 7, 3, Stride.PAPER, LongDocuments.PAPER_RANDOM));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExportConfigTest {
@@ -20,10 +21,15 @@ class ExportConfigTest {
   }
 
   @Test
-  void keysMapToFields() {
-    Config config = ConfigFactory.parseString(
-        "export { enabled = false, format = hf, sample { prompt = \"Once\", tokens = 5, engine = dl4j } }")
-        .withFallback(defaults());
+  void mapsEveryKeyOfReferenceConf() {
+    Map<String, Object> keys = Map.of("enabled", false, "format", "hf", "sample.prompt", "Once", "sample.tokens", 5,
+        "sample.engine", "dl4j");
+    assertThat(keys.keySet()).as("this test sets every key of spindle.export in reference.conf")
+        .containsExactlyInAnyOrderElementsOf(defaults().getConfig("export").entrySet().stream()
+            .map(Map.Entry::getKey).toList());
+    Map<String, Object> prefixed = new java.util.HashMap<>();
+    keys.forEach((key, value) -> prefixed.put("export." + key, value));
+    Config config = ConfigFactory.parseMap(prefixed).withFallback(defaults());
     ExportConfig export = ExportConfig.from(config);
     assertThat(export).isEqualTo(new ExportConfig(false, "hf", "Once", 5, "dl4j"));
     assertThat(export.sampleEngine(ConfigFactory.parseString("train.engine = cuda"))).isEqualTo("dl4j");

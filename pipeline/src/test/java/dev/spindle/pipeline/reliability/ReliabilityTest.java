@@ -159,6 +159,14 @@ class ReliabilityTest {
   }
 
   @Test
+  void tokensAreNeverDecomposedUnderAnotherTokenizer() throws IOException {
+    RunLayout run = new RunLayout(EndToEndRun.get());
+    expectError("`decompose --tokenizer cl100k` on tokens the demo made with the byte tokenizer",
+        cli("decompose", "--input", run.mixedDocs().toString(), "--output", dir.resolve("d1").toString(),
+            "--tokenizer", "cl100k"), "its tokens were made by bytes (recorded in " + run.mixedDocs());
+  }
+
+  @Test
   void badConfigurationIsAOneLineErrorNamingTheKey() throws IOException {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "spindle { decompose { min-length = 300 } }");

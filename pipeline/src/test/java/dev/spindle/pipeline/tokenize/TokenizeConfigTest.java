@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TokenizeConfigTest {
@@ -18,9 +19,11 @@ class TokenizeConfigTest {
   }
 
   @Test
-  void keysMapToFields() {
-    Config config = ConfigFactory.parseString("tokenize { tokenizer = bytes, partitions = 3 }")
-        .withFallback(defaults());
+  void mapsEveryKeyOfReferenceConf() {
+    Map<String, Object> keys = Map.of("tokenizer", "bytes", "partitions", 3);
+    assertThat(keys.keySet()).as("this test sets every key of spindle.tokenize in reference.conf")
+        .containsExactlyInAnyOrderElementsOf(defaults().getConfig("tokenize").root().keySet());
+    Config config = ConfigFactory.parseMap(Map.of("tokenize", keys)).withFallback(defaults());
     assertThat(TokenizeConfig.from(config)).isEqualTo(new TokenizeConfig(TokenizerKind.BYTES, 3));
   }
 
