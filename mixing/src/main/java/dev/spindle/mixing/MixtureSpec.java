@@ -168,11 +168,6 @@ public record MixtureSpec(long totalTokens, long seed, OnExcess onExcess, List<S
     }
   }
 
-  /** The same spec with another seed (the CLI's {@code --seed}). */
-  public MixtureSpec withSeed(long newSeed) {
-    return new MixtureSpec(totalTokens, newSeed, onExcess, sources, phases);
-  }
-
   /** Every phase in order, starting with the implicit base phase {@value Phase#BASE} at 0. */
   public List<Phase> schedule() {
     List<Phase> schedule = new ArrayList<>();

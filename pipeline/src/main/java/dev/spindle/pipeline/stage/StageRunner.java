@@ -258,16 +258,4 @@ public final class StageRunner {
       throw new IllegalStateException(e);
     }
   }
-
-  /** Deletes a directory tree that the caller knows to be its own (benchmarks' scratch output). */
-  public static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

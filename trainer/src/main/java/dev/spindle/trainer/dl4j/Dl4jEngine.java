@@ -2,16 +2,15 @@ package dev.spindle.trainer.dl4j;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.trainer.engine.InitialParameters;
+import dev.spindle.trainer.engine.HostEngine;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
-import dev.spindle.trainer.engine.TrainingEngine;
 import dev.spindle.trainer.optim.AdamW;
+import dev.spindle.trainer.optim.VectorOptimizer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,45 +30,28 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Not thread-safe; separate instances may run on separate threads of one JVM (each owns its graph).
  */
-final class Dl4jEngine implements TrainingEngine {
-  private final ModelConfig model;
+final class Dl4jEngine extends HostEngine {
   private final ParameterLayout layout;
   private final Dl4jGraph graph;
   private final List<String> variableNames;
   private final List<ParameterLayout.Entry> entries;
   private final AdamW optimizer;
-  private final float[] parameters;
-  private final float[] gradients;
   private final Map<Integer, SequenceInputs> sequenceInputs = new HashMap<>();
   private boolean graphParametersStale = true;
-  private boolean hasGradients;
-  private boolean closed;
 
   Dl4jEngine(ModelConfig model, OptimizerConfig optimizerConfig, long seed) {
-    this.model = requireNonNull(model, "model is null");
+    super("DL4J", model, seed);
     requireNonNull(optimizerConfig, "optimizer is null");
     this.layout = ParameterLayout.of(model);
     this.graph = Dl4jGraph.build(model);
     this.variableNames = graph.variableNames();
     this.entries = layout.entries();
     this.optimizer = new AdamW(optimizerConfig, layout);
-    this.parameters = InitialParameters.create(model, seed);
-    this.gradients = new float[parameters.length];
     NativeThreads.engineOpened();
   }
 
   /** Length-only inputs (positions, causal mask), built once per bucket length and reused. */
   private record SequenceInputs(INDArray positions, INDArray causalMask) {}
-
-  @Override
-  public ModelConfig model() {
-    return model;
-  }
-
-  @Override
-  public long parameterCount() {
-    return parameters.length;
-  }
 
   @Override
   public float computeGradients(TokenBatch batch) {
@@ -88,7 +70,7 @@ final class Dl4jEngine implements TrainingEngine {
       }
       copyOut(gradient, gradients, (int) entries.get(i).offset(), (int) entries.get(i).size());
     }
-    hasGradients = true;
+    gradientsComputed();
     float loss = result.getOutputs().get(Dl4jGraph.LOSS).getFloat(0);
     // Native buffers are otherwise freed only when the GC finds their Java wrappers, which a small heap with
     // little garbage rarely does: close what this step made so resident memory stays flat.
@@ -146,64 +128,18 @@ final class Dl4jEngine implements TrainingEngine {
   }
 
   @Override
-  public double applyUpdate(long step) {
-    ensureOpen();
-    if (!hasGradients) {
-      throw new IllegalStateException(
-          "Cannot apply an update at step " + step + ": no gradients yet (call computeGradients or writeGradients"
-              + " first)");
-    }
-    double learningRate = optimizer.update(parameters, gradients, step);
+  protected VectorOptimizer optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  protected void parametersChanged() {
     graphParametersStale = true;
-    return learningRate;
-  }
-
-  @Override
-  public void readParameters(FloatBuffer into) {
-    ensureOpen();
-    checkRoom("read parameters", into);
-    into.put(parameters);
-  }
-
-  @Override
-  public void writeParameters(FloatBuffer from) {
-    ensureOpen();
-    checkAvailable("write parameters", from);
-    from.get(parameters);
-    graphParametersStale = true;
-  }
-
-  @Override
-  public void readGradients(FloatBuffer into) {
-    ensureOpen();
-    checkRoom("read gradients", into);
-    into.put(gradients);
-  }
-
-  @Override
-  public void writeGradients(FloatBuffer from) {
-    ensureOpen();
-    checkAvailable("write gradients", from);
-    from.get(gradients);
-    hasGradients = true;
-  }
-
-  @Override
-  public void saveOptimizerState(Path dir) {
-    ensureOpen();
-    optimizer.save(dir);
-  }
-
-  @Override
-  public void loadOptimizerState(Path dir) {
-    ensureOpen();
-    optimizer.load(dir);
   }
 
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    if (markClosed()) {
       // SameDiff has no close in this version; its native arrays are freed when the graph is collected.
       sequenceInputs.clear();
       NativeThreads.engineClosed();
@@ -308,23 +244,4 @@ final class Dl4jEngine implements TrainingEngine {
     return view;
   }
 
-  private void checkRoom(String what, FloatBuffer buffer) {
-    if (buffer.remaining() < parameters.length) {
-      throw new IllegalArgumentException(
-          "Cannot " + what + ": buffer has room for " + buffer.remaining() + " floats, need " + parameters.length);
-    }
-  }
-
-  private void checkAvailable(String what, FloatBuffer buffer) {
-    if (buffer.remaining() < parameters.length) {
-      throw new IllegalArgumentException(
-          "Cannot " + what + ": buffer holds " + buffer.remaining() + " floats, need " + parameters.length);
-    }
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("Cannot use the DL4J engine: it is closed");
-    }
-  }
 }

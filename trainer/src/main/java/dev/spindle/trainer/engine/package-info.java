@@ -6,6 +6,7 @@
  * positions, pre-LayerNorm, GELU-tanh, tied or untied head), shared initial parameters, and the
  * {@link dev.spindle.trainer.engine.EngineProvider} service (found by name; its accelerator says whether replicas
  * need GPUs). Implementations: {@code dl4j} (CPU) and {@code cuda} (GPU) in main; a bigram and a double-precision
- * reference engine in the test-jar.
+ * reference engine in the test-jar. The host engines (DL4J, bigram, reference) share
+ * {@link dev.spindle.trainer.engine.HostEngine}: the flat parameter and gradient vectors and their checked copies.
  */
 package dev.spindle.trainer.engine;

@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <p>Not thread-safe: one engine owns one optimizer.
  */
-public final class AdamW {
+public final class AdamW implements VectorOptimizer {
   /** A contiguous run of parameters that share the decay decision. */
   private record Range(int offset, int size, boolean decayed) {}
 
@@ -63,6 +63,7 @@ public final class AdamW {
    *
    * @return the learning rate used
    */
+  @Override
   public double update(float[] parameters, float[] gradients, long step) {
     if (parameters.length != parameterCount || gradients.length != parameterCount) {
       throw new IllegalArgumentException(
@@ -158,10 +159,12 @@ public final class AdamW {
     this.updateCount = state.updateCount();
   }
 
+  @Override
   public void save(Path directory) {
     OptimizerStateFile.write(directory, state());
   }
 
+  @Override
   public void load(Path directory) {
     restore(OptimizerStateFile.read(directory, parameterCount));
   }

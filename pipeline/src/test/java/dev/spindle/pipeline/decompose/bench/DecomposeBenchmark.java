@@ -117,7 +117,19 @@ public final class DecomposeBenchmark {
       }
     } finally {
       spark.stop();
-      StageRunner.deleteRecursively(work);
+      deleteRecursively(work);
+    }
+  }
+
+  /** Deletes the benchmark's own scratch directory. */
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

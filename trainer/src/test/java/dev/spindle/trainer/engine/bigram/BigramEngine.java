@@ -1,15 +1,12 @@
 package dev.spindle.trainer.engine.bigram;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.spindle.trainer.engine.InitialParameters;
+import dev.spindle.trainer.engine.HostEngine;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
-import dev.spindle.trainer.engine.TrainingEngine;
+import dev.spindle.trainer.optim.VectorOptimizer;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 
 /**
  * A tiny real language model in plain Java: logits for position t are {@code (wte[x_t] + wpe[t]) . H} with
@@ -20,30 +17,25 @@ import java.nio.file.Path;
  *
  * <p>Single-threaded and deterministic: the same batch and parameters always give bit-identical gradients.
  */
-final class BigramEngine implements TrainingEngine {
-  private final ModelConfig model;
+final class BigramEngine extends HostEngine {
   private final int vocab;
   private final int width;
   private final int tokenEmbedding;
   private final int positionEmbedding;
   private final int head; // -1 when tied
-  private final float[] parameters;
-  private final float[] gradients;
   private final HostOptimizer optimizer;
   private final float[] hidden;
   private final float[] hiddenGradient;
   private final float[] logits;
 
   BigramEngine(ModelConfig model, OptimizerConfig optimizerConfig, long seed) {
-    this.model = requireNonNull(model, "model is null");
+    super("bigram", model, seed);
     ParameterLayout layout = ParameterLayout.of(model);
     this.vocab = model.vocabSize();
     this.width = model.dModel();
     this.tokenEmbedding = (int) layout.entry("wte").offset();
     this.positionEmbedding = (int) layout.entry("wpe").offset();
     this.head = model.tiedHead() ? -1 : (int) layout.entry("head.w").offset();
-    this.parameters = InitialParameters.create(model, seed);
-    this.gradients = new float[parameters.length];
     long[][] trainable = model.tiedHead()
         ? new long[][] {range(layout.entry("wte")), range(layout.entry("wpe"))}
         : new long[][] {range(layout.entry("wte")), range(layout.entry("wpe")), range(layout.entry("head.w"))};
@@ -58,19 +50,11 @@ final class BigramEngine implements TrainingEngine {
   }
 
   @Override
-  public ModelConfig model() {
-    return model;
-  }
-
-  @Override
-  public long parameterCount() {
-    return parameters.length;
-  }
-
-  @Override
   public float computeGradients(TokenBatch batch) {
     java.util.Arrays.fill(gradients, 0f);
-    return pass(batch, true);
+    float loss = pass(batch, true);
+    gradientsComputed();
+    return loss;
   }
 
   @Override
@@ -209,40 +193,7 @@ final class BigramEngine implements TrainingEngine {
   }
 
   @Override
-  public double applyUpdate(long step) {
-    return optimizer.step(parameters, gradients, step);
+  protected VectorOptimizer optimizer() {
+    return optimizer;
   }
-
-  @Override
-  public void readParameters(FloatBuffer into) {
-    into.put(parameters);
-  }
-
-  @Override
-  public void writeParameters(FloatBuffer from) {
-    from.get(parameters);
-  }
-
-  @Override
-  public void readGradients(FloatBuffer into) {
-    into.put(gradients);
-  }
-
-  @Override
-  public void writeGradients(FloatBuffer from) {
-    from.get(gradients);
-  }
-
-  @Override
-  public void saveOptimizerState(Path dir) {
-    optimizer.save(dir);
-  }
-
-  @Override
-  public void loadOptimizerState(Path dir) {
-    optimizer.load(dir);
-  }
-
-  @Override
-  public void close() {}
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.trainer.engine.OptimizerConfig;
 import dev.spindle.trainer.optim.OptimizerState;
 import dev.spindle.trainer.optim.OptimizerStateFile;
+import dev.spindle.trainer.optim.VectorOptimizer;
 import java.nio.file.Path;
 
 /**
@@ -12,7 +13,7 @@ import java.nio.file.Path;
  * global-norm gradient clipping, following {@link OptimizerConfig}. Only the given ranges are touched, so an
  * engine that trains part of the shared layout leaves the rest at its initial values.
  */
-final class HostOptimizer {
+final class HostOptimizer implements VectorOptimizer {
   private final OptimizerConfig config;
   private final int size;
   private final long[][] ranges;
@@ -31,7 +32,8 @@ final class HostOptimizer {
   }
 
   /** Clips {@code gradients} in place, then updates {@code parameters}; returns the learning rate used. */
-  double step(float[] parameters, float[] gradients, long step) {
+  @Override
+  public double update(float[] parameters, float[] gradients, long step) {
     double learningRate = config.learningRateAt(step);
     float clipScale = clipScale(gradients);
     updates++;
@@ -76,11 +78,13 @@ final class HostOptimizer {
   }
 
   /** Saves in the one optimizer state format ({@link OptimizerStateFile}), like every engine. */
-  void save(Path directory) {
+  @Override
+  public void save(Path directory) {
     OptimizerStateFile.write(directory, new OptimizerState(config.kind(), size, updates, firstMoment, secondMoment));
   }
 
-  void load(Path directory) {
+  @Override
+  public void load(Path directory) {
     OptimizerState state = OptimizerStateFile.read(directory, size);
     if (!state.kind().equals(config.kind())) {
       throw new IllegalStateException("Cannot load optimizer state from " + directory + ": it was saved by "
