@@ -2,7 +2,6 @@ package dev.spindle.trainer.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 import java.util.List;
 
@@ -13,12 +12,8 @@ import java.util.List;
  * @param tokens targets the bucket holds: always {@code sequences * length} (written for readers of the JSON)
  * @param path the bucket's folder, relative to the decompose directory ({@link Manifest#bucketPath})
  */
-public record Bucket(
-    @JsonProperty(required = true) int length,
-    @JsonProperty(required = true) long sequences,
-    @JsonProperty(required = true) long tokens,
-    @JsonProperty(required = true) String path,
-    @JsonProperty(required = true) List<BucketFile> files) implements Serializable {
+public record Bucket(int length, long sequences, long tokens, String path, List<BucketFile> files)
+    implements Serializable {
   public Bucket {
     if (length <= 0) {
       throw new IllegalArgumentException("Invalid bucket: length must be positive, got " + length);

@@ -2,7 +2,6 @@ package dev.spindle.trainer.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 
 /**
@@ -11,8 +10,7 @@ import java.io.Serializable;
  * @param path relative to the decompose stage directory (the manifest's folder)
  * @param rows sequences in the file; the feed seeks with these counts instead of opening earlier files
  */
-public record BucketFile(@JsonProperty(required = true) String path, @JsonProperty(required = true) long rows)
-    implements Serializable {
+public record BucketFile(String path, long rows) implements Serializable {
   public BucketFile {
     requireNonNull(path, "path is null");
     if (rows < 0) {

@@ -2,12 +2,14 @@ package dev.spindle.trainer.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,24 +47,17 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Manifest(
-    @JsonProperty(required = true) String tokenizer,
-    @JsonProperty(required = true) int vocabSize,
-    @JsonProperty(required = true) int eosToken,
-    @JsonProperty(required = true) String mode,
-    @JsonProperty(required = true) int minLength,
-    @JsonProperty(required = true) int maxLength,
-    @JsonProperty(required = true) long seed,
-    Rule decomposition,
-    @JsonProperty(required = true) List<Bucket> buckets,
-    @JsonProperty(required = true) Totals totals,
-    @JsonProperty(required = true) Map<String, Totals> sources) {
+    String tokenizer, int vocabSize, int eosToken, String mode, int minLength, int maxLength, long seed,
+    Rule decomposition, List<Bucket> buckets, Totals totals, Map<String, Totals> sources) {
   public static final String FILE_NAME = "manifest.json";
   /** The folder of the bucket files, under the decompose directory. */
   public static final String BUCKETS = "buckets";
 
+  /** Every field is required when read (but {@code decomposition}, see {@link #read}). */
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
   public Manifest {
     requireNonNull(tokenizer, "tokenizer is null");
@@ -99,7 +94,7 @@ public record Manifest(
    * ({@code largest} or {@code paper-random}, the latter seeded by the manifest's {@code seed}).
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Rule(@JsonProperty(required = true) String stride, @JsonProperty(required = true) String longDocuments) {
+  public record Rule(String stride, String longDocuments) {
     public Rule {
       requireNonNull(stride, "stride is null");
       requireNonNull(longDocuments, "longDocuments is null");
@@ -109,12 +104,8 @@ public record Manifest(
   /** Document and token counts, over all documents or one source's (see the class comment for how they add up). */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Totals(
-      @JsonProperty(required = true) long documents,
-      @JsonProperty(required = true) long documentTokens,
-      @JsonProperty(required = true) long bucketTokens,
-      @JsonProperty(required = true) long droppedTokens,
-      @JsonProperty(required = true) long contextOnlyTokens,
-      @JsonProperty(required = true) long droppedDocuments) {
+      long documents, long documentTokens, long bucketTokens, long droppedTokens, long contextOnlyTokens,
+      long droppedDocuments) {
     /** {@code bucket_tokens + dropped_tokens + context_only_tokens == document_tokens}. */
     public boolean conserved() {
       return bucketTokens + droppedTokens + contextOnlyTokens == documentTokens;
@@ -139,7 +130,11 @@ public record Manifest(
           "Cannot read manifest: " + file + " does not exist (expected the decompose stage's output directory)");
     }
     try {
-      return JSON.readValue(file.toFile(), Manifest.class);
+      JsonNode json = JSON.readTree(file.toFile());
+      if (json instanceof ObjectNode object && !object.has("decomposition")) {
+        object.putNull("decomposition"); // written before the rule was configurable: overlap, largest
+      }
+      return JSON.treeToValue(json, Manifest.class);
     } catch (JsonProcessingException e) {
       // A record's own check (e.g. rows that do not add up) arrives wrapped by Jackson: say what it said.
       String reason = e.getCause() instanceof RuntimeException cause ? cause.getMessage() : e.getOriginalMessage();

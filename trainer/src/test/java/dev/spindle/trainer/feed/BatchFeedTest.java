@@ -104,10 +104,14 @@ class BatchFeedTest {
   }
 
   @Test
-  void closingWithBatchesStillQueuedReleasesThem() {
+  void closingWithBatchesStillQueuedReleasesThem() throws InterruptedException {
     StepPlan plan = plan(1, 40);
     BatchFeed feed = new BatchFeed(plan, 0, dir.toString(), 0, new FeedSettings(3, 1 << 20));
     feed.next().close();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (feed.allocatedBytes() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5); // the prefetch thread refills the queue behind the batch taken
+    }
     assertThat(feed.allocatedBytes()).as("batches prefetched and still queued").isPositive();
     // The allocator refuses to close while memory is outstanding (see the next test): queued batches are freed.
     assertThatCode(feed::close).doesNotThrowAnyException();
