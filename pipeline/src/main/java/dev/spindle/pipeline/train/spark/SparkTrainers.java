@@ -15,6 +15,11 @@ import scala.reflect.ClassTag$;
  * Runs one trainer per task in a single Spark barrier stage: all tasks start together or not at all, and if
  * one fails Spark stops the others, so replicas never wait forever on a lost peer. A retried stage attempt
  * resumes from the newest checkpoint.
+ *
+ * <p>Spark retries a failed barrier stage only when it is a shuffle map stage: a failed barrier result stage aborts
+ * the job ("Could not recover from a failed barrier ResultStage"). So the trainers' results pass through a
+ * one-partition shuffle before they are collected; an executor lost during training (or a trainer that fails)
+ * then re-runs the whole barrier stage, up to {@code spark.stage.maxConsecutiveAttempts} (default 4) attempts.
  */
 public final class SparkTrainers {
   private SparkTrainers() {}
@@ -28,7 +33,7 @@ public final class SparkTrainers {
         .barrier()
         .mapPartitions(new BarrierTrainerTask(job), false, tag);
     try {
-      return results.toJavaRDD().collect();
+      return results.toJavaRDD().repartition(1).collect();
     } catch (Exception e) { // SparkException is checked but thrown through Scala code undeclared
       String message = String.valueOf(e.getMessage());
       if (message.contains("slots")) {
