@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# On the GPU machine, from the folder gpu_package.sh filled (carried as .gpu): runs the CUDA engine's JUnit suite,
-# the CUDA training benchmark and the PyTorch reference side by side, logging everything under $OUT.
-# Usage: bash .gpu/gpu_check.sh [tests|bench|all|cuda|profile] [tokensPerStep] [steps] [lengths] [cudaLengths]
+# On the GPU machine, from the repository root, after bench/gpu_setup.sh: the CUDA engine's JUnit suite, the CUDA
+# training benchmark beside the PyTorch reference, profiles and one-epoch timings, logging under $OUT.
+# Usage: bash bench/gpu_check.sh [tests|bench|all|cuda|profile|epoch] [tokensPerStep] [steps] [lengths] [cudaLengths]
 # (cuda: our engine only, no PyTorch; profile: our engine with a per-category GPU time breakdown, slower steps;
 #  epoch: one whole epoch per layout of shared/corpus/medium, DD vs concat-chunk at 8192, see below)
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/gpu_env.sh"
 what=${1:-all}
 tokens=${2:-16384}
 steps=${3:-10}
@@ -13,10 +13,7 @@ lengths=${4:-1024,8192}
 cuda_lengths=${5:-$lengths}  # the CUDA bench may sweep more bucket lengths than the (slower to compile) reference
 out=${OUT:-/tmp/out}
 mkdir -p "$out"
-[ -x /tmp/spindle-jre/bin/java ] || tar -C /tmp -xJf "$here/jre.txz"
-export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
-export NCCL_NVLS_ENABLE=0
-java=(/tmp/spindle-jre/bin/java -Xmx16g -cp "$here/lib/*")
+java=("$JAVA" "${SPINDLE_JVM[@]}" -cp "$SPINDLE_CP")
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/device.txt"
 date -u | tee -a "$out/device.txt"
 if [ "$what" = tests ] || [ "$what" = all ]; then
@@ -38,6 +35,6 @@ if [ "$what" = cuda ]; then
 fi
 if [ "$what" = bench ] || [ "$what" = all ]; then
   "${java[@]}" dev.spindle.trainer.cuda.bench.GpuTrainingBench bf16 "$tokens" "$steps" "$cuda_lengths" 2>&1 | tee "$out/cuda_bench.log"
-  PYTHONUNBUFFERED=1 python3 "$here/torch_reference.py" --tokens "$tokens" --steps "$steps" --lengths "$lengths" \
+  PYTHONUNBUFFERED=1 python3 bench/torch_reference.py --tokens "$tokens" --steps "$steps" --lengths "$lengths" \
     --java "$out/cuda_bench.log" 2>&1 | grep -v Warning | tee "$out/torch_bench.log"
 fi

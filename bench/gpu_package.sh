@@ -1,25 +1,89 @@
 #!/usr/bin/env bash
-# Builds what the GPU machine needs to run the CUDA engine's tests and benchmarks (it has no Java and no Maven)
-# into DEST (default /work/main/.gpu, which the device tool carries): a jlink'ed Java 17 runtime as .txz, the
-# trainer's classes and test classes as jars, and only the jars the GPU code needs (JavaCPP, CUDA presets, JUnit,
-# AssertJ) -- not DL4J/ND4J or Spark. Then run there: bench/gpu_check.sh (from the same DEST).
+# Packs what the offline GPU machine needs to run Spindle end to end (it has no Java, no Maven, no network) into
+# DEST (default .gpu, which .git/info/exclude ignores and the device tool carries), in parts that each fit one
+# device call (64 MiB per call with the working tree), to be sent in back-to-back calls while the machine is warm:
+#   .gpu/libs1/, .gpu/libs2/  libs-N.txz: the third-party jars, re-stored uncompressed so xz can shrink them
+#                (deflated jars barely compress; stored ones do, about 2x), about 55 MB each
+#   .gpu/base/   jre.txz (jlinked Java 17: java.se + jdk.unsupported/management/security.auth/crypto.ec/zipfs,
+#                image uncompressed so xz shrinks it) and app.txz (Spindle's jars: pipeline, dedup, mixing, trainer
+#                and its test-jar)
+#   .gpu/corpus/ shared/corpus/medium (when ../shared is present)
+# Third-party jars: the pipeline's runtime + Spark's (local mode) + JUnit for the GPU tests, minus what a CUDA run
+# never loads: DL4J/ND4J and their natives, OpenBLAS, RocksDB, native libraries of other platforms. On the GPU
+# machine: bench/gpu_setup.sh (unpacks into /tmp/spindle), then bench/gpu_check.sh / bench/gpu_pipeline.sh.
+# Usage: bench/gpu_package.sh [DEST]   (SPINDLE_SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dest=${1:-/work/main/.gpu}
-mkdir -p "$dest/lib"
-mvn -B -q -o -pl trainer test-compile
-mvn -B -q -o -pl trainer dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/gpu.classpath >/dev/null
-rm -f "$dest"/lib/*.jar
-tr ':' '\n' < trainer/target/gpu.classpath \
-  | grep -E '/(javacpp|cuda|junit-jupiter-api|junit-jupiter-engine|junit-jupiter-params|junit-platform-commons|junit-platform-engine|junit-platform-launcher|opentest4j|apiguardian-api|assertj-core|byte-buddy)-[0-9]' \
-  | xargs -I{} cp {} "$dest/lib/"
-jar cf "$dest/lib/spindle-trainer.jar" -C trainer/target/classes .
-jar cf "$dest/lib/spindle-trainer-tests.jar" -C trainer/target/test-classes .
-cp bench/gpu_check.sh bench/torch_reference.py "$dest/"
-if [ ! -f "$dest/jre.txz" ]; then
-  rm -rf /tmp/spindle-jre
-  jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-debug --no-header-files \
-    --no-man-pages --compress=2 --output /tmp/spindle-jre
-  tar -C /tmp -cJf "$dest/jre.txz" spindle-jre
+dest=${1:-.gpu}
+grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || { mkdir -p .git/info; echo '/.gpu/' >> .git/info/exclude; }
+if [ -z "${SPINDLE_SKIP_BUILD:-}" ]; then
+  mvn -B -q -o -DskipTests package
+  mvn -B -q -o -pl trainer dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/gpu-test.classpath >/dev/null
 fi
-du -sh "$dest" "$dest"/lib/* | sort -h | tail -5
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/lib" "$stage/app/lib" "$dest"
+# Third-party jars: runtime + provided (Spark) of the pipeline, JUnit/AssertJ of the trainer's tests.
+# (the classpath files end without a newline, hence the echos)
+{ tr ':' '\n' < pipeline/target/classpath-runtime.txt; echo; tr ':' '\n' < pipeline/target/classpath-provided.txt; echo
+  tr ':' '\n' < trainer/target/gpu-test.classpath | grep -E '/(junit|opentest4j|apiguardian|assertj|byte-buddy)'; } \
+  | grep -E '\.jar$' | grep -v '/target/' | sort -u \
+  | grep -Ev '/(nd4j|deeplearning4j|openblas|rocksdbjni|fastutil|oshi-core|neoitertools)[^/]*$' \
+  | grep -Ev '/org/nd4j/' \
+  | grep -Ev -- '-(osx|windows)-[a-z0-9_]+\.jar$|-linux-(aarch_64|riscv64|ppc64le|armhf|arm64)\.jar$' \
+  | grep -Ev '/netty-resolver-dns-(classes|native)-macos' \
+  > "$stage/jars.txt"
+# Jars re-written with stored (uncompressed) entries, same content: xz then shrinks them about 2x.
+python3 - "$stage/lib" "$stage/jars.txt" <<'PY'
+import os, sys, zipfile
+target = sys.argv[1]
+for line in open(sys.argv[2]):
+    source = line.strip()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(os.path.join(target, os.path.basename(source)), "w",
+                                                         zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.external_attr = info.external_attr
+            zout.writestr(entry, zin.read(info.filename))
+PY
+# Spindle's own jars.
+cp pipeline/target/spindle-pipeline-*-SNAPSHOT.jar "$stage/app/lib/" 2>/dev/null
+rm -f "$stage"/app/lib/*-spark.jar
+cp dedup/target/spindle-dedup-*-SNAPSHOT.jar mixing/target/spindle-mixing-*-SNAPSHOT.jar \
+  trainer/target/spindle-trainer-*-SNAPSHOT.jar trainer/target/spindle-trainer-*-tests.jar "$stage/app/lib/"
+mkdir -p "$dest/base"
+tar -C "$stage/app" -cf - lib | xz -T2 -6 > "$dest/base/app.txz"
+if ! ls "$dest"/libs*/libs-*.txz >/dev/null 2>&1 || [ "$stage/jars.txt" -nt "$(ls "$dest"/libs*/libs-1.txz)" ] \
+    || ! cmp -s "$stage/jars.txt" "$dest/jars.txt"; then
+  rm -rf "$dest"/libs*
+  # Two parts of about equal size (largest jars first, each to the lighter part): ~55 MB compressed each.
+  : > "$stage/part-1.txt"
+  : > "$stage/part-2.txt"
+  sizes=(0 0 0)
+  for jar in $(ls -S "$stage/lib"); do
+    bytes=$(stat -c %s "$stage/lib/$jar")
+    n=$([ "${sizes[1]}" -le "${sizes[2]}" ] && echo 1 || echo 2)
+    echo "$jar" >> "$stage/part-$n.txt"
+    sizes[$n]=$((sizes[n] + bytes))
+  done
+  for list in "$stage"/part-*.txt; do
+    n=$(basename "$list" .txt | cut -d- -f2)
+    mkdir -p "$dest/libs$n"
+    tar -C "$stage/lib" -cf - -T "$list" | xz -T2 -6 > "$dest/libs$n/libs-$n.txz"
+  done
+  cp "$stage/jars.txt" "$dest/jars.txt"
+fi
+if [ ! -f "$dest/base/jre.txz" ]; then
+  rm -rf "$stage/spindle-jre"
+  jlink --add-modules java.se,jdk.unsupported,jdk.management,jdk.security.auth,jdk.crypto.ec,jdk.zipfs \
+    --strip-debug --no-header-files --no-man-pages --compress=0 --output "$stage/spindle-jre"
+  tar -C "$stage" -cf - spindle-jre | xz -T2 -9 > "$dest/base/jre.txz"
+fi
+if [ -d ../shared/corpus/medium ] && [ ! -d "$dest/corpus/medium" ]; then
+  mkdir -p "$dest/corpus/medium"
+  cp ../shared/corpus/medium/*.jsonl.gz "$dest/corpus/medium/"
+fi
+echo "jars: $(wc -l < "$stage/jars.txt") third-party ($(du -sh "$stage/lib" | cut -f1) stored)"
+du -sh "$dest"/*/ | sort -k2
+echo "send in back-to-back device calls: carry [.gpu/libs1], then [.gpu/libs2], then [.gpu/base, .gpu/corpus]"

@@ -10,6 +10,7 @@ import dev.spindle.pipeline.cli.ReportCommand;
 import dev.spindle.pipeline.cli.RunCommand;
 import dev.spindle.pipeline.cli.TokenizeCommand;
 import dev.spindle.pipeline.cli.TrainCommand;
+import dev.spindle.pipeline.export.ExportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
     version = "spindle 0.1.0",
     description = {
       "Turns raw text corpora into trained language models on Apache Spark:",
-      "ingest -> dedup -> tokenize -> mix -> decompose -> train -> report.",
+      "ingest -> dedup -> tokenize -> mix -> decompose -> train -> export -> report.",
       "Every stage writes its own directory (committed atomically, with _SUCCESS and report.json);",
       "re-running a finished stage with the same config is a no-op."
     },
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
       MixSearchCommand.class,
       DecomposeCommand.class,
       TrainCommand.class,
+      ExportCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -3,6 +3,8 @@ package dev.spindle.pipeline;
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.decompose.DecomposeStage;
 import dev.spindle.pipeline.dedup.DedupStage;
+import dev.spindle.pipeline.export.ExportConfig;
+import dev.spindle.pipeline.export.ExportStage;
 import dev.spindle.pipeline.ingest.IngestStage;
 import dev.spindle.pipeline.mix.MixStage;
 import dev.spindle.pipeline.report.ReportStage;
@@ -34,6 +36,7 @@ public final class Pipeline {
     MIX,
     DECOMPOSE,
     TRAIN,
+    EXPORT,
     REPORT;
 
     public String directory() {
@@ -72,14 +75,20 @@ public final class Pipeline {
     Path tokenize = runDir.resolve("tokenize");
     Path mix = runDir.resolve("mix");
     Path decompose = runDir.resolve("decompose");
-    return List.of(
+    Path train = runDir.resolve("train");
+    List<Step> steps = new ArrayList<>(List.of(
         new Step(StageName.INGEST, new IngestStage(IngestStage.inputsFrom(config)), Map.of(), ingest),
         new Step(StageName.DEDUP, new DedupStage(), Map.of("docs", ingest.resolve("docs")), dedup),
         new Step(StageName.TOKENIZE, new TokenizeStage(), Map.of("docs", dedup.resolve("kept")), tokenize),
         new Step(StageName.MIX, new MixStage(), Map.of("docs", tokenize.resolve("docs")), mix),
         new Step(StageName.DECOMPOSE, new DecomposeStage(), Map.of("docs", mix.resolve("docs")), decompose),
-        new Step(StageName.TRAIN, new TrainStage(), Map.of("data", decompose), runDir.resolve("train")),
-        new Step(StageName.REPORT, new ReportStage(), Map.of("run", runDir), runDir.resolve("report")));
+        new Step(StageName.TRAIN, new TrainStage(), Map.of("data", decompose), train)));
+    if (ExportConfig.from(config).enabled()) {
+      steps.add(new Step(StageName.EXPORT, new ExportStage(), Map.of("train", train, "data", decompose),
+          runDir.resolve("export")));
+    }
+    steps.add(new Step(StageName.REPORT, new ReportStage(), Map.of("run", runDir), runDir.resolve("report")));
+    return steps;
   }
 
   public List<StageRunner.Outcome> run(StageName from, StageName to, Progress progress) {
@@ -89,7 +98,8 @@ public final class Pipeline {
     }
     List<Step> steps = steps();
     for (Step step : steps) {
-      if (step.name().ordinal() < from.ordinal() && step.name() != StageName.REPORT
+      // Report and export are optional end products: a later stage can run without them.
+      if (step.name().ordinal() < from.ordinal() && step.name() != StageName.REPORT && step.name() != StageName.EXPORT
           && !Files.isRegularFile(step.output().resolve(StageRunner.SUCCESS))) {
         throw new IllegalArgumentException("Cannot start at " + from.directory() + ": earlier stage "
             + step.name().directory() + " is not committed in " + step.output() + " (run without --from)");

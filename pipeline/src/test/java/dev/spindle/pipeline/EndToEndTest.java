@@ -31,7 +31,7 @@ class EndToEndTest {
 
   @Test
   void everyStageIsCommittedWithAReport() {
-    for (String stage : List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "report")) {
+    for (String stage : List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "export", "report")) {
       assertThat(runDir.resolve(stage).resolve(StageRunner.SUCCESS)).as(stage + " committed").isRegularFile();
       assertThat(runDir.resolve(stage).resolve(StageRunner.REPORT)).as(stage + " report").isRegularFile();
     }
@@ -100,6 +100,20 @@ class EndToEndTest {
     validation.fields().forEachRemaining(e -> assertThat(e.getValue().asDouble())
         .as("validation loss at length " + e.getKey() + " vs unigram entropy " + unigram)
         .isLessThan(unigram - 0.3));
+  }
+
+  @Test
+  void theModelIsExportedAndTheReportShowsItsGreedySample() throws IOException {
+    assertThat(runDir.resolve("export/model.safetensors")).isRegularFile();
+    assertThat(runDir.resolve("export/config.json")).isRegularFile();
+    JsonNode sample = Json.read(runDir.resolve("export/report.json")).get("sample");
+    assertThat(sample.get("skipped").isNull()).as("sample skipped: %s", sample.get("skipped")).isTrue();
+    assertThat(sample.get("engine").asText()).isEqualTo("dl4j");
+    assertThat(sample.get("tokens").size()).isPositive();
+    String html = Files.readString(runDir.resolve("report/index.html"));
+    assertThat(html).contains("<h2>Model</h2>").contains("GPT2LMHeadModel.from_pretrained")
+        .contains("greedy continuation by the dl4j engine")
+        .contains("exported to " + runDir.resolve("export").toAbsolutePath().normalize() + " (");
   }
 
   @Test

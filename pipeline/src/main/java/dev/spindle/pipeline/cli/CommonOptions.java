@@ -24,7 +24,7 @@ public final class CommonOptions {
   boolean quiet;
 
   /** Config = flags given by the command, then --set, then --conf, then defaults. */
-  Config config(Map<String, Object> commandFlags) {
+  public Config config(Map<String, Object> commandFlags) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     for (String set : sets) {
       int eq = set.indexOf('=');
@@ -37,7 +37,7 @@ public final class CommonOptions {
     return SpindleConfig.load(conf, overrides);
   }
 
-  Progress progress() {
+  public Progress progress() {
     return new Progress(System.out, quiet);
   }
 }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * {@code metrics.jsonl}: one section per stage, each a table of the key counts and a chart.
  */
 final class RunReport {
-  static final List<String> STAGES = List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train");
+  static final List<String> STAGES =
+      List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "export");
 
   private final Path run;
   private final Path out;
@@ -48,6 +49,7 @@ final class RunReport {
     report.mix();
     report.decompose();
     report.train();
+    report.export();
     return report;
   }
 
@@ -290,6 +292,42 @@ final class RunReport {
       chart("throughput.png", "Throughput (tokens per second, all trainers)",
           Charts.lines("Throughput", "step", "tokens/s", Map.of("tokens/s", columns(throughput)), false));
     }
+  }
+
+  /** The exported model: where it is, how to load it, and what Spindle's engine continues a prompt with. */
+  private void export() {
+    JsonNode report = stageReport("export");
+    if (report == null) {
+      return;
+    }
+    page.heading("Model");
+    JsonNode model = report.path("model");
+    page.paragraph(String.format(Locale.ROOT,
+        "%d layers, width %d, %d heads, vocabulary %d, up to %d tokens of context: %d parameters after %d steps,"
+            + " exported to %s (Hugging Face GPT-2: load with GPT2LMHeadModel.from_pretrained on that directory).",
+        model.path("layers").asInt(), model.path("d_model").asInt(), model.path("heads").asInt(),
+        model.path("vocab_size").asInt(), model.path("max_length").asInt(), report.path("parameters").asLong(),
+        report.path("step").asLong(), report.path("output").asText()));
+    List<List<String>> files = new ArrayList<>();
+    report.path("files").fields().forEachRemaining(e -> files.add(List.of(e.getKey(), num(e.getValue()))));
+    page.table(List.of("file", "bytes"), files);
+    page.paragraph("Tokenizer files: " + report.path("tokenizer_files").asText());
+    JsonNode sample = report.path("sample");
+    if (sample.isObject()) {
+      if (sample.path("skipped").isTextual()) {
+        page.paragraph("No sample: " + sample.path("skipped").asText());
+      } else {
+        page.table(List.of("prompt", "greedy continuation by the " + sample.path("engine").asText() + " engine"),
+            List.of(List.of(visible(sample.path("prompt").asText()), visible(sample.path("text").asText()))));
+        page.paragraph(String.format(Locale.ROOT, "Greedy decoding (the most likely token each time): %d"
+            + " tokens, stopping early at end-of-text; newlines shown as \u23ce. Small models tend to repeat themselves.",
+            sample.path("tokens").size()));
+      }
+    }
+  }
+
+  private static String visible(String text) {
+    return text.replace("\n", "\u23ce");
   }
 
   private JsonNode stageReport(String stage) {

@@ -5,6 +5,7 @@ import dev.spindle.pipeline.io.Json;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.train.spark.SparkTrainers;
+import dev.spindle.trainer.export.ModelDescription;
 import dev.spindle.trainer.loop.TrainerResult;
 import dev.spindle.trainer.engine.EngineProvider;
 import dev.spindle.trainer.engine.Engines;
@@ -18,8 +19,8 @@ import java.util.List;
 
 /**
  * Stage {@code train}: reads the decompose stage's manifest (input {@code data}), computes the step plan on the
- * driver and runs the trainers as one Spark barrier stage. Writes {@code metrics.jsonl},
- * {@code checkpoints/step-N/} and {@code summary.json} into its work directory; the report is the summary.
+ * driver and runs the trainers as one Spark barrier stage. Writes {@code model.json} (what the checkpoints hold),
+ * {@code metrics.jsonl}, {@code checkpoints/step-N/} and {@code summary.json} into its work directory; the report is the summary.
  * Resumable: after a failure, the next run with the same configuration continues from the newest checkpoint.
  */
 public final class TrainStage implements Stage {
@@ -77,6 +78,8 @@ public final class TrainStage implements Stage {
       Manifest manifest = Manifest.read(data);
       job = config.job(manifest, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString());
       requireMemory(job, context.spark());
+      // What the checkpoints hold, for export and sampling without the run's configuration.
+      new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()).write(context.workDir());
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }

@@ -180,7 +180,21 @@ public final class CheckpointStore {
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  private Checkpoint verify(Path dir) throws IOException {
+  /**
+   * The checkpoint in {@code dir} (a {@code step-N} directory), verified against its checksums like
+   * {@link #latest()} does; for tools that read one chosen checkpoint (export).
+   *
+   * @throws IllegalArgumentException naming what is wrong when {@code dir} is not a complete, intact checkpoint
+   */
+  public static Checkpoint open(Path dir) {
+    try {
+      return verify(dir);
+    } catch (IllegalStateException | IOException e) {
+      throw new IllegalArgumentException("Cannot use checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Checkpoint verify(Path dir) throws IOException {
     Path sums = dir.resolve(CHECKSUMS);
     if (!Files.isRegularFile(sums)) {
       throw new IllegalStateException("no " + CHECKSUMS + " (incomplete checkpoint)");

@@ -125,6 +125,27 @@ final class Dl4jEngine implements TrainingEngine {
   }
 
   @Override
+  public void logits(TokenBatch batch, FloatBuffer into) {
+    ensureOpen();
+    long count = logitCount(batch);
+    if (into.remaining() < count) {
+      throw new IllegalArgumentException(
+          "Cannot compute logits: buffer has room for " + into.remaining() + " floats, need " + count + " (B * L * V)");
+    }
+    Map<String, INDArray> placeholders = placeholders(batch);
+    pushParametersToGraph();
+    INDArray logits = graph.graph().output(placeholders, Dl4jGraph.LOGITS).get(Dl4jGraph.LOGITS); // (N, V)
+    if (logits.length() != count) {
+      throw new IllegalStateException(
+          "Cannot compute logits: SameDiff returned shape " + java.util.Arrays.toString(logits.shape())
+              + ", expected " + count + " values");
+    }
+    into.put(nativeView(logits));
+    closeQuietly(logits);
+    releaseStepPlaceholders(placeholders);
+  }
+
+  @Override
   public double applyUpdate(long step) {
     ensureOpen();
     if (!hasGradients) {

@@ -27,6 +27,7 @@ final class Dl4jGraph {
   static final String SEQUENCE_SHAPE = "sequence_shape"; // int64 [B, L, C]
   static final String HEAD_SHAPE = "head_shape"; // int64 [B, L, NH, HS]
   static final String LOSS = "loss";
+  static final String LOGITS = "logits"; // (N, V) before the softmax
 
   private static final double LAYER_NORM_EPSILON = 1e-5;
   private static final double GELU_SCALE = Math.sqrt(2.0 / Math.PI);
@@ -101,6 +102,7 @@ final class Dl4jGraph {
     SDVariable lnf = layerNorm(residual, "lnf"); // (N, C)
     SDVariable logits = // (N, V)
         model.tiedHead() ? graph.mmul(lnf, tokenTable, false, true, false) : lnf.mmul(parameter("head.w"));
+    logits.rename(LOGITS);
     SDVariable logProbabilities = graph.nn().logSoftmax(logits); // over the last dimension: the overload taking a dimension fails to build in this version
     SDVariable targetLogProbability = graph.sum(oneHot(targets, vocabulary).mul(logProbabilities), 1); // (N)
     SDVariable loss = graph.math().neg(LOSS, graph.mean(targetLogProbability));

@@ -31,6 +31,29 @@ public interface TrainingEngine extends AutoCloseable {
   float evaluate(TokenBatch batch);
 
   /**
+   * Forward only: the next-token logits at every input position of the batch, {@code (B, L, V)} float32 row-major,
+   * written from {@code into}'s position on (which advances by {@code B * L * V}). Position {@code t} of row
+   * {@code b} holds the logits after reading tokens {@code 0..t}; the batch's last token of each row (the target
+   * of position L-1) is not read, so callers that only want logits may put any valid id there. Greedy decoding
+   * takes the row's position L-1; export checks compare them with other implementations. Touches neither gradients
+   * nor parameters.
+   *
+   * <p>The default fails: an engine that cannot compute logits says so by name instead of returning garbage.
+   *
+   * @throws IllegalArgumentException when {@code into} has fewer than {@code B * L * V} floats remaining
+   */
+  default void logits(TokenBatch batch, FloatBuffer into) {
+    throw new UnsupportedOperationException("Cannot compute logits: the " + getClass().getSimpleName()
+        + " engine does not implement TrainingEngine.logits (forward-only logits) yet; use the dl4j engine for"
+        + " sampling and logit checks");
+  }
+
+  /** Floats {@link #logits} writes for {@code batch}: B * L * V. */
+  default long logitCount(TokenBatch batch) {
+    return batch.targetTokens() * model().vocabSize();
+  }
+
+  /**
    * One optimizer step with the current gradients (after clipping), at schedule position {@code step}
    * (0-based; drives warmup and decay).
    *
@@ -45,15 +68,6 @@ public interface TrainingEngine extends AutoCloseable {
   void readGradients(FloatBuffer into);
 
   void writeGradients(FloatBuffer from);
-
-  /**
-   * Forward pass only: the logits of every position, (B, T, V) fp32 row-major, written into {@code into} from its
-   * position (greedy sampling reads the last position; export checks compare them with other implementations).
-   */
-  default void logits(TokenBatch batch, FloatBuffer into) {
-    throw new UnsupportedOperationException("Cannot compute logits: the " + getClass().getSimpleName()
-        + " engine does not implement a forward-only pass");
-  }
 
   /**
    * The {@link ParameterChecksum} of the parameters: equal on replicas holding

@@ -74,6 +74,53 @@ public abstract class EngineContractSuite {
     }
   }
 
+  @ParameterizedTest(name = "tiedHead={0}")
+  @ValueSource(booleans = {true, false})
+  void logitsMatchTheReferenceAndGiveTheEvaluatedLoss(boolean tiedHead) {
+    ModelConfig model = new ModelConfig(2, 16, 4, 23, 12, tiedHead);
+    float[] parameters = scaledRandomParameters(model, 13);
+    TokenBatch batch = randomBatch(model.vocabSize(), 9, 2, 21);
+    double[] expected = new ReferenceModel(model).logits(parameters, batch);
+    try (TrainingEngine engine = create(model, OptimizerConfig.sgd(0.1, 10), 1)) {
+      engine.writeParameters(FloatBuffer.wrap(parameters));
+      assertThat(engine.logitCount(batch)).isEqualTo(expected.length);
+      FloatBuffer out = FloatBuffer.allocate(expected.length + 3);
+      out.position(3);
+      engine.logits(batch, out);
+      assertThat(out.position()).as("position after logits").isEqualTo(3 + expected.length);
+      double largest = 0;
+      double worst = 0;
+      for (int i = 0; i < expected.length; i++) {
+        largest = Math.max(largest, Math.abs(expected[i]));
+        worst = Math.max(worst, Math.abs(out.get(3 + i) - expected[i]));
+      }
+      assertThat(worst).as("worst logit error vs largest logit %s", largest).isLessThanOrEqualTo(1e-5 * largest);
+      // The logits' mean cross-entropy over the targets is the loss evaluate reports.
+      int vocabulary = model.vocabSize();
+      double loss = 0;
+      for (int n = 0; n < batch.targetTokens(); n++) {
+        int row = 3 + n * vocabulary;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocabulary; v++) {
+          max = Math.max(max, out.get(row + v));
+        }
+        double sum = 0;
+        for (int v = 0; v < vocabulary; v++) {
+          sum += Math.exp(out.get(row + v) - max);
+        }
+        int target = batch.token((int) (n / batch.length()), (int) (n % batch.length()) + 1);
+        loss += max + Math.log(sum) - out.get(row + target);
+      }
+      loss /= batch.targetTokens();
+      assertThat(loss).as("cross-entropy of the logits vs evaluate")
+          .isCloseTo(engine.evaluate(batch), org.assertj.core.data.Offset.offset(LOSS_TOLERANCE * loss));
+      assertThat(parameters(engine)).as("parameters after logits").isEqualTo(parameters);
+      assertThatThrownBy(() -> engine.logits(batch, FloatBuffer.allocate(5)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("need " + expected.length);
+    }
+  }
+
   @Test
   void evaluateGivesTheTrainingLossWithoutChangingParameters() {
     ModelConfig model = new ModelConfig(1, 16, 2, 23, 8, true);

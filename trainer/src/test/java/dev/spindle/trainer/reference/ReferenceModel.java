@@ -41,6 +41,16 @@ public final class ReferenceModel {
     return new Pass(parameters, batch).forward();
   }
 
+  /**
+   * Next-token logits {@code (B, L, V)} row-major, forward only, in double precision: the ground truth for
+   * {@link dev.spindle.trainer.engine.TrainingEngine#logits} and for exported models run by other tools.
+   */
+  public double[] logits(float[] parameters, TokenBatch batch) {
+    Pass pass = new Pass(parameters, batch);
+    pass.forwardToLogits();
+    return pass.probabilities;
+  }
+
   /** Mean cross-entropy and its gradient with respect to every parameter. */
   public LossAndGradient lossAndGradient(float[] parameters, TokenBatch batch) {
     Pass pass = new Pass(parameters, batch);
@@ -101,7 +111,7 @@ public final class ReferenceModel {
     private double[] lnf; // (N, C)
     private double[] lnfMean; // (N)
     private double[] lnfRstd; // (N)
-    private double[] probabilities; // (N, V)
+    private double[] probabilities; // (N, V): logits after forwardToLogits, softmax after forward
 
     Pass(float[] parameters, TokenBatch tokens) {
       requireNonNull(parameters, "parameters is null");
@@ -164,6 +174,30 @@ public final class ReferenceModel {
     }
 
     double forward() {
+      forwardToLogits();
+      double loss = 0;
+      for (int n = 0; n < rows; n++) {
+        int row = n * vocabulary;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocabulary; v++) {
+          max = Math.max(max, probabilities[row + v]);
+        }
+        double sum = 0;
+        for (int v = 0; v < vocabulary; v++) {
+          double e = Math.exp(probabilities[row + v] - max);
+          probabilities[row + v] = e;
+          sum += e;
+        }
+        for (int v = 0; v < vocabulary; v++) {
+          probabilities[row + v] /= sum;
+        }
+        loss -= Math.log(probabilities[row + targets[n]]);
+      }
+      return loss / rows;
+    }
+
+    /** Everything up to the head: leaves the logits (N, V) in {@link #probabilities}, softmax not yet applied. */
+    void forwardToLogits() {
       int c = width;
       int wte = offset("wte");
       int wpe = offset("wpe");
@@ -217,25 +251,6 @@ public final class ReferenceModel {
       } else {
         matmulForward(probabilities, lnf, offset("head.w"), vocabulary, 1, -1, c, vocabulary);
       }
-      double loss = 0;
-      for (int n = 0; n < rows; n++) {
-        int row = n * vocabulary;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocabulary; v++) {
-          max = Math.max(max, probabilities[row + v]);
-        }
-        double sum = 0;
-        for (int v = 0; v < vocabulary; v++) {
-          double e = Math.exp(probabilities[row + v] - max);
-          probabilities[row + v] = e;
-          sum += e;
-        }
-        for (int v = 0; v < vocabulary; v++) {
-          probabilities[row + v] /= sum;
-        }
-        loss -= Math.log(probabilities[row + targets[n]]);
-      }
-      return loss / rows;
     }
 
     double[] backward() {

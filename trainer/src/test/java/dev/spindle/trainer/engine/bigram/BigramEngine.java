@@ -78,6 +78,31 @@ final class BigramEngine implements TrainingEngine {
     return pass(batch, false);
   }
 
+  @Override
+  public void logits(TokenBatch batch, FloatBuffer into) {
+    int length = batch.length();
+    if (length > model.maxLength()) {
+      throw new IllegalArgumentException(
+          "Cannot run batch: length " + length + " exceeds the model's max length " + model.maxLength());
+    }
+    long count = logitCount(batch);
+    if (into.remaining() < count) {
+      throw new IllegalArgumentException(
+          "Cannot compute logits: buffer has room for " + into.remaining() + " floats, need " + count + " (B * L * V)");
+    }
+    for (int b = 0; b < batch.batchSize(); b++) {
+      for (int t = 0; t < length; t++) {
+        int inputRow = tokenEmbedding + checkedToken(batch, b, t) * width;
+        int positionRow = positionEmbedding + t * width;
+        for (int c = 0; c < width; c++) {
+          hidden[c] = parameters[inputRow + c] + parameters[positionRow + c];
+        }
+        forwardHead();
+        into.put(logits);
+      }
+    }
+  }
+
   /** Mean cross-entropy over the batch; accumulates the gradient of that mean when {@code backward}. */
   private float pass(TokenBatch batch, boolean backward) {
     int length = batch.length();

@@ -55,6 +55,30 @@ class BigramEngineTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
+  void logitsGiveTheEvaluatedLoss(boolean tied) {
+    TrainingEngine engine = new BigramEngineProvider().create(model(tied), adamw(10), 3, 0);
+    TokenBatch batch = batch(11, 5, 3, 1);
+    engine.computeGradients(batch);
+    engine.applyUpdate(0); // away from the initial values, so the head and embeddings all matter
+    FloatBuffer logits = FloatBuffer.allocate((int) engine.logitCount(batch));
+    engine.logits(batch, logits);
+    assertThat(logits.remaining()).isZero();
+    double loss = 0;
+    for (int b = 0; b < 3; b++) {
+      for (int t = 0; t < 5; t++) {
+        int row = (b * 5 + t) * 11;
+        double sum = 0;
+        for (int v = 0; v < 11; v++) {
+          sum += Math.exp(logits.get(row + v));
+        }
+        loss += Math.log(sum) - logits.get(row + batch.token(b, t + 1));
+      }
+    }
+    assertThat(loss / 15).isCloseTo(engine.evaluate(batch), Offset.offset(1e-5));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
   void gradientsMatchFiniteDifferences(boolean tied) {
     TrainingEngine engine = new BigramEngineProvider().create(model(tied), OptimizerConfig.sgd(0.1, 10), 3, 0);
     TokenBatch batch = batch(11, 5, 3, 1);

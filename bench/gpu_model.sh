@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# On the GPU machine, after bench/gpu_pipeline.sh prep one: the trained-model checks of issue 16 on run 1.
+#   hf       run 1's exported model (/tmp/runs/gpu1/export, written by the pipeline's export stage) loaded by
+#            transformers' GPT2LMHeadModel in fp32 vs the CUDA engine's fp32 logits on held-out rows of the 1024
+#            bucket (the rows run 1's plan holds out), goal 1e-3 relative (bench/hf_check.py)
+#   parity   Spindle (CUDA, bf16) and PyTorch train GPT-2-124M from the same initial weights on the same batches of
+#            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh)
+set -uo pipefail
+source "$(dirname "$0")/gpu_env.sh"
+out=${OUT:-/tmp/out}
+mkdir -p "$out"
+run=/tmp/runs/gpu1
+for step in "$@"; do
+  echo "=== $step $(date -u +%T)"
+  case "$step" in
+    hf)
+      first=$(python3 -c "import json; p = json.load(open('$run/train/plan.json')); print(next(b['training_sequences'] for b in p['buckets'] if b['length'] == 1024))")
+      JAVA_OPTS="${SPINDLE_JVM[*]}" python3 bench/hf_check.py --export "$run/export" --checkpoint "$run/train" \
+        --data "$run/decompose" --length 1024 --first "$first" --count 4 --engine cuda 2>&1 | grep -v Warning \
+        | tee "$out/hf_check.log"
+      ls -la "$run/export" | tee -a "$out/hf_check.log"
+      ;;
+    parity)
+      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} bash bench/parity.sh "$run/decompose" /tmp/parity 2>&1 \
+        | tail -40 | tee "$out/parity.log"
+      cp /tmp/parity/parity.png /tmp/parity/*.jsonl "$out/" 2>/dev/null
+      ;;
+    *) echo "unknown step $step (hf parity)"; exit 2 ;;
+  esac
+done

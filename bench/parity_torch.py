@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Loss parity: PyTorch replays a Spindle training run from the same initial weights and the same batches.
+
+Input: the directory bench/parity.sh (the Java main dev.spindle.trainer.export.bench.ParityRun) wrote: initial/ (the
+engine's initial weights as a Hugging Face GPT-2 directory), plan.json (buckets with their files, and per step
+[bucket, first row]), run.json (model, AdamW settings, schedule), spindle_loss.jsonl and spindle_validation.json.
+
+PyTorch side: transformers' GPT2LMHeadModel loaded from initial/ (fp32 master weights), bf16 autocast (or fp32), mean
+cross-entropy over all L positions of each row, global-norm clipping exactly as Spindle (scale by clip/norm when the
+norm exceeds clip), torch AdamW with Spindle's decay rule (2-D tensors decay: wte -- the tied head --, wpe, every
+weight matrix; biases and LayerNorm do not) and Spindle's schedule (linear warmup, cosine to min_lr_ratio).
+
+Prints the per-step relative loss difference (max, mean, worst steps), the final validation losses side by side, a
+PASS/FAIL line against the goal (1%), writes torch_loss.jsonl, torch_validation.json, parity_summary.json and a PNG.
+Usage: python3 bench/parity_torch.py --run DIR [--data DECOMPOSE_DIR] [--device cuda] [--precision bf16|fp32]
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from parity_data import Bucket, learning_rate_at  # noqa: E402
+
+
+def load_plan(run_dir, data_dir):
+    with open(os.path.join(run_dir, "plan.json")) as f:
+        plan = json.load(f)
+    if plan.get("trainers", 1) != 1:
+        raise SystemExit(f"plan.json is for {plan['trainers']} trainers; parity replays the whole global batch, "
+                         "which equals one trainer's when trainers = 1 (run ParityRun)")
+    buckets = [Bucket(data_dir, b["length"], b["files"]) for b in plan["buckets"]]
+    return plan, buckets
+
+
+def build_optimizer(model, adamw, device):
+    decay = [p for _, p in model.named_parameters() if p.dim() == 2]
+    no_decay = [p for _, p in model.named_parameters() if p.dim() < 2]
+    names = [n for n, _ in model.named_parameters()]
+    assert "lm_head.weight" not in names, "lm_head must be tied to transformer.wte (one parameter)"
+    groups = [{"params": decay, "weight_decay": adamw["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}]
+    kwargs = {"fused": True} if device.type == "cuda" else {"foreach": False}
+    return torch.optim.AdamW(groups, lr=adamw["learning_rate"], betas=(adamw["beta1"], adamw["beta2"]),
+                             eps=adamw["epsilon"], **kwargs), decay + no_decay
+
+
+def clip_like_spindle(parameters, clip):
+    """Spindle's clipping: the global L2 norm; all gradients scaled by clip/norm when the norm exceeds clip."""
+    grads = [p.grad for p in parameters if p.grad is not None]
+    norm = torch.sqrt(sum((g.float() ** 2).sum() for g in grads))
+    if clip > 0 and norm.item() > clip:
+        for g in grads:
+            g.mul_(clip / norm)
+    return norm.item()
+
+
+def mean_loss(model, tokens, device, autocast):
+    batch = torch.from_numpy(tokens.astype(np.int64)).to(device)
+    inputs, targets = batch[:, :-1], batch[:, 1:]
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+        logits = model(input_ids=inputs).logits
+    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1))
+
+
+def read_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def plot(path, spindle, torch_losses, relative, validation):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = np.arange(len(torch_losses))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    top.plot(steps, spindle[:len(steps)], label="Spindle", linewidth=1.2)
+    top.plot(steps, torch_losses, label="PyTorch (transformers GPT-2)", linewidth=1.0, linestyle="--")
+    top.set_ylabel("training loss (nats/token)")
+    top.set_title("Spindle vs PyTorch: same initial weights, same batches")
+    text = "final validation (Spindle | PyTorch)\n" + "\n".join(
+        f"L={k}: {v['spindle']:.4f} | {v['torch']:.4f}" for k, v in validation.items())
+    top.text(0.98, 0.62, text, transform=top.transAxes, ha="right", va="top", fontsize=8, family="monospace",
+             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "#ccc"})
+    top.legend()
+    top.grid(alpha=0.3)
+    bottom.plot(steps, 100 * relative, color="black", linewidth=0.8)
+    bottom.axhline(1.0, color="red", linewidth=0.8, linestyle=":")
+    bottom.set_ylabel("|diff| / torch (%)")
+    bottom.set_xlabel("step")
+    bottom.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--run", required=True, help="ParityRun's output directory")
+    parser.add_argument("--data", help="decompose directory (default: run.json's data)")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--precision", choices=["bf16", "fp32"], help="default: run.json's precision")
+    parser.add_argument("--goal", type=float, default=0.01, help="relative difference goal (default 1%%)")
+    parser.add_argument("--plot", help="PNG path (default RUN/parity.png)")
+    args = parser.parse_args()
+
+    from transformers import GPT2LMHeadModel
+
+    with open(os.path.join(args.run, "run.json")) as f:
+        run = json.load(f)
+    data_dir = args.data or run["data"]
+    precision = args.precision or ("fp32" if run.get("precision") == "fp32" or run["engine"] != "cuda" else "bf16")
+    device = torch.device(args.device)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    plan, buckets = load_plan(args.run, data_dir)
+    model = GPT2LMHeadModel.from_pretrained(os.path.join(args.run, "initial"), dtype=torch.float32).to(device)
+    model.train()  # config.json has dropout 0, as Spindle trains
+    adamw = run["optimizer"]
+    optimizer, parameters = build_optimizer(model, adamw, device)
+    autocast = precision == "bf16"
+    steps = plan["steps"]
+    print(f"parity_torch: {sum(p.numel() for p in parameters)} parameters, {len(steps)} steps, {precision} on {device}, "
+          f"buckets {[b['length'] for b in plan['buckets']]}", flush=True)
+
+    losses = []
+    start = time.time()
+    with open(os.path.join(args.run, "torch_loss.jsonl"), "w") as out:
+        for step, (bucket_index, first) in enumerate(steps):
+            bucket = plan["buckets"][bucket_index]
+            tokens = buckets[bucket_index].read(int(first), int(bucket["global_batch"]))
+            lr = learning_rate_at(step, adamw["learning_rate"], adamw["warmup_steps"], adamw["total_steps"],
+                                  adamw["min_lr_ratio"])
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            loss = mean_loss(model, tokens, device, autocast)
+            loss.backward()
+            norm = clip_like_spindle(parameters, adamw["grad_clip"])
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            losses.append(loss.item())
+            out.write(json.dumps({"step": step, "length": bucket["length"], "loss": losses[-1], "lr": lr,
+                                  "grad_norm": norm}) + "\n")
+            if (step + 1) % 25 == 0 or step + 1 == len(steps):
+                print(f"step {step + 1}/{len(steps)} len {bucket['length']} loss {losses[-1]:.4f} lr {lr:.2e} "
+                      f"({time.time() - start:.1f} s)", flush=True)
+
+    model.eval()
+    torch_validation = {}
+    with torch.no_grad():
+        for index, bucket in enumerate(plan["buckets"]):
+            count = int(bucket["validation_sequences"])
+            if count == 0:
+                continue
+            total = 0.0
+            chunk = int(bucket["trainer_batch"])
+            first = int(bucket["training_sequences"])
+            for row in range(first, first + count, chunk):
+                n = min(chunk, first + count - row)
+                total += mean_loss(model, buckets[index].read(row, n), device, autocast).item() * n
+            torch_validation[str(bucket["length"])] = total / count
+    with open(os.path.join(args.run, "torch_validation.json"), "w") as f:
+        json.dump(torch_validation, f, indent=2)
+
+    spindle = np.array([line["loss"] for line in read_jsonl(os.path.join(args.run, "spindle_loss.jsonl"))])
+    ours = np.array(losses)
+    n = min(len(spindle), len(ours))
+    relative = np.abs(spindle[:n] - ours[:n]) / np.abs(ours[:n])
+    with open(os.path.join(args.run, "spindle_validation.json")) as f:
+        spindle_validation = json.load(f)
+    validation = {k: {"spindle": spindle_validation[k], "torch": torch_validation[k],
+                      "relative": abs(spindle_validation[k] - torch_validation[k]) / abs(torch_validation[k])}
+                  for k in sorted(torch_validation, key=int) if k in spindle_validation}
+    worst = np.argsort(-relative)[:5]
+    print("\nstep-by-step training loss, Spindle vs PyTorch:")
+    print(f"  steps compared {n}; relative difference max {relative.max():.3%} = {relative.max():.2e} (step {int(relative.argmax())}), "
+          f"mean {relative.mean():.3%}, last 50 steps mean {relative[-50:].mean():.3%}")
+    print("  worst steps: " + ", ".join(f"{int(s)}: {spindle[s]:.4f} vs {ours[s]:.4f}" for s in worst))
+    print("  first/last loss: Spindle %.4f -> %.4f, PyTorch %.4f -> %.4f" % (spindle[0], spindle[n - 1], ours[0],
+                                                                           ours[n - 1]))
+    print("final validation loss by length (Spindle | PyTorch | relative):")
+    for k, v in validation.items():
+        print(f"  L={k:>5}: {v['spindle']:.4f} | {v['torch']:.4f} | {v['relative']:.3%}")
+    val_max = max((v["relative"] for v in validation.values()), default=0.0)
+    ok = relative.max() <= args.goal and val_max <= args.goal
+    print(f"PARITY {'PASS' if ok else 'FAIL'}: max step difference {relative.max():.3%}, max validation difference "
+          f"{val_max:.3%} (goal {args.goal:.0%}, {precision}, {n} steps)")
+    summary = {"steps": n, "precision": precision, "device": str(device), "max_relative": float(relative.max()),
+               "mean_relative": float(relative.mean()), "validation": validation, "pass": bool(ok),
+               "torch_seconds": time.time() - start}
+    with open(os.path.join(args.run, "parity_summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    plot_path = args.plot or os.path.join(args.run, "parity.png")
+    plot(plot_path, spindle, ours[:n], relative, validation)
+    print(f"plot: {plot_path}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
