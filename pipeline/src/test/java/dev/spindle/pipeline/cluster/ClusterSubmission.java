@@ -29,10 +29,13 @@ public final class ClusterSubmission {
     this.dir = dir;
   }
 
-  /** Starts {@code SparkSubmit} for {@code args}; {@code dir} is emptied first. */
+  /**
+   * Starts {@code SparkSubmit} for {@code args}, with {@code dir/driver.log} and {@code dir/events} (replaced if
+   * they exist; nothing else in {@code dir} is touched, so the run directory may lie inside it).
+   */
   public static ClusterSubmission start(SparkDistribution spark, ChildJvms jvms, StandaloneCluster cluster,
       int executors, Path dir, List<String> args) throws IOException {
-    FileTrees.delete(dir);
+    FileTrees.delete(dir.resolve("events"));
     Files.createDirectories(dir.resolve("events"));
     List<String> options = new ArrayList<>(List.of(
         "--master", cluster.masterUrl(), "--deploy-mode", "client",

@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * The demo configuration made lean for the tests that run the whole pipeline in child JVMs: all of
  * {@code conf/demo.conf} (six sample sources, global dedup, byte tokens, the demo mixture, DD buckets 32..256,
  * the 2-layer model on two trainers) with a short training, 24 steps of 512 tokens, a checkpoint every 4 steps and
- * validation every 8: long enough to kill an executor between checkpoints, a few seconds of compute.
+ * validation every 8: long enough to kill an executor between checkpoints, a few seconds of compute. No export
+ * stage: the Airflow DAG, whose run is the local baseline, has no export task, and export runs on the driver
+ * only, wherever the executors are.
  */
 public final class LeanDemo {
   /** The mixture every run of this configuration uses (the Airflow DAG passes it as a parameter). */
@@ -21,6 +23,7 @@ public final class LeanDemo {
         checkpoint-every = 4
         validate-every = 8
       }
+      spindle.export.enabled = false
       """;
 
   private LeanDemo() {}

@@ -81,7 +81,7 @@ class StandaloneClusterIT {
   @Test
   @Order(1)
   void wholePipelineOnTwoExecutorsGivesTheOutputsOfLocalMode() throws Exception {
-    undisturbed = work.resolve("run");
+    undisturbed = work.resolve("undisturbed/run");
     ClusterSubmission submission = submit(undisturbed, "undisturbed");
     int exit = submission.await(drivers, RUN_TIMEOUT);
     assertThat(exit).as("exit code; driver log " + submission.driverLog() + ":\n"
@@ -107,7 +107,7 @@ class StandaloneClusterIT {
   @Test
   @Order(2)
   void executorsKilledDuringDedupAndTrainingRecoverToTheSameOutputs() throws Exception {
-    Path faulted = work.resolve("faulted");
+    Path faulted = work.resolve("faulted/run");
     // Ingest is not under test here: start from the undisturbed run's committed ingest (skipped as up to date).
     if (undisturbed != null && Files.isRegularFile(undisturbed.resolve("ingest/_SUCCESS"))) {
       FileTrees.copy(undisturbed.resolve("ingest"), faulted.resolve("ingest"));
