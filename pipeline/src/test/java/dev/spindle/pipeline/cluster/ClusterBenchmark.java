@@ -3,8 +3,6 @@ package dev.spindle.pipeline.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.pipeline.cluster.ExecutorKiller.Kill;
-import dev.spindle.pipeline.cluster.SparkEventLog.ExecutorEvent;
-import dev.spindle.pipeline.cluster.SparkEventLog.StageAttempt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,24 +16,19 @@ import java.util.stream.Collectors;
 /**
  * {@code bench/cluster.sh}: what happens, and how long it takes, when an executor JVM is SIGKILLed on a standalone
  * cluster (a Master and two one-core Workers on this machine, {@link StandaloneCluster}) running the
- * {@link LeanDemo} over {@code conf/standalone-example.conf}:
- *
- * <ol>
- *   <li>the undisturbed whole pipeline (seconds per stage, the reference outputs);
- *   <li>dedup alone (ingest copied from 1), its executor on Worker 0 killed once a dedup task has finished;
- *   <li>train alone (earlier stages copied from 1), Worker 1's executor killed after the first checkpoint;
- *   <li>optionally ({@code cluster-mode}) the report stage submitted in cluster deploy mode, the driver inside a
- *       Worker.
- * </ol>
- *
- * For 2 and 3 it prints the stage's seconds against the undisturbed stage's, when the Worker's replacement executor
- * registered, when Spark resubmitted the work and which tasks and stage attempts failed (from the Spark event log),
- * where training resumed, and whether the outputs equal the undisturbed run's ({@link RunContents}).
- * Args: {@code [repeats] [cluster-mode]}.
+ * {@link LeanDemo} over {@code conf/standalone-example.conf}: the whole pipeline once undisturbed (the reference
+ * outputs), then dedup alone and train alone (earlier stages copied from the reference), each once undisturbed and
+ * once with an executor killed (dedup: Worker 0's after 150 of its tasks; train: Worker 1's after the first
+ * checkpoint). Per run it prints the stage's seconds, when the replacement executor registered and the work was
+ * resubmitted, the failed tasks and stage attempts (Spark's event log), where training resumed, and whether the
+ * stage's outputs equal the reference's ({@link RunContents}). With {@code cluster-mode} it also submits the report
+ * stage in cluster deploy mode (the driver inside a Worker). Args: {@code [repeats] [cluster-mode]}.
  */
 public final class ClusterBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
+  /** Of dedup's ~500 tasks: past the first shuffles, well before the end. */
+  private static final int DEDUP_TASKS_BEFORE_KILL = 150;
 
   private final SparkDistribution spark;
   private final StandaloneCluster cluster;
@@ -74,80 +67,89 @@ public final class ClusterBenchmark {
     Path reference = work.resolve("undisturbed/run");
     ClusterSubmission undisturbed = submit(reference, "undisturbed", List.of());
     require(undisturbed.await(drivers, TIMEOUT) == 0, "undisturbed run failed", undisturbed);
-    Map<String, Double> stages = undisturbed.stageSeconds();
-    System.out.println("\nundisturbed run, seconds per stage: " + stages);
+    System.out.println("\nwhole pipeline, undisturbed, seconds per stage: " + undisturbed.stageSeconds());
     RunContents expected = RunContents.of(reference);
     System.out.println("reconciliation problems: " + RunContents.reconciliation(reference, expected));
 
+    // Each fault against the same run undisturbed: a stage that opens its application pays for the executors'
+    // first tasks (class loading, JIT, DL4J's native libraries), so the whole pipeline's stage times are no baseline.
     List<String> rows = new ArrayList<>();
     for (int i = 1; i <= repeats; i++) {
-      rows.add(dedupKill(reference, expected, stages.get("dedup"), i));
-      rows.add(trainKill(reference, expected, stages.get("train"), i));
+      rows.add(alone("dedup", List.of("ingest"), false, reference, expected, i));
+      rows.add(alone("dedup", List.of("ingest"), true, reference, expected, i));
+      rows.add(alone("train", List.of("ingest", "dedup", "tokenize", "mix", "decompose"), false, reference, expected,
+          i));
+      rows.add(alone("train", List.of("ingest", "dedup", "tokenize", "mix", "decompose"), true, reference, expected,
+          i));
     }
-    System.out.println("\n| fault | stage s (undisturbed) | executor replaced after | resubmitted | failed tasks"
-        + " | failed stage attempts | resumed | outputs |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("\n| run | stage s | executor killed at | replacement registered after | work resubmitted"
+        + " | failed tasks | failed stage attempts | training resumed | outputs vs undisturbed |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
     if (clusterMode) {
       clusterModeReport(reference);
     }
   }
 
-  /** Dedup only, its executor on Worker 0 killed once a dedup task has finished. */
-  private String dedupKill(Path reference, RunContents expected, double undisturbedSeconds, int repeat)
-      throws Exception {
-    Path run = work.resolve("dedup-kill-" + repeat + "/run");
-    copyStages(reference, run, List.of("ingest"));
-    ClusterSubmission submission = submit(run, "dedup-kill-" + repeat, List.of("--to", "dedup"));
-    ExecutorKiller killer = new ExecutorKiller(cluster, submission, run).duringDedup(0).start();
-    int exit = submission.await(drivers, TIMEOUT);
-    List<Kill> kills = killer.kills();
-    require(exit == 0, "dedup run with a killed executor failed", submission);
-    return row("executor killed during dedup", submission, kills, undisturbedSeconds, "dedup", "-", run, expected);
-  }
-
-  /** Train only, Worker 1's executor killed after the first checkpoint. */
-  private String trainKill(Path reference, RunContents expected, double undisturbedSeconds, int repeat)
-      throws Exception {
-    Path run = work.resolve("train-kill-" + repeat + "/run");
-    copyStages(reference, run, List.of("ingest", "dedup", "tokenize", "mix", "decompose"));
-    ClusterSubmission submission = submit(run, "train-kill-" + repeat, List.of("--to", "train"));
-    ExecutorKiller killer = new ExecutorKiller(cluster, submission, run).afterFirstCheckpoint(1).start();
-    int exit = submission.await(drivers, TIMEOUT);
-    List<Kill> kills = killer.kills();
-    require(exit == 0, "train run with a killed executor failed", submission);
-    JsonNode summary = JSON.readTree(run.resolve("train/summary.json").toFile());
-    String resumed = "step " + summary.get("resumed_from_step").asLong() + " of " + summary.get("steps").asLong()
-        + " (" + (kills.isEmpty() ? "no kill" : kills.get(0).state()) + ")";
-    return row("executor killed during training", submission, kills, undisturbedSeconds, "train", resumed, run,
-        expected);
-  }
-
-  private String row(String fault, ClusterSubmission submission, List<Kill> kills, double undisturbedSeconds,
-      String stage, String resumed, Path run, RunContents expected) throws IOException {
-    if (kills.isEmpty()) {
-      return "| " + fault + " | (the stage ended before the kill) | | | | | | |";
+  /**
+   * {@code stage} alone in a new application (the stages before it copied from the reference run), undisturbed or
+   * with one executor killed: dedup's on Worker 0 after {@link #DEDUP_TASKS_BEFORE_KILL} of its tasks, training's
+   * on Worker 1 after its first checkpoint.
+   */
+  private String alone(String stage, List<String> before, boolean kill, Path reference, RunContents expected,
+      int repeat) throws Exception {
+    String name = stage + (kill ? "-killed-" : "-undisturbed-") + repeat;
+    Path run = work.resolve(name + "/run");
+    for (String earlier : before) {
+      FileTrees.copy(reference.resolve(earlier), run.resolve(earlier));
     }
-    long killed = kills.get(0).epochMillis();
+    ClusterSubmission submission = submit(run, name, List.of("--to", stage));
+    ExecutorKiller killer = new ExecutorKiller(cluster, submission, run);
+    if (kill && stage.equals("dedup")) {
+      killer.duringDedup(0, DEDUP_TASKS_BEFORE_KILL);
+    } else if (kill) {
+      killer.afterFirstCheckpoint(1);
+    }
+    killer.start();
+    int exit = submission.await(drivers, TIMEOUT);
+    List<Kill> kills = killer.kills();
+    require(exit == 0, name + " failed", submission);
+    return row(stage + (kill ? ", executor killed" : ", undisturbed"), stage, submission, kills, run, expected);
+  }
+
+  private String row(String what, String stage, ClusterSubmission submission, List<Kill> kills, Path run,
+      RunContents expected) throws IOException {
     SparkEventLog events = SparkEventLog.read(submission.eventLogDirectory());
-    List<ExecutorEvent> executors = events.executorEvents();
-    String replaced = executors.stream().filter(e -> e.added() && e.millis() > killed).findFirst()
-        .map(e -> seconds(e.millis() - killed) + " (executor " + e.executor() + ")").orElse("never");
-    List<StageAttempt> barrier = events.barrierStageAttempts();
-    String resubmitted = barrier.size() > 1
-        ? "training attempt " + barrier.get(1).attempt() + " started " + seconds(barrier.get(1).submitted() - killed)
-            + " after the kill"
-        : "tasks re-run in place";
+    String killedAt = "-";
+    String replaced = "-";
+    String resubmitted = "-";
+    if (!kills.isEmpty()) {
+      long killed = kills.get(0).epochMillis();
+      killedAt = seconds(killed - submission.startedMillis()) + " into the run";
+      replaced = events.executorEvents().stream().filter(e -> e.added() && e.millis() > killed).findFirst()
+          .map(e -> seconds(e.millis() - killed)).orElse("never");
+      // A retried training stage: its first attempt after the kill, and when its trainers were launched.
+      resubmitted = events.barrierStageAttempts().stream().filter(a -> a.attempt() > 0).findFirst()
+          .map(a -> "barrier attempt " + a.attempt() + " submitted after " + seconds(a.submitted() - killed)
+              + ", trainers launched after " + seconds(events.firstTaskLaunch(a.stage(), a.attempt()) - killed))
+          .orElse("lost tasks and shuffle outputs only");
+    }
     Map<String, Long> failures = events.taskFailures().stream()
         .collect(Collectors.groupingBy(r -> r, java.util.TreeMap::new, Collectors.counting()));
+    String resumed = "-";
+    if (stage.equals("train")) {
+      JsonNode summary = JSON.readTree(run.resolve("train/summary.json").toFile());
+      resumed = summary.get("resumed_from_step").asLong() == 0 ? "no"
+          : "from step " + summary.get("resumed_from_step").asLong() + " of " + summary.get("steps").asLong();
+    }
     List<String> differences = RunContents.of(run).differencesFrom(expected).stream()
         .filter(d -> d.startsWith(stage + "/") || d.startsWith(stage + " ")).toList();
-    double seconds = submission.stageSeconds().getOrDefault(stage, Double.NaN);
-    System.out.println("\n" + fault + ": kill " + kills + "\n  failed stage attempts: "
-        + events.failedStageAttempts() + "\n  executor events: " + executors + "\n  output differences: "
-        + differences);
-    return String.format(Locale.ROOT, "| %s | %.1f (%.1f) | %s | %s | %s | %d | %s | %s |", fault, seconds,
-        undisturbedSeconds, replaced, resubmitted, failures, events.failedStageAttempts().size(), resumed,
+    System.out.println("\n" + what + ": kills " + kills + "\n  failed stage attempts: "
+        + events.failedStageAttempts() + "\n  executor events: " + events.executorEvents()
+        + "\n  output differences: " + differences);
+    return String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s | %d | %s | %s |", what,
+        submission.stageSeconds().getOrDefault(stage, Double.NaN), killedAt, replaced, resubmitted,
+        failures.isEmpty() ? "none" : failures, events.failedStageAttempts().size(), resumed,
         differences.isEmpty() ? "identical" : differences.size() + " differ");
   }
 
@@ -158,7 +160,8 @@ public final class ClusterBenchmark {
     Path dir = work.resolve("cluster-mode");
     List<String> options = List.of("--master", cluster.masterUrl(), "--deploy-mode", "cluster",
         "--properties-file", SparkDistribution.REPO.resolve("conf/spark-defaults.conf").toString(),
-        "--conf", "spark.master.rest.enabled=false", "--driver-memory", "1g",
+        "--conf", "spark.master.rest.enabled=false", "--conf", "spark.standalone.submit.waitAppCompletion=true",
+        "--driver-memory", "1g",
         "--executor-memory", "1g", "--executor-cores", "1", "--total-executor-cores", "1",
         "--conf", "spark.ui.enabled=false");
     long start = System.nanoTime();

@@ -23,10 +23,12 @@ public final class ClusterSubmission {
 
   private final Process driver;
   private final Path dir;
+  private final long startedMillis;
 
-  private ClusterSubmission(Process driver, Path dir) {
+  private ClusterSubmission(Process driver, Path dir, long startedMillis) {
     this.driver = driver;
     this.dir = dir;
+    this.startedMillis = startedMillis;
   }
 
   /**
@@ -45,13 +47,19 @@ public final class ClusterSubmission {
         "--conf", "spark.eventLog.enabled=true",
         "--conf", "spark.eventLog.compress=false",
         "--conf", "spark.eventLog.dir=" + dir.resolve("events").toUri()));
+    long started = System.currentTimeMillis();
     Process driver = jvms.start(spark.submitCommand("1g", List.of(), options, args), spark.environment(),
         dir.resolve("driver.log"));
-    return new ClusterSubmission(driver, dir);
+    return new ClusterSubmission(driver, dir, started);
   }
 
   public Process driver() {
     return driver;
+  }
+
+  /** When the driver JVM was started (epoch milliseconds). */
+  public long startedMillis() {
+    return startedMillis;
   }
 
   public Path driverLog() {

@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * 20 ms, and performs the kills in the order they were planned. Moments:
  *
  * <ul>
- *   <li>{@link #duringDedup}: the dedup stage has started and Spark has finished at least one of its tasks (so
- *       the executor dies holding shuffle output that later stages need);
+ *   <li>{@link #duringDedup}: the dedup stage has started and Spark has finished a given number of its tasks
+ *       (so the executor dies holding shuffle output and cached blocks that later dedup jobs need; the demo's
+ *       dedup runs about 500 tasks);
  *   <li>{@link #afterFirstCheckpoint}: the train stage has committed its first checkpoint and not yet finished
  *       (so the retried trainers must resume from it).
  * </ul>
@@ -49,9 +50,9 @@ public final class ExecutorKiller {
     this.run = run;
   }
 
-  /** Kill Worker {@code worker}'s executor once dedup is running and one of its tasks has finished. */
-  public ExecutorKiller duringDedup(int worker) {
-    plans.add(new Plan("during dedup", worker, new DedupRunning()));
+  /** Kill Worker {@code worker}'s executor once dedup is running and {@code tasks} of its tasks have finished. */
+  public ExecutorKiller duringDedup(int worker, int tasks) {
+    plans.add(new Plan("during dedup", worker, new DedupRunning(tasks)));
     return this;
   }
 
@@ -142,27 +143,34 @@ public final class ExecutorKiller {
     }
   }
 
-  /** Dedup's progress line "dedup: started", then a "Finished task" line of Spark's after it. */
+  /** Dedup's progress line "dedup: started", then Spark's "Finished task" lines after it (driver log, INFO). */
   private final class DedupRunning implements Moment {
+    private final int tasks;
     private boolean started;
-    private String carry = "";
+    private int finished;
+    private String partial = "";
+
+    DedupRunning(int tasks) {
+      this.tasks = tasks;
+    }
 
     @Override
     public Optional<String> arrived() {
-      String text = carry + newDriverOutput();
-      if (!started) {
-        int at = text.indexOf("dedup: started");
-        if (at >= 0) {
-          started = true;
-          text = text.substring(at);
+      String text = partial + newDriverOutput();
+      int end = text.lastIndexOf('\n') + 1;
+      // A line may be split across two reads: keep the unfinished one for the next.
+      partial = text.substring(end);
+      for (String line : text.substring(0, end).split("\n")) {
+        if (!started) {
+          started = line.contains("dedup: started");
+        } else if (line.contains("Finished task")) {
+          finished++;
         }
       }
-      if (started && text.contains("Finished task")) {
+      if (started && finished >= tasks) {
         return Optional.of(Files.exists(run.resolve("dedup/_SUCCESS")) ? "dedup already committed (too late)"
             : "dedup running, not committed");
       }
-      // A marker may be split across two reads.
-      carry = text.substring(Math.max(0, text.length() - 64));
       return Optional.empty();
     }
   }

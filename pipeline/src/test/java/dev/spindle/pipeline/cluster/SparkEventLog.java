@@ -103,6 +103,18 @@ public final class SparkEventLog {
     return executors;
   }
 
+  /** When the first task of the given stage attempt was launched (epoch ms), or -1 if none ran. */
+  public long firstTaskLaunch(int stage, int attempt) {
+    long first = Long.MAX_VALUE;
+    for (JsonNode event : events) {
+      if (event.path("Event").asText().equals("SparkListenerTaskEnd") && event.path("Stage ID").asInt() == stage
+          && event.path("Stage Attempt ID").asInt() == attempt) {
+        first = Math.min(first, event.path("Task Info").path("Launch Time").asLong());
+      }
+    }
+    return first == Long.MAX_VALUE ? -1 : first;
+  }
+
   /** Task failures by Spark's reason ({@code ExecutorLostFailure}, {@code FetchFailed}, {@code TaskKilled}, ...). */
   public List<String> taskFailures() {
     List<String> out = new ArrayList<>();

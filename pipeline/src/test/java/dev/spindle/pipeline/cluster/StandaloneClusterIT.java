@@ -42,6 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class StandaloneClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+  /** Of dedup's ~500 tasks: past the first shuffles, well before the end. */
+  private static final int DEDUP_TASKS_BEFORE_KILL = 150;
 
   private SparkDistribution spark;
   private Path work;
@@ -113,7 +115,8 @@ class StandaloneClusterIT {
       FileTrees.copy(undisturbed.resolve("ingest"), faulted.resolve("ingest"));
     }
     ClusterSubmission submission = submit(faulted, "faulted");
-    ExecutorKiller killer = new ExecutorKiller(cluster, submission, faulted).duringDedup(0).afterFirstCheckpoint(1)
+    ExecutorKiller killer = new ExecutorKiller(cluster, submission, faulted).duringDedup(0, DEDUP_TASKS_BEFORE_KILL)
+        .afterFirstCheckpoint(1)
         .start();
     int exit = submission.await(drivers, RUN_TIMEOUT);
     List<Kill> kills = killer.kills();
