@@ -49,8 +49,10 @@ class SparkSubmitIT {
 
   @AfterAll
   void stopChildren() {
-    jvms.close();
-    assertThat(jvms.survivors()).as("spark-submit JVMs left running").isEmpty();
+    if (jvms != null) {
+      jvms.close();
+      assertThat(jvms.survivors()).as("spark-submit JVMs left running").isEmpty();
+    }
   }
 
   @Test

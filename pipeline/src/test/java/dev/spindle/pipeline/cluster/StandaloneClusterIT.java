@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.pipeline.cluster.ExecutorKiller.Kill;
-import dev.spindle.pipeline.cluster.SparkEventLog.ExecutorEvent;
 import dev.spindle.pipeline.cluster.SparkEventLog.StageAttempt;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,18 +65,23 @@ class StandaloneClusterIT {
   @AfterAll
   void stopCluster() throws Exception {
     try {
-      drivers.close();
+      if (drivers != null) {
+        drivers.close();
+      }
     } finally {
       if (cluster != null) {
         cluster.close();
       }
     }
-    assertThat(drivers.survivors()).as("driver JVMs left running").isEmpty();
+    if (drivers != null) {
+      assertThat(drivers.survivors()).as("driver JVMs left running").isEmpty();
+    }
     if (cluster != null) {
       assertThat(cluster.survivors()).as("cluster JVMs left running").isEmpty();
     }
     // Executors carry no marker of ours: find any JVM still using this checkout's Spark home.
-    assertThat(javaProcessesUsing(spark.home())).as("JVMs still running from " + spark.home()).isEmpty();
+    Path home = SparkDistribution.get().home();
+    assertThat(javaProcessesUsing(home)).as("JVMs still running from " + home).isEmpty();
   }
 
   @Test
@@ -132,13 +136,13 @@ class StandaloneClusterIT {
     assertThat(RunContents.reconciliation(faulted, recovered)).as("counts that do not reconcile").isEmpty();
 
     SparkEventLog events = SparkEventLog.read(submission.eventLogDirectory());
-    assertThat(events.executorEvents().stream().filter(e -> !e.added()).map(ExecutorEvent::reason))
-        .as("executors removed").hasSize(2);
+    assertThat(events.executorEvents().stream().filter(e -> !e.added())).as("executors removed").hasSize(2);
     assertThat(events.taskFailures()).as("task failures").contains("ExecutorLostFailure");
     List<StageAttempt> training = events.barrierStageAttempts();
-    assertThat(training).as("barrier stage attempts (the first one lost an executor)").hasSizeGreaterThan(1);
     assertThat(training.get(0).failure()).as("first training attempt").isNotEmpty();
     StageAttempt last = training.get(training.size() - 1);
+    assertThat(last.attempt()).as("attempt that finished training (Spark retried the barrier stage)").isPositive();
+    assertThat(last.failure()).as("last training attempt").isEmpty();
     assertThat(events.successfulTaskExecutors(last.stage(), last.attempt())).as("executors of the last attempt")
         .hasSize(2);
     JsonNode summary = JSON.readTree(faulted.resolve("train/summary.json").toFile());
