@@ -150,6 +150,9 @@ def main():
         params[key] = value
     ds = datetime.strptime(args.ds, "%Y-%m-%d")
     order = topological_order(list(dag.tasks), dag.edges)
+    dedup_args = dag.tasks["spindle_dedup"].application_args if "spindle_dedup" in dag.tasks else []
+    if "dedup.against={{ params.dedup_against }}" not in dedup_args:
+        raise SystemExit("the dedup task must pass --set dedup.against={{ params.dedup_against }} (incremental dedup)")
     commands = []
     for task_id in order:
         task = dag.tasks[task_id]

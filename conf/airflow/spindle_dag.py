@@ -8,6 +8,9 @@ Parameters (Airflow "params", overridable per DAG run):
   conf          the Spindle run config (inputs, stage settings); its paths must be visible to every executor
   runs_root     where run directories go; each DAG run writes <runs_root>/<logical date, YYYYMMDD>
   mixture_spec  the mixture spec file for the mix stage
+  dedup_against earlier runs' dedup directories, comma-separated (e.g. <runs_root>/20261116/dedup,...): this
+                week's documents that duplicate a document one of them kept are removed (dedup --against); those
+                runs are only read. Empty: deduplicate this week's input on its own.
 Connections: `spark_default` (or set SPINDLE_SPARK_CONN) pointing at the cluster (yarn / k8s / spark://).
 Variables:   SPINDLE_JAR (path of spindle-pipeline-*-spark.jar), SPINDLE_SPARK_DEFAULTS (spark-defaults.conf).
 """
@@ -55,6 +58,7 @@ with DAG(
         "conf": Param("/opt/spindle/conf/cluster-example.conf", type="string"),
         "runs_root": Param("/mnt/shared/spindle/runs", type="string"),
         "mixture_spec": Param("/opt/spindle/conf/mixtures/example.conf", type="string"),
+        "dedup_against": Param("", type="string"),
     },
     tags=["spindle", "llm", "spark"],
 ) as dag:
@@ -74,7 +78,7 @@ with DAG(
                 "--set", "mix.spec-file={{ params.mixture_spec }}",
                 "--from", stage,
                 "--to", stage,
-            ],
+            ] + (["--set", "dedup.against={{ params.dedup_against }}"] if stage == "dedup" else []),
             name=f"spindle-{stage}",
             verbose=False,
         )

@@ -4,10 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Everything the dedup stage is configured by; defaults live in {@link #defaults()} only.
+ * Everything the dedup stage is configured by: the {@code spindle.dedup} block, whose defaults live in this
+ * module's {@code reference.conf} only ({@link #from} fills what a block leaves out from there).
  *
  * @param scope GLOBAL (across sources) or LOCAL (within each source)
  * @param threshold Jaccard similarity at or above which two documents are near-duplicates, in (0, 1)
@@ -19,6 +29,8 @@ import java.io.Serializable;
  * @param verification how candidate pairs are confirmed
  * @param falsePositiveWeight weight of the false-positive area when choosing bands and rows
  * @param falseNegativeWeight weight of the false-negative area when choosing bands and rows
+ * @param keep which document of a cluster is kept
+ * @param against earlier dedup output directories whose kept documents new documents are deduplicated against
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DedupConfig(
@@ -30,12 +42,20 @@ public record DedupConfig(
     int maxBucketSize,
     Verification verification,
     double falsePositiveWeight,
-    double falseNegativeWeight)
+    double falseNegativeWeight,
+    KeepPolicy keep,
+    List<String> against)
     implements Serializable {
+
+  /** The keys of {@code spindle.dedup}; anything else in the block is a typo and refused. */
+  static final Set<String> KEYS = Set.of("scope", "threshold", "ngram", "permutations", "seed", "max-bucket-size",
+      "verification", "false-positive-weight", "false-negative-weight", "keep", "against");
 
   public DedupConfig {
     requireNonNull(scope, "scope is null");
     requireNonNull(verification, "verification is null");
+    requireNonNull(keep, "keep is null");
+    against = List.copyOf(requireNonNull(against, "against is null"));
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException("Cannot configure dedup: threshold must be in (0, 1) (got " + threshold + ")");
     }
@@ -52,16 +72,41 @@ public record DedupConfig(
       throw new IllegalArgumentException("Cannot configure dedup: error weights must be non-negative and not both zero (got false-positive="
           + falsePositiveWeight + ", false-negative=" + falseNegativeWeight + ")");
     }
+    for (String directory : against) {
+      if (directory.isBlank()) {
+        throw new IllegalArgumentException("Cannot configure dedup: against lists an empty directory (got " + against + ")");
+      }
+    }
   }
 
-  /**
-   * GLOBAL, threshold 0.8, 5-word shingles, 128 permutations, seed 42, buckets over 500 linked as stars, signature
-   * verification, error weights 0.1 (false positives) / 0.9 (false negatives) giving 14 bands x 9 rows. The weights
-   * lean to recall because verification removes banding's false positives but nothing recovers a missed pair:
-   * on the medium-corpus benchmark 0.5/0.5 (datasketch's default, 9 x 13) reached F1 0.950, 0.1/0.9 reached 0.972.
-   */
-  public static DedupConfig defaults() {
-    return new DedupConfig(Scope.GLOBAL, 0.8, 5, 128, 42L, 500, Verification.SIGNATURE, 0.1, 0.9);
+  /** Maps a {@code spindle.dedup} block; keys it leaves out come from {@code reference.conf}. */
+  public static DedupConfig from(Config dedup) {
+    requireNonNull(dedup, "dedup is null");
+    Set<String> unknown = new TreeSet<>(dedup.root().keySet());
+    unknown.removeAll(KEYS);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("Cannot configure dedup: unknown key " + unknown
+          + " under spindle.dedup (expected some of " + new TreeSet<>(KEYS) + ")");
+    }
+    Config c = dedup.withFallback(ConfigFactory.defaultReference(DedupConfig.class.getClassLoader())
+        .getConfig("spindle.dedup"));
+    try {
+      return new DedupConfig(
+          Scope.valueOf(upper("scope", c.getString("scope"), "global or local", Scope.class)),
+          c.getDouble("threshold"),
+          c.getInt("ngram"),
+          c.getInt("permutations"),
+          c.getLong("seed"),
+          c.getInt("max-bucket-size"),
+          Verification.valueOf(upper("verification", c.getString("verification"), "none, signature or exact",
+              Verification.class)),
+          c.getDouble("false-positive-weight"),
+          c.getDouble("false-negative-weight"),
+          KeepPolicy.parse(c.getString("keep")),
+          directories(c));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("Cannot configure dedup: " + e.getMessage(), e);
+    }
   }
 
   /** Bands and rows for this threshold and signature length (see {@link LshParameters#optimal}). */
@@ -69,35 +114,28 @@ public record DedupConfig(
     return LshParameters.optimal(threshold, permutations, falsePositiveWeight, falseNegativeWeight);
   }
 
-  public DedupConfig withScope(Scope value) {
-    return new DedupConfig(value, threshold, ngram, permutations, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight);
+  private static <E extends Enum<E>> String upper(String key, String value, String expected, Class<E> type) {
+    String name = value.strip().toUpperCase(Locale.ROOT);
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equals(name)) {
+        return name;
+      }
+    }
+    throw new IllegalArgumentException(
+        "Cannot configure dedup: " + key + " '" + value + "' is unknown (expected " + expected + ")");
   }
 
-  public DedupConfig withThreshold(double value) {
-    return new DedupConfig(scope, value, ngram, permutations, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight);
-  }
-
-  public DedupConfig withNgram(int value) {
-    return new DedupConfig(scope, threshold, value, permutations, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight);
-  }
-
-  public DedupConfig withPermutations(int value) {
-    return new DedupConfig(scope, threshold, ngram, value, seed, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight);
-  }
-
-  public DedupConfig withSeed(long value) {
-    return new DedupConfig(scope, threshold, ngram, permutations, value, maxBucketSize, verification, falsePositiveWeight, falseNegativeWeight);
-  }
-
-  public DedupConfig withMaxBucketSize(int value) {
-    return new DedupConfig(scope, threshold, ngram, permutations, seed, value, verification, falsePositiveWeight, falseNegativeWeight);
-  }
-
-  public DedupConfig withVerification(Verification value) {
-    return new DedupConfig(scope, threshold, ngram, permutations, seed, maxBucketSize, value, falsePositiveWeight, falseNegativeWeight);
-  }
-
-  public DedupConfig withErrorWeights(double falsePositive, double falseNegative) {
-    return new DedupConfig(scope, threshold, ngram, permutations, seed, maxBucketSize, verification, falsePositive, falseNegative);
+  /** {@code against} as a HOCON list, or as one comma-separated string (what {@code --set} passes). */
+  private static List<String> directories(Config c) {
+    if (c.getValue("against").valueType() == ConfigValueType.STRING) {
+      List<String> out = new ArrayList<>();
+      for (String part : c.getString("against").split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.strip());
+        }
+      }
+      return out;
+    }
+    return c.getStringList("against");
   }
 }

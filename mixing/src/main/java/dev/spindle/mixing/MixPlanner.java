@@ -20,8 +20,14 @@ import java.util.TreeMap;
  * same input, spec and seed always give the same plan. Runs on the driver: memory is a few dozen bytes per
  * input document and per placement, fine for millions of documents.
  *
- * <p>Non-goals: per-document quality scores or weights within a source (every document of a source is equally
- * likely to be taken), and token-exact budgets (the document that reaches the budget is kept whole).
+ * <p>Shares are exact: each phase's tokens are split into whole-token shares per source up front ({@link Quotas}),
+ * and the piece of a document that reaches its source's share (or the budget, or the source's max-epochs cap) is
+ * cut there ({@link Cut}); the rest of that document is its source's next piece. So every source's share of every
+ * phase is within one token of its target, or the source stops exactly at its cap and the others take over its
+ * tokens (reported in the warnings and {@link SourceOutcome#reachedCap()}).
+ *
+ * <p>Non-goal: per-document quality scores or weights within a source (every document of a source is equally
+ * likely to be taken).
  */
 public final class MixPlanner {
   private static final System.Logger LOG = System.getLogger(MixPlanner.class.getName());
@@ -126,59 +132,77 @@ public final class MixPlanner {
       streams[s] = new SourceStream(name, sourceDocuments, spec.seed(), cap);
     }
 
-    // The fill: one greedy pick per document until the budget is reached.
+    // The fill, phase by phase: each source's tokens in the phase are fixed up front (whole-token shares of the
+    // phase), the greedy blender orders the pieces, and the piece that reaches a source's share is cut there.
     GreedyBlender blender = new GreedyBlender(sourceCount);
     boolean[] eligible = new boolean[sourceCount];
     List<Placement> placements = new ArrayList<>();
+    List<Cut> cuts = new ArrayList<>();
     long[][] phaseTokens = new long[phaseCount][sourceCount];
+    long[][] phaseTargets = new long[phaseCount][sourceCount];
     long[][] phaseDocuments = new long[phaseCount][sourceCount];
     long[] phaseTotal = new long[phaseCount];
     long[] documentsTaken = new long[sourceCount];
     long[] firstEpochDocuments = new long[sourceCount];
     int[] epochsStarted = new int[sourceCount];
+    boolean[] reachedCap = new boolean[sourceCount];
     double[] maxDeviation = new double[sourceCount];
     List<PrefixCheck> prefixChecks = new ArrayList<>();
     long emitted = 0;
     long largest = 0;
-    int phase = 0;
     int nextCheck = 1;
-    while (emitted < total) {
-      while (phase + 1 < phaseCount && emitted >= boundary[phase + 1]) {
-        phase++;
-      }
-      for (int s = 0; s < sourceCount; s++) {
-        eligible[s] = weights[phase][s] > 0 && streams[s] != null && streams[s].hasNext();
-      }
-      int chosen = blender.pick(eligible);
-      if (chosen < 0) {
-        warnings.add(String.format(Locale.ROOT,
-            "budget not reached: in phase '%s' every source with weight reached its max-epochs after %d of %d tokens",
-            schedule.get(phase).name(), emitted, total));
-        break;
-      }
-      SourceStream.Draw draw = streams[chosen].next();
-      int tokens = draw.document().tokens();
-      placements.add(new Placement(names.get(chosen), draw.document().id(), draw.epoch(),
-          schedule.get(phase).name(), placements.size(), tokens));
-      blender.record(chosen, tokens, weights[phase]);
-      emitted += tokens;
-      largest = Math.max(largest, tokens);
-      phaseTokens[phase][chosen] += tokens;
-      phaseDocuments[phase][chosen]++;
-      phaseTotal[phase] += tokens;
-      documentsTaken[chosen]++;
-      epochsStarted[chosen] = Math.max(epochsStarted[chosen], draw.epoch() + 1);
-      if (draw.epoch() == 0) {
-        firstEpochDocuments[chosen]++;
-      }
-      for (int s = 0; s < sourceCount; s++) {
-        maxDeviation[s] = Math.max(maxDeviation[s], Math.abs(blender.lag(s)));
-      }
-      while (nextCheck <= PREFIX_CHECKS && emitted * PREFIX_CHECKS >= (double) nextCheck * total) {
-        prefixChecks.add(prefixCheck(nextCheck / (double) PREFIX_CHECKS, emitted, placements.size(), names, blender, largest));
-        nextCheck++;
+    fill:
+    for (int phase = 0; phase < phaseCount; phase++) {
+      String phaseName = schedule.get(phase).name();
+      long[] left = Quotas.apportion(boundary[phase + 1] - boundary[phase], weights[phase]);
+      System.arraycopy(left, 0, phaseTargets[phase], 0, sourceCount);
+      long phaseLeft = boundary[phase + 1] - boundary[phase];
+      while (phaseLeft > 0) {
+        for (int s = 0; s < sourceCount; s++) {
+          eligible[s] = left[s] > 0 && streams[s] != null && streams[s].hasNext();
+        }
+        int chosen = blender.pick(eligible);
+        if (chosen < 0) {
+          // Every source with tokens left in this phase is at its cap: the others take those tokens over.
+          if (!reassignCappedShares(left, weights[phase], streams, names, phaseName, reachedCap, warnings)) {
+            warnings.add(String.format(Locale.ROOT,
+                "budget not reached: in phase '%s' every source with weight reached its max-epochs after %d of %d tokens",
+                phaseName, emitted, total));
+            break fill;
+          }
+          continue;
+        }
+        SourceStream.Draw draw = streams[chosen].next(left[chosen]);
+        int tokens = draw.tokens();
+        placements.add(new Placement(names.get(chosen), draw.document().id(), draw.epoch(), phaseName,
+            placements.size(), draw.offset(), tokens));
+        if (draw.cut()) {
+          cuts.add(new Cut(names.get(chosen), draw.document().id(), draw.epoch(), draw.offset() + tokens, phaseName,
+              false));
+        }
+        blender.record(chosen, tokens, weights[phase]);
+        left[chosen] -= tokens;
+        phaseLeft -= tokens;
+        emitted += tokens;
+        largest = Math.max(largest, draw.document().tokens());
+        phaseTokens[phase][chosen] += tokens;
+        phaseDocuments[phase][chosen]++;
+        phaseTotal[phase] += tokens;
+        documentsTaken[chosen]++;
+        epochsStarted[chosen] = Math.max(epochsStarted[chosen], draw.epoch() + 1);
+        if (draw.epoch() == 0 && draw.offset() == 0) {
+          firstEpochDocuments[chosen]++;
+        }
+        for (int s = 0; s < sourceCount; s++) {
+          maxDeviation[s] = Math.max(maxDeviation[s], Math.abs(blender.lag(s)));
+        }
+        while (nextCheck <= PREFIX_CHECKS && emitted * PREFIX_CHECKS >= (double) nextCheck * total) {
+          prefixChecks.add(prefixCheck(nextCheck / (double) PREFIX_CHECKS, emitted, placements.size(), names, blender, largest));
+          nextCheck++;
+        }
       }
     }
+    cuts = markPlacedRemainders(cuts, placements);
 
     List<SourceOutcome> outcomes = new ArrayList<>();
     for (int s = 0; s < sourceCount; s++) {
@@ -199,7 +223,8 @@ public final class MixPlanner {
           taken,
           largestOfSource[s],
           maxDeviation[s],
-          excess[s]));
+          excess[s],
+          reachedCap[s]));
     }
     List<PhaseShare> phaseShares = new ArrayList<>();
     for (int p = 0; p < phaseCount; p++) {
@@ -209,12 +234,69 @@ public final class MixPlanner {
             names.get(s),
             weights[p][s],
             phaseTotal[p] == 0 ? 0 : phaseTokens[p][s] / (double) phaseTotal[p],
+            phaseTargets[p][s],
             phaseTotal[p],
             phaseTokens[p][s],
             phaseDocuments[p][s]));
       }
     }
-    return new MixPlan(placements, outcomes, phaseShares, prefixChecks, warnings, documents.size(), empty, emitted);
+    return new MixPlan(placements, outcomes, phaseShares, prefixChecks, cuts, warnings, documents.size(), empty,
+        emitted);
+  }
+
+  /**
+   * The tokens left in this phase to sources whose stream reached its cap go to the sources that still have
+   * tokens, by their phase weights; the capped sources are reported. False when no source can take them.
+   */
+  private static boolean reassignCappedShares(long[] left, double[] weights, SourceStream[] streams, List<String> names,
+      String phase, boolean[] reachedCap, List<String> warnings) {
+    long orphaned = 0;
+    double[] takers = new double[left.length];
+    boolean any = false;
+    for (int s = 0; s < left.length; s++) {
+      boolean open = streams[s] != null && streams[s].hasNext();
+      if (left[s] > 0 && !open) {
+        orphaned += left[s];
+        reachedCap[s] = true;
+        warnings.add(String.format(Locale.ROOT,
+            "source '%s' reached its max-epochs cap in phase '%s' with %d of its tokens there untaken; the other"
+                + " sources took them", names.get(s), phase, left[s]));
+        left[s] = 0;
+      }
+      if (weights[s] > 0 && open) {
+        takers[s] = weights[s];
+        any = true;
+      }
+    }
+    if (!any) {
+      return false;
+    }
+    long[] extra = Quotas.apportion(orphaned, takers);
+    for (int s = 0; s < left.length; s++) {
+      left[s] += extra[s];
+    }
+    return true;
+  }
+
+  /** Sets {@link Cut#remainderPlaced} for every cut whose document went on in a later placement. */
+  private static List<Cut> markPlacedRemainders(List<Cut> cuts, List<Placement> placements) {
+    if (cuts.isEmpty()) {
+      return cuts;
+    }
+    java.util.Set<String> continued = new java.util.HashSet<>();
+    for (Placement placement : placements) {
+      if (placement.offset() > 0) {
+        continued.add(placement.source() + "\u0000" + placement.id() + "\u0000" + placement.epoch() + "\u0000"
+            + placement.offset());
+      }
+    }
+    List<Cut> marked = new ArrayList<>(cuts.size());
+    for (Cut cut : cuts) {
+      boolean placed = continued.contains(cut.source() + "\u0000" + cut.id() + "\u0000" + cut.epoch() + "\u0000"
+          + cut.offset());
+      marked.add(new Cut(cut.source(), cut.id(), cut.epoch(), cut.offset(), cut.phase(), placed));
+    }
+    return marked;
   }
 
   private static PrefixCheck prefixCheck(

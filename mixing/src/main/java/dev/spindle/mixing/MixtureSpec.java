@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigUtil;
-import java.nio.file.Files;
+import dev.spindle.config.HoconFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +21,7 @@ import java.util.TreeMap;
 /**
  * A token-weighted mixture: the budget, the per-source target shares and epoch caps, the seed and optional
  * phases. Read from a HOCON block (see {@code conf/mixtures/README.md}); missing keys fall back to
- * {@code spindle.mixing.spec-defaults} in this module's {@code reference.conf}.
+ * {@code spindle.mix.spec-defaults} in this module's {@code reference.conf}.
  *
  * <p>Sources are kept sorted by name and their weights normalised to sum to 1, so that two specs that differ
  * only in key order or weight scale plan the same mix.
@@ -94,8 +94,9 @@ public record MixtureSpec(long totalTokens, long seed, OnExcess onExcess, List<S
     requireNonNull(mixBlock, "mixBlock is null");
     try {
       Config defaults = ConfigFactory.defaultReference(MixtureSpec.class.getClassLoader())
-          .getConfig("spindle.mixing.spec-defaults");
-      Config block = mixBlock.withFallback(defaults).resolve();
+          .getConfig("spindle.mix.spec-defaults");
+      Config block = mixBlock.withFallback(defaults)
+          .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
       if (!block.hasPath("total-tokens")) {
         throw new IllegalArgumentException(
             "Cannot read mixture spec: total-tokens is missing (expected the token budget, e.g. total-tokens = 1500000)");
@@ -153,17 +154,15 @@ public record MixtureSpec(long totalTokens, long seed, OnExcess onExcess, List<S
   /** How far from 1 the weights of a spec file may sum (rounding in hand-written or generated specs). */
   static final double SHARE_TOLERANCE = 1e-3;
 
-  /** Reads a HOCON file whose top level is a spec block. */
+  /**
+   * Reads a HOCON file whose top level is a spec block, as data: through {@link HoconFiles}, the reader of run
+   * configs, so includes of URLs are refused here too.
+   */
   public static MixtureSpec load(Path hoconFile) {
     requireNonNull(hoconFile, "hoconFile is null");
-    if (!Files.isRegularFile(hoconFile)) {
-      throw new IllegalArgumentException(
-          "Cannot read mixture spec: " + hoconFile + " is not a file (expected a HOCON file such as conf/mixtures/demo.conf)");
-    }
+    Config block = HoconFiles.parse(hoconFile, "mixture spec");
     try {
-      return from(ConfigFactory.parseFile(hoconFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("Cannot read mixture spec " + hoconFile + ": " + e.getMessage(), e);
+      return from(block);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " (in " + hoconFile + ")", e);
     }

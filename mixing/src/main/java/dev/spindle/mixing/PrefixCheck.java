@@ -2,6 +2,8 @@ package dev.spindle.mixing;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,9 +15,11 @@ import java.util.TreeMap;
  * @param tokens tokens emitted up to and including that position
  * @param documents documents emitted up to and including that position
  * @param deviationTokens per source, achieved minus target tokens (targets follow the phase weights)
- * @param largestDocumentTokens the longest document emitted so far, the yardstick for "within one document"
+ * @param largestDocumentTokens the longest document placed so far (whole, even if cut), the yardstick for
+ *     "within one document"
  * @param withinOneDocument true when every |deviation| is at most {@code largestDocumentTokens}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PrefixCheck(
     double fraction,
     long tokens,

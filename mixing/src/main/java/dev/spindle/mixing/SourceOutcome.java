@@ -2,6 +2,9 @@ package dev.spindle.mixing;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 /**
  * What the mix took from one source over the whole budget.
  *
@@ -20,7 +23,10 @@ import static java.util.Objects.requireNonNull;
  * @param largestDocumentTokens the source's longest document
  * @param maxPrefixDeviationTokens largest |achieved - target| of this source over every prefix of the output
  * @param excessRepetition true when the spec needs more than max-epochs passes (allowed only by on-excess = warn)
+ * @param reachedCap true when the source stopped exactly at its max-epochs cap before its target (its share fell
+ *     short by the tokens it lacked, which the other sources took)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SourceOutcome(
     String source,
     double targetShare,
@@ -36,7 +42,8 @@ public record SourceOutcome(
     long tokensTaken,
     long largestDocumentTokens,
     double maxPrefixDeviationTokens,
-    boolean excessRepetition) {
+    boolean excessRepetition,
+    boolean reachedCap) {
   public SourceOutcome {
     requireNonNull(source, "source is null");
   }

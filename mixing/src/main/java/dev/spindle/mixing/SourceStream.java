@@ -11,55 +11,81 @@ import java.util.List;
  * and whatever part of the last epoch is taken is a seeded subset (a prefix of a seeded permutation). A source
  * larger than its share is down-sampled the same way, within epoch 0.
  *
- * <p>The optional token cap ({@code max-epochs} times the source's tokens) ends the stream before a document
- * that would cross it.
+ * <p>The stream hands out pieces: a draw takes at most the tokens the caller can place, so a document that
+ * crosses a boundary is cut there and its remainder (from the cut's offset on) is the next draw of this source.
+ * The optional token cap ({@code max-epochs} times the source's tokens) is a boundary too: the stream ends
+ * exactly at it, cutting the document that crosses it.
  */
 final class SourceStream {
   private final String source;
   private final List<DocumentMeta> documents;
   private final long seed;
-  private final double tokenCap;
+  private final long tokenCap;
   private int[] order;
   private int epoch = -1;
   private int next;
+  /** Tokens of the current document already handed out (0 when no document was cut). */
+  private int consumed;
   private long tokensTaken;
 
-  /** {@code documents} must be non-empty, sorted by id, all of {@code source}, with positive token counts. */
+  /**
+   * {@code documents} must be non-empty, sorted by id, all of {@code source}, with positive token counts;
+   * {@code tokenCap} is the most tokens the stream hands out ({@code Double.POSITIVE_INFINITY}: no cap).
+   */
   SourceStream(String source, List<DocumentMeta> documents, long seed, double tokenCap) {
     this.source = requireNonNull(source, "source is null");
     this.documents = List.copyOf(documents);
     this.seed = seed;
-    this.tokenCap = tokenCap;
+    this.tokenCap = tokenCap >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.floor(tokenCap);
     if (this.documents.isEmpty()) {
       throw new IllegalArgumentException("Cannot stream source '" + source + "': it has no documents with tokens");
     }
     advanceEpoch();
   }
 
-  /** One document taken from the stream, with the pass over the source it belongs to (0-based). */
-  record Draw(DocumentMeta document, int epoch) {}
-
-  /** True when the next document stays within the token cap. */
-  boolean hasNext() {
-    return tokensTaken + peek().tokens() <= tokenCap;
+  /**
+   * A piece of one document: its tokens {@code [offset, offset + tokens)}, from the pass over the source it
+   * belongs to (0-based). {@code cut} is true when the document goes on after the piece.
+   */
+  record Draw(DocumentMeta document, int epoch, int offset, int tokens) {
+    boolean cut() {
+      return offset + tokens < document.tokens();
+    }
   }
 
-  Draw next() {
+  /** True while the cap leaves at least one token. */
+  boolean hasNext() {
+    return tokensTaken < tokenCap;
+  }
+
+  /** True when the cap, not the source's data, ends the stream. */
+  boolean capped() {
+    return !hasNext();
+  }
+
+  /** The next piece, of at most {@code maxTokens} tokens (and never past the cap). */
+  Draw next(long maxTokens) {
     if (!hasNext()) {
       throw new IllegalStateException("Cannot draw from source '" + source + "': its max-epochs token cap is reached");
     }
-    DocumentMeta document = peek();
-    Draw draw = new Draw(document, epoch);
-    tokensTaken += document.tokens();
-    next++;
-    if (next == order.length) {
-      advanceEpoch();
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("Cannot draw from source '" + source + "': maxTokens must be >= 1 (got "
+          + maxTokens + ")");
+    }
+    DocumentMeta document = documents.get(order[next]);
+    int left = document.tokens() - consumed;
+    int take = (int) Math.min(left, Math.min(maxTokens, tokenCap - tokensTaken));
+    Draw draw = new Draw(document, epoch, consumed, take);
+    tokensTaken += take;
+    consumed += take;
+    if (consumed == document.tokens()) {
+      consumed = 0;
+      next++;
+      if (next == order.length) {
+        advanceEpoch();
+      }
     }
     return draw;
-  }
-
-  private DocumentMeta peek() {
-    return documents.get(order[next]);
   }
 
   private void advanceEpoch() {

@@ -36,16 +36,51 @@ class GreedyBlenderTest {
   }
 
   @Test
-  void sourceStreamEndsBeforeTheDocumentThatWouldCrossItsCap() {
+  void sourceStreamEndsExactlyAtItsCapCuttingTheDocumentThatCrossesIt() {
     List<DocumentMeta> documents = List.of(
         new DocumentMeta("a", "1", 10), new DocumentMeta("a", "2", 10), new DocumentMeta("a", "3", 10));
     SourceStream stream = new SourceStream("a", documents, 1, 45);
-    int drawn = 0;
+    List<SourceStream.Draw> draws = new java.util.ArrayList<>();
     while (stream.hasNext()) {
-      SourceStream.Draw draw = stream.next();
-      assertThat(draw.epoch()).isEqualTo(drawn / 3);
-      drawn++;
+      draws.add(stream.next(100));
     }
-    assertThat(drawn).as("4 documents = 40 tokens fit under 45, a fifth would not").isEqualTo(4);
+    assertThat(draws).extracting(SourceStream.Draw::tokens).as("4 whole documents, then 5 tokens up to the cap")
+        .containsExactly(10, 10, 10, 10, 5);
+    assertThat(draws).extracting(SourceStream.Draw::epoch).containsExactly(0, 0, 0, 1, 1);
+    assertThat(draws.get(4).cut()).isTrue();
+    assertThat(draws.get(4).offset()).isZero();
+    assertThat(stream.capped()).isTrue();
+  }
+
+  @Test
+  void aCutDocumentIsTheSourcesNextPieceFromTheCutOn() {
+    SourceStream stream = new SourceStream("a", List.of(new DocumentMeta("a", "1", 10), new DocumentMeta("a", "2", 10)),
+        3, Double.POSITIVE_INFINITY);
+    SourceStream.Draw head = stream.next(4);
+    SourceStream.Draw middle = stream.next(4);
+    SourceStream.Draw tail = stream.next(100);
+    SourceStream.Draw other = stream.next(100);
+    assertThat(List.of(head.document(), middle.document(), tail.document())).as("one document in three pieces")
+        .containsOnly(head.document());
+    assertThat(List.of(head.offset(), middle.offset(), tail.offset())).containsExactly(0, 4, 8);
+    assertThat(List.of(head.tokens(), middle.tokens(), tail.tokens())).containsExactly(4, 4, head.document().tokens() - 8);
+    assertThat(head.cut()).isTrue();
+    assertThat(tail.cut()).isFalse();
+    assertThat(other.document()).isNotEqualTo(head.document());
+    assertThat(other.offset()).isZero();
+  }
+
+  @Test
+  void quotasAddUpToThePhaseAndStayWithinOneTokenOfTheirShare() {
+    double[] weights = {0.2, 0.0, 0.35, 0.45};
+    for (long tokens : new long[] {0, 1, 7, 150_000, 1_000_003}) {
+      long[] parts = Quotas.apportion(tokens, weights);
+      assertThat(java.util.Arrays.stream(parts).sum()).as("parts of %d", tokens).isEqualTo(tokens);
+      assertThat(parts[1]).as("weight 0 gets nothing").isZero();
+      for (int i = 0; i < weights.length; i++) {
+        assertThat(Math.abs(parts[i] - weights[i] * tokens)).as("part %d of %d", i, tokens).isLessThan(1.0);
+      }
+    }
+    assertThat(Quotas.apportion(3, new double[] {1, 1})).as("equal remainders: lower index first").containsExactly(2, 1);
   }
 }

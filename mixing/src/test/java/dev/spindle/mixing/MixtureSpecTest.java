@@ -115,4 +115,17 @@ class MixtureSpecTest {
     assertThatThrownBy(() -> MixtureSpec.load(file)).hasMessageContaining("'sources' is missing").hasMessageContaining("bad.conf");
     assertThatThrownBy(() -> MixtureSpec.load(directory.resolve("absent.conf"))).hasMessageContaining("is not a file");
   }
+
+  @Test
+  void specFilesAreDataLikeRunConfigs(@TempDir Path directory) throws Exception {
+    Path file = directory.resolve("remote.conf");
+    Files.writeString(file, "include \"https://example.invalid/spec.conf\"\ntotal-tokens = 5\n");
+    assertThatThrownBy(() -> MixtureSpec.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("includes of URLs are not followed");
+    Files.writeString(directory.resolve("sources.conf"), "sources { a { weight = 1 } }\n");
+    Path local = directory.resolve("local.conf");
+    Files.writeString(local, "include \"sources.conf\"\ntotal-tokens = 5\n");
+    assertThat(MixtureSpec.load(local).sourceNames()).as("a file next to the spec is included").containsExactly("a");
+  }
 }

@@ -15,8 +15,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point for {@code bin/spindle} and {@code spark-submit --class dev.spindle.pipeline.Main}. Errors the user
- * can fix print one line and exit non-zero; {@code SPINDLE_DEBUG=1} adds the stack trace.
+ * Entry point for {@code bin/spindle} and {@code spark-submit --class dev.spindle.pipeline.Main}. The exit code comes
+ * from the kind of the {@link SpindleException} raised where the problem was found: 2 for the user's input or
+ * config, 3 for the environment, 70 for a bug. Errors print one line ({@code spindle: ...}); bugs and
+ * {@code SPINDLE_DEBUG=1} add the stack trace.
  */
 @Command(
     name = "spindle",
@@ -62,41 +64,52 @@ public final class Main implements Runnable {
 
   /** Runs the command line with errors written to {@code err}. */
   public static int execute(java.io.PrintWriter err, String... args) {
+    dev.spindle.pipeline.spark.UserErrorLogFilter.install();
     CommandLine cli = new CommandLine(new Main());
     cli.setErr(err);
+    cli.setDefaultValueProvider(new dev.spindle.pipeline.cli.ReferenceDefaults());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          Throwable cause = unwrap(e);
+          Throwable cause = reported(e);
           int exit = exitCode(cause);
           commandLine.getErr().println("spindle: " + oneLine(cause));
           if (System.getenv("SPINDLE_DEBUG") != null || exit == SpindleException.Kind.INTERNAL.exitCode()) {
-            cause.printStackTrace(commandLine.getErr());
+            e.printStackTrace(commandLine.getErr());
           }
           return exit;
         });
     return cli.execute(args);
   }
 
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t
-        && (t instanceof java.util.concurrent.ExecutionException
-            || t instanceof java.lang.reflect.InvocationTargetException
-            || (t.getMessage() == null && !(t instanceof SpindleException)))) {
-      t = t.getCause();
+  /**
+   * The exception to report: the first {@link SpindleException} in the cause chain (a user error raised inside a
+   * Spark task arrives wrapped in a {@code SparkException}, possibly twice), else the exception itself.
+   */
+  static Throwable reported(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SpindleException) {
+        return t;
+      }
     }
-    return t;
+    return e;
   }
 
+  /**
+   * The exit code of the exception's kind. Two library exceptions are translated here, at the outer boundary: the
+   * config library's (a config the user wrote) and an I/O failure anywhere in the chain (the environment).
+   * Anything else is a bug.
+   */
   static int exitCode(Throwable t) {
     if (t instanceof SpindleException s) {
       return s.kind().exitCode();
     }
-    if (t instanceof IllegalArgumentException || t instanceof com.typesafe.config.ConfigException) {
+    if (t instanceof com.typesafe.config.ConfigException) {
       return SpindleException.Kind.USER.exitCode();
     }
-    if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
-      return SpindleException.Kind.EXTERNAL.exitCode();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof java.io.UncheckedIOException) {
+        return SpindleException.Kind.EXTERNAL.exitCode();
+      }
     }
     return SpindleException.Kind.INTERNAL.exitCode();
   }

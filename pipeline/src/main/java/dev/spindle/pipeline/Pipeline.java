@@ -6,38 +6,53 @@ import dev.spindle.pipeline.dedup.DedupStage;
 import dev.spindle.pipeline.export.ExportConfig;
 import dev.spindle.pipeline.export.ExportStage;
 import dev.spindle.pipeline.ingest.IngestStage;
+import dev.spindle.pipeline.ingest.InputSpec;
 import dev.spindle.pipeline.mix.MixStage;
 import dev.spindle.pipeline.report.ReportStage;
 import dev.spindle.pipeline.spark.SparkSessions;
+import dev.spindle.pipeline.stage.Accounting;
+import dev.spindle.pipeline.stage.OutputLock;
+import dev.spindle.pipeline.stage.Ownership;
 import dev.spindle.pipeline.stage.Progress;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageRunner;
-import dev.spindle.pipeline.tokenize.TokenizeStage;
 import dev.spindle.pipeline.train.TrainStage;
-import java.nio.file.Files;
+import dev.spindle.pipeline.tokenize.TokenizeStage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The whole pipeline over one run directory: which stage reads which directory. Stages run in order from
- * {@code from} to {@code to}; stages before {@code from} must already be committed.
+ * Stages composed over one run directory: which stage reads which folder. {@code run}/{@code demo} run the whole
+ * chain (or a slice of it, whose earlier stages must be committed); a stage command that needs earlier stages
+ * ({@code dedup} on raw files runs ingest first; {@code decompose} on text runs tokenize first) runs a shorter
+ * chain, each stage reading the folder the previous one kept its records in. The run directory is locked while
+ * the chain runs and must be new, empty or Spindle's own.
  */
 public final class Pipeline {
   /** Stages in execution order; {@link #directory()} is the stage's folder under the run directory. */
   public enum StageName {
-    INGEST,
-    DEDUP,
-    TOKENIZE,
-    MIX,
-    DECOMPOSE,
-    TRAIN,
-    EXPORT,
-    REPORT;
+    INGEST(null, IngestStage.DOCS),
+    DEDUP(DedupStage.INPUT, DedupStage.KEPT),
+    TOKENIZE(TokenizeStage.INPUT, TokenizeStage.OUTPUT),
+    MIX("docs", "docs"),
+    DECOMPOSE(DecomposeStage.INPUT, ""),
+    TRAIN("data", ""),
+    EXPORT("train", ""),
+    REPORT("run", "");
+
+    private final String input;
+    private final String keeps;
+
+    StageName(String input, String keeps) {
+      this.input = input;
+      this.keeps = keeps;
+    }
 
     public String directory() {
       return name().toLowerCase(Locale.ROOT);
@@ -47,9 +62,8 @@ public final class Pipeline {
       try {
         return valueOf(text.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "Unknown stage '" + text + "' (expected one of " + Arrays.toString(values()).toLowerCase(Locale.ROOT)
-                + ")");
+        throw SpindleException.user("Unknown stage '%s' (expected one of %s)", text,
+            Arrays.toString(values()).toLowerCase(Locale.ROOT));
       }
     }
   }
@@ -69,54 +83,119 @@ public final class Pipeline {
     return runDir;
   }
 
-  List<Step> steps() {
-    Path ingest = runDir.resolve("ingest");
-    Path dedup = runDir.resolve("dedup");
-    Path tokenize = runDir.resolve("tokenize");
-    Path mix = runDir.resolve("mix");
-    Path decompose = runDir.resolve("decompose");
-    Path train = runDir.resolve("train");
-    List<Step> steps = new ArrayList<>(List.of(
-        new Step(StageName.INGEST, new IngestStage(IngestStage.inputsFrom(config)), Map.of(), ingest),
-        new Step(StageName.DEDUP, new DedupStage(), Map.of("docs", ingest.resolve("docs")), dedup),
-        new Step(StageName.TOKENIZE, new TokenizeStage(), Map.of("docs", dedup.resolve("kept")), tokenize),
-        new Step(StageName.MIX, new MixStage(), Map.of("docs", tokenize.resolve("docs")), mix),
-        new Step(StageName.DECOMPOSE, new DecomposeStage(), Map.of("docs", mix.resolve("docs")), decompose),
-        new Step(StageName.TRAIN, new TrainStage(), Map.of("data", decompose), train)));
-    if (ExportConfig.from(config).enabled()) {
-      steps.add(new Step(StageName.EXPORT, new ExportStage(), Map.of("train", train, "data", decompose),
-          runDir.resolve("export")));
+  /**
+   * The steps of {@code chain}: the first reads {@code firstInput} (ingest reads {@code spindle.inputs}, export the
+   * run's train and decompose folders, report the run directory), each next one the folder where the previous one
+   * keeps its output.
+   */
+  List<Step> steps(List<StageName> chain, Path firstInput) {
+    List<Step> steps = new ArrayList<>();
+    Path previous = firstInput;
+    for (StageName name : chain) {
+      Path output = runDir.resolve(name.directory());
+      Map<String, Path> inputs = switch (name) {
+        case INGEST -> Map.of();
+        case REPORT -> Map.of(name.input, runDir);
+        case EXPORT -> Map.of(name.input, runDir.resolve(StageName.TRAIN.directory()), "data",
+            runDir.resolve(StageName.DECOMPOSE.directory()));
+        default -> {
+          if (previous == null) {
+            throw SpindleException.internal("Cannot plan %s: nothing to read (chain %s)", name, chain);
+          }
+          yield Map.of(name.input, previous);
+        }
+      };
+      if (name == StageName.DEDUP) {
+        inputs = DedupStage.withAgainst(inputs, config);
+      }
+      steps.add(new Step(name, stage(name), inputs, output));
+      previous = name.keeps.isEmpty() ? output : output.resolve(name.keeps);
     }
-    steps.add(new Step(StageName.REPORT, new ReportStage(), Map.of("run", runDir), runDir.resolve("report")));
     return steps;
   }
 
-  public List<StageRunner.Outcome> run(StageName from, StageName to, Progress progress) {
+  private Stage stage(StageName name) {
+    return switch (name) {
+      case INGEST -> new IngestStage(IngestStage.inputsFrom(config));
+      case DEDUP -> new DedupStage();
+      case TOKENIZE -> new TokenizeStage();
+      case MIX -> new MixStage();
+      case DECOMPOSE -> new DecomposeStage();
+      case TRAIN -> new TrainStage();
+      case EXPORT -> new ExportStage();
+      case REPORT -> new ReportStage();
+    };
+  }
+
+  /**
+   * The whole pipeline from {@code from} to {@code to} (export only when {@code export.enabled}); the stages before
+   * {@code from} must be committed, but for the optional end products export and report.
+   */
+  public List<StageRunner.Outcome> run(StageName from, StageName to, boolean fresh, Progress progress) {
     if (from.ordinal() > to.ordinal()) {
-      throw new IllegalArgumentException("Cannot run: --from " + from.directory() + " comes after --to "
-          + to.directory());
+      throw SpindleException.user("Cannot run: --from %s comes after --to %s", from.directory(), to.directory());
     }
-    List<Step> steps = steps();
-    for (Step step : steps) {
-      // Report and export are optional end products: a later stage can run without them.
-      if (step.name().ordinal() < from.ordinal() && step.name() != StageName.REPORT && step.name() != StageName.EXPORT
-          && !Files.isRegularFile(step.output().resolve(StageRunner.SUCCESS))) {
-        throw new IllegalArgumentException("Cannot start at " + from.directory() + ": earlier stage "
-            + step.name().directory() + " is not committed in " + step.output() + " (run without --from)");
-      }
-    }
-    List<StageRunner.Outcome> outcomes = new ArrayList<>();
-    SparkSession spark = SparkSessions.create(config);
-    try {
-      StageRunner runner = new StageRunner(spark, config, progress);
-      for (Step step : steps) {
-        if (step.name().ordinal() >= from.ordinal() && step.name().ordinal() <= to.ordinal()) {
-          outcomes.add(runner.run(step.stage(), step.inputs(), step.output()));
+    boolean export = ExportConfig.from(config).enabled();
+    List<StageName> chain = Arrays.stream(StageName.values()).filter(n -> n != StageName.EXPORT || export).toList();
+    List<Step> all = steps(chain, null);
+    if (!fresh) {
+      for (Step step : all) {
+        if (step.name().ordinal() < from.ordinal() && step.name() != StageName.REPORT
+            && step.name() != StageName.EXPORT && !Ownership.isCommittedStage(step.output())) {
+          throw SpindleException.user("Cannot start at %s: earlier stage %s is not committed in %s (run without "
+              + "--from)", from.directory(), step.name().directory(), step.output());
         }
       }
-    } finally {
-      spark.stop();
     }
-    return outcomes;
+    return run(all.stream().filter(s -> s.name().ordinal() >= from.ordinal() && s.name().ordinal() <= to.ordinal())
+        .toList(), fresh, progress);
+  }
+
+  /** Runs {@code chain} in the run directory, its first stage reading {@code firstInput}. */
+  public List<StageRunner.Outcome> run(List<StageName> chain, Path firstInput, Progress progress) {
+    return run(steps(chain, firstInput), false, progress);
+  }
+
+  private List<StageRunner.Outcome> run(List<Step> steps, boolean fresh, Progress progress) {
+    try (OutputLock lock = OutputLock.acquire(runDir, progress)) {
+      if (steps.stream().anyMatch(s -> s.name() == StageName.INGEST)) {
+        Ownership.requireApart(runDir, IngestStage.inputsFrom(config).stream().map(InputSpec::path).toList(),
+            "the run directory");
+      }
+      Ownership.requireRunDirectory(runDir);
+      if (fresh) {
+        Ownership.deleteRunDirectory(runDir);
+        progress.line("deleted %s (--fresh)", runDir);
+      }
+      List<StageRunner.Outcome> outcomes = new ArrayList<>();
+      SparkSession spark = SparkSessions.create(config);
+      try {
+        StageRunner runner = new StageRunner(spark, config, progress);
+        for (Step step : steps) {
+          outcomes.add(runner.run(step.stage(), step.inputs(), step.output()));
+        }
+      } finally {
+        spark.stop();
+      }
+      return outcomes;
+    }
+  }
+
+  /**
+   * The accounting that covers the most of a run: the last one that starts from the raw records (ingest), or else
+   * the last one.
+   */
+  public static Optional<Accounting> accounting(List<StageRunner.Outcome> outcomes) {
+    Optional<Accounting> last = Optional.empty();
+    Optional<Accounting> fromIngest = Optional.empty();
+    for (StageRunner.Outcome outcome : outcomes) {
+      if (outcome.accounting().isPresent()) {
+        last = outcome.accounting();
+        if (last.get().readBy().equals(StageName.INGEST.directory())) {
+          fromIngest = last;
+        }
+      }
+    }
+    return fromIngest.isPresent() ? fromIngest : last;
   }
 }

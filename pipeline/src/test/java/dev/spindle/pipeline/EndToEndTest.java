@@ -77,6 +77,23 @@ class EndToEndTest {
         .isEqualTo(decompose.get("document_tokens").asLong());
   }
 
+  /** The mix cuts the document that reaches a source's share, so every phase hits its targets (issue: 18.07 vs 20%). */
+  @Test
+  void mixSharesAreWithinATenthOfAPointForEverySourceAndPhase() {
+    JsonNode mix = Json.read(runDir.resolve("mix/report.json"));
+    assertThat(mix.get("tokens_taken").asLong()).as("the budget, exactly").isEqualTo(mix.get("total_tokens").asLong());
+    assertThat(mix.get("phases")).hasSizeGreaterThan(6);
+    for (JsonNode share : mix.get("phases")) {
+      assertThat(100 * Math.abs(share.get("achieved_share").asDouble() - share.get("target_share").asDouble()))
+          .as("%s in phase %s, pp", share.get("source").asText(), share.get("phase").asText()).isLessThanOrEqualTo(0.1);
+    }
+    for (JsonNode source : mix.get("sources")) {
+      assertThat(100 * Math.abs(source.get("achieved_share").asDouble() - source.get("target_share").asDouble()))
+          .as("%s overall, pp", source.get("source").asText()).isLessThanOrEqualTo(0.1);
+    }
+    assertThat(mix.get("cuts")).as("documents cut at the shares' boundaries").isNotEmpty();
+  }
+
   @Test
   void trainingLossFalls() throws IOException {
     List<Double> losses = new ArrayList<>();

@@ -93,8 +93,9 @@ class SparkSubmitIT {
     assertThat(submit(List.of("--help"), "help")).isZero();
     assertThat(submit(List.of("ingest", "--input", "legal=data/sample/legal.jsonl.gz", "--output",
         d.resolve("ingest").toString()), "ingest")).isZero();
+    // dedup ingests its raw inputs first: --output is the run directory (d/ingest, d/dedup).
     assertThat(submit(List.of("dedup", "--input", "legal=data/sample/legal.jsonl.gz",
-        "--input", "speech=data/sample/speech.jsonl.gz", "--output", d.resolve("dedup").toString(),
+        "--input", "speech=data/sample/speech.jsonl.gz", "--output", d.toString(),
         "--scope", "local", "--threshold", "0.7"), "dedup")).isZero();
     assertThat(submit(List.of("tokenize", "--input", d.resolve("dedup/kept").toString(), "--output",
         d.resolve("tokenize").toString(), "--tokenizer", "bytes"), "tokenize")).isZero();

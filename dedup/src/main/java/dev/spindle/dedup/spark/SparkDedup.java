@@ -3,11 +3,13 @@ package dev.spindle.dedup.spark;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import dev.spindle.dedup.AgainstCounts;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.LshParameters;
@@ -28,25 +30,30 @@ import org.apache.spark.storage.StorageLevel;
  * so its wall time can be reported and later phases do not recompute it.
  *
  * <p>Outputs under {@code outputDir}: {@code kept} (the docs schema, rows of kept documents), {@code duplicates}
- * ({@code id, source, cluster_id, kept_id, kind}) and {@code pairs} (the verified near-duplicate edges between
- * exact-group representatives: {@code left, right, similarity}, for audit and quality evaluation). All three are
- * hash-partitioned by id into {@code spark.sql.shuffle.partitions} files and sorted by id within each, so the same
- * input, config and seed give the same files.
+ * ({@code id, source, cluster_id, kept_id, kind, kept_run}), {@code pairs} (the verified near-duplicate edges
+ * between exact-group representatives: {@code id, right, similarity}, for audit and quality evaluation) and
+ * {@code index} (the kept documents' signatures, {@link SparkSignatureIndex}, for later runs to dedup against).
+ * All are hash-partitioned by id into {@code spark.sql.shuffle.partitions} files and sorted by id within each, so
+ * the same input, config and seed give the same files.
  *
  * <p>A cluster is a connected component of the near-duplicate graph between exact-group representatives, plus
  * those representatives' exact copies; its {@code cluster_id} is the smallest representative id in it. The keeper
- * is chosen by {@link dev.spindle.dedup.KeepRule} (most bytes, then smallest id), first within each exact group,
- * then among the representatives of the cluster. Removed documents point at the final keeper.
+ * is chosen by the keep policy ({@link SparkKeepKey}), first within each exact group, then among the
+ * representatives of the cluster. Removed documents point at the final keeper.
  *
- * <p>The input is read twice (features, then the kept rows); callers reading an expensive plan should persist it.
+ * <p>With {@code against} (earlier runs' outputs), the documents those runs kept join the graph as nodes that
+ * always win: a new document whose cluster holds one is removed (kind exact or near, {@code kept_run} naming the
+ * run), which gives new documents the same answers as deduplicating the earlier kept documents and the new ones
+ * from scratch with earlier documents preferred. Pairs between two earlier documents are not formed (those runs
+ * are not revisited: their outputs are only read), and no output row describes an earlier document.
+ *
+ * <p>The input is read twice (features, then the kept rows), three times with exact verification (the candidates'
+ * shingles); callers reading an expensive plan should persist it.
  */
 public final class SparkDedup {
   private SparkDedup() {}
 
-  /**
-   * Writes outputDir/kept (docs schema, deterministic order) and outputDir/duplicates (id, source, cluster_id,
-   * kept_id, kind = "exact"|"near") as Parquet, plus outputDir/pairs; returns the report.
-   */
+  /** Runs dedup on {@code docs} (id, source, text, bytes, and the keep policy's column if any); see the class. */
   public static DedupReport run(SparkSession spark, Dataset<Row> docs, DedupConfig config, String outputDir) {
     requireNonNull(spark, "spark is null");
     requireNonNull(docs, "docs is null");
@@ -64,11 +71,22 @@ public final class SparkDedup {
     }
     LshParameters lsh = config.lsh();
     int partitions = spark.sessionState().conf().numShufflePartitions();
+    int newOrigin = config.against().size();
     Map<String, Double> phases = new LinkedHashMap<>();
     List<Dataset<?>> persisted = new ArrayList<>();
     try {
       long start = System.nanoTime();
-      Dataset<Row> features = keep(persisted, SparkDocumentFeatures.compute(docs, config));
+      Dataset<Row> keyed = docs.withColumn(SparkKeepKey.COLUMN, SparkKeepKey.of(config.keep(), docs, newOrigin));
+      Dataset<Row> features = SparkDocumentFeatures.compute(keyed, config);
+      Dataset<Row> texts = docs.select("id", "text");
+      List<Long> indexed = new ArrayList<>();
+      for (int run = 0; run < config.against().size(); run++) {
+        SparkSignatureIndex.Earlier earlier = SparkSignatureIndex.read(spark, config.against().get(run), run, config);
+        features = features.union(earlier.features());
+        texts = texts.union(earlier.texts());
+        indexed.add(earlier.documents());
+      }
+      features = keep(persisted, features);
       features.count();
       start = lap(phases, "signatures", start);
 
@@ -79,11 +97,16 @@ public final class SparkDedup {
       start = lap(phases, "exact", start);
 
       SparkCandidatePairs.Result candidates = SparkCandidatePairs.find(representatives, config.maxBucketSize());
-      Dataset<Row> candidatePairs = keep(persisted, candidates.pairs());
+      Dataset<Row> pairs = candidates.pairs();
+      if (newOrigin > 0) {
+        // Earlier runs are not revisited: a pair of two of their documents cannot change a new document's fate.
+        pairs = pairs.filter(not(SparkSignatureIndex.isEarlier(col("left")).and(SparkSignatureIndex.isEarlier(col("right")))));
+      }
+      Dataset<Row> candidatePairs = keep(persisted, pairs);
       long candidateCount = candidatePairs.count();
       long oversized = candidates.oversizedBuckets().count();
-      Dataset<Row> verified = keep(persisted,
-          SparkPairVerification.verify(candidatePairs, representatives, config.verification(), config.threshold()));
+      Dataset<Row> verified = keep(persisted, SparkPairVerification.verify(candidatePairs, representatives, texts,
+          config.verification(), config.threshold(), config.ngram()));
       long verifiedCount = verified.count();
       start = lap(phases, "banding", start);
 
@@ -92,18 +115,26 @@ public final class SparkDedup {
       clusters.count();
       start = lap(phases, "components", start);
 
-      Dataset<Row> assignments = keep(persisted, assign(exact, clusters));
-      write(assignments.filter(col("kind").notEqual("kept")).select("id", "source", "cluster_id", "kept_id", "kind"),
+      Dataset<Row> assignments = keep(persisted, assign(exact, clusters)
+          .filter(not(SparkSignatureIndex.isEarlier(col("id")))));
+      write(assignments.filter(col("kind").notEqual("kept"))
+              .select(col("id"), col("source"), SparkSignatureIndex.originalId(col("cluster_id")).as("cluster_id"),
+                  SparkSignatureIndex.originalId(col("kept_id")).as("kept_id"), col("kind"),
+                  keptRun(config.against()).as("kept_run")),
           partitions, outputDir + "/duplicates");
-      write(verified.withColumnRenamed("left", "id"), partitions, outputDir + "/pairs");
+      write(verified.select(SparkSignatureIndex.originalId(col("left")).as("id"),
+              SparkSignatureIndex.originalId(col("right")).as("right"), col("similarity")),
+          partitions, outputDir + "/pairs");
       Dataset<Row> keptIds = assignments.filter(col("kind").equalTo("kept")).select("id");
       write(docs.join(keptIds, docs.col("id").equalTo(keptIds.col("id")), "left_semi"), partitions, outputDir + "/kept");
+      SparkSignatureIndex.write(features.join(keptIds, "id"), config, outputDir, partitions);
       SparkDedupReport.Counts counts = SparkDedupReport.summarize(assignments);
+      List<AgainstCounts> against = againstCounts(assignments, config.against(), indexed);
       lap(phases, "filter", start);
 
       return new DedupReport(config, lsh.bands(), lsh.rows(), lsh.falsePositiveArea(config.threshold()),
           lsh.falseNegativeArea(config.threshold()), counts.sources(), counts.totals(), candidateCount, verifiedCount,
-          oversized, components.rounds(), phases);
+          oversized, components.rounds(), phases, against);
     } finally {
       persisted.forEach(Dataset::unpersist);
     }
@@ -116,19 +147,47 @@ public final class SparkDedup {
   static Dataset<Row> assign(Dataset<Row> exact, Dataset<Row> clusters) {
     Dataset<Row> withCluster =
         exact.join(clusters, exact.col("representative").equalTo(clusters.col("node")), "left")
-            .select(col("id"), col("source"), col("bytes"), col("representative"),
+            .select(col("id"), col("source"), col(SparkKeepKey.COLUMN), col("representative"),
                 coalesce(col("component"), col("representative")).as("cluster_id"));
-    // Keep rule as an aggregate: the minimum of (-bytes, id) is the longest text, then the smallest id.
+    // The keep policy as an aggregate: the smallest keep key among the cluster's representatives.
     Dataset<Row> keepers =
         withCluster.filter(col("id").equalTo(col("representative")))
             .groupBy("cluster_id")
-            .agg(min(struct(col("bytes").multiply(-1).as("negative_bytes"), col("id"))).getField("id").as("kept_id"));
+            .agg(min(col(SparkKeepKey.COLUMN)).getField("id").as("kept_id"));
     return withCluster.join(keepers, "cluster_id")
         .select(col("id"), col("source"), col("representative"), col("cluster_id"), col("kept_id"),
             when(col("id").equalTo(col("kept_id")), lit("kept"))
                 .when(col("id").notEqual(col("representative")), lit("exact"))
                 .otherwise(lit("near"))
                 .as("kind"));
+  }
+
+  /** The earlier run directory whose document is the keeper, or null when the keeper is from this run. */
+  private static org.apache.spark.sql.Column keptRun(List<String> against) {
+    org.apache.spark.sql.Column run = SparkSignatureIndex.earlierRun(col("kept_id"));
+    org.apache.spark.sql.Column directory = lit(null).cast("string");
+    for (int i = against.size() - 1; i >= 0; i--) {
+      directory = when(run.equalTo(i), lit(against.get(i))).otherwise(directory);
+    }
+    return directory;
+  }
+
+  private static List<AgainstCounts> againstCounts(Dataset<Row> assignments, List<String> against, List<Long> indexed) {
+    List<AgainstCounts> out = new ArrayList<>();
+    if (against.isEmpty()) {
+      return out;
+    }
+    long[][] removed = new long[against.size()][2];
+    for (Row row : assignments.filter(SparkSignatureIndex.isEarlier(col("kept_id")))
+        .groupBy(SparkSignatureIndex.earlierRun(col("kept_id")).as("run"), col("kind"))
+        .agg(count("id"))
+        .collectAsList()) {
+      removed[row.getInt(0)][row.getString(1).equals("exact") ? 0 : 1] += row.getLong(2);
+    }
+    for (int i = 0; i < against.size(); i++) {
+      out.add(new AgainstCounts(against.get(i), indexed.get(i), removed[i][0], removed[i][1]));
+    }
+    return out;
   }
 
   /**

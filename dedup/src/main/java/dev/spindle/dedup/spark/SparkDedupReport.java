@@ -16,7 +16,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Report counts from the assignments, aggregated in Spark; only the small aggregates (sources × kinds, sources ×
- * distinct cluster sizes) reach the driver.
+ * distinct cluster sizes) reach the driver. Clusters whose keeper an earlier run kept have no keeper here: they
+ * count in their documents' sources but in no cluster-size histogram (the report's {@code against} counts them).
  */
 final class SparkDedupReport {
   record Counts(Map<String, SourceCounts> sources, SourceCounts totals) {}
@@ -32,6 +33,7 @@ final class SparkDedupReport {
     Dataset<Row> clusterSizes =
         assignments.groupBy("cluster_id")
             .agg(count("id").as("size"), max(when(col("kind").equalTo("kept"), col("source"))).as("keeper_source"))
+            .filter(col("keeper_source").isNotNull())
             .groupBy("keeper_source", "size")
             .agg(count("cluster_id").as("clusters"));
     Map<String, Map<Long, Long>> histograms = new HashMap<>();

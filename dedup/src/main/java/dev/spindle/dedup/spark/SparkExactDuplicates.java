@@ -10,17 +10,17 @@ import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Exact dedup: documents with the same normalized-text hash in the same scope form a group, and the group's
- * representative is chosen by the keep rule (most bytes, then smallest id). Only representatives go on to near
- * dedup. Output: {@code id, source, bytes, representative}.
+ * representative is the one the keep policy prefers (smallest keep key). Only representatives go on to near
+ * dedup. Output: {@code id, source, bytes, keep_key, representative}.
  */
 final class SparkExactDuplicates {
   private SparkExactDuplicates() {}
 
   static Dataset<Row> representatives(Dataset<Row> features) {
     WindowSpec group =
-        Window.partitionBy("scope_key", "content_hash").orderBy(col("bytes").desc(), col("id").asc())
+        Window.partitionBy("scope_key", "content_hash").orderBy(col(SparkKeepKey.COLUMN).asc())
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    return features.select(
-        col("id"), col("source"), col("bytes"), first(col("id")).over(group).as("representative"));
+    return features.select(col("id"), col("source"), col("bytes"), col(SparkKeepKey.COLUMN),
+        first(col("id")).over(group).as("representative"));
   }
 }

@@ -14,9 +14,9 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Scores each candidate pair and keeps those at or above the threshold: the signature estimate by default, the
- * exact shingle Jaccard when asked, or nothing dropped with {@link Verification#NONE} (the estimate is still
- * recorded). Output: {@code left, right, similarity}.
+ * Scores each candidate pair and keeps those at or above the threshold: the signature estimate, the exact shingle
+ * Jaccard (shingles recomputed for the candidates only, {@link SparkShingles}), or nothing dropped with
+ * {@link Verification#NONE} (the estimate is still recorded). Output: {@code left, right, similarity}.
  */
 final class SparkPairVerification {
   private static final UserDefinedFunction ESTIMATE =
@@ -31,10 +31,22 @@ final class SparkPairVerification {
 
   private SparkPairVerification() {}
 
-  static Dataset<Row> verify(Dataset<Row> pairs, Dataset<Row> features, Verification verification, double threshold) {
-    String column = verification == Verification.EXACT ? "shingles" : "signature";
-    UserDefinedFunction score = verification == Verification.EXACT ? EXACT : ESTIMATE;
-    Dataset<Row> values = features.select(col("id"), col(column).as("value"));
+  /**
+   * {@code features}: id, signature of the representatives; {@code texts}: id, text of every document (read only
+   * for {@link Verification#EXACT}).
+   */
+  static Dataset<Row> verify(Dataset<Row> pairs, Dataset<Row> features, Dataset<Row> texts, Verification verification,
+      double threshold, int ngram) {
+    Dataset<Row> values;
+    UserDefinedFunction score;
+    if (verification == Verification.EXACT) {
+      Dataset<Row> ids = pairs.select(col("left").as("id")).union(pairs.select(col("right").as("id"))).distinct();
+      values = SparkShingles.of(texts, ids, ngram).select(col("id"), col("shingles").as("value"));
+      score = EXACT;
+    } else {
+      values = features.select(col("id"), col("signature").as("value"));
+      score = ESTIMATE;
+    }
     Dataset<Row> scored =
         pairs.join(values.withColumnRenamed("id", "left").withColumnRenamed("value", "left_value"), "left")
             .join(values.withColumnRenamed("id", "right").withColumnRenamed("value", "right_value"), "right")

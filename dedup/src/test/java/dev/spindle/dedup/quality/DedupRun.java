@@ -1,5 +1,6 @@
 package dev.spindle.dedup.quality;
 
+import com.typesafe.config.ConfigFactory;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
 import dev.spindle.dedup.spark.SparkDedup;
@@ -31,8 +32,18 @@ public record DedupRun(DedupReport report, List<String> keptIds, Map<String, Row
     return spark.createDataFrame(rows, DOCS).repartition(partitions);
   }
 
+  /** A config from HOCON keys of {@code spindle.dedup}, the rest from reference.conf. */
+  public static DedupConfig config(String hocon) {
+    return DedupConfig.from(ConfigFactory.parseString(hocon));
+  }
+
   public static DedupRun run(SparkSession spark, List<Document> documents, DedupConfig config, String outputDir) {
-    DedupReport report = SparkDedup.run(spark, dataset(spark, documents, 4), config, outputDir);
+    return run(spark, dataset(spark, documents, 4), config, outputDir);
+  }
+
+  /** Runs on any docs frame (e.g. with a score column) and reads the outputs back. */
+  public static DedupRun run(SparkSession spark, Dataset<Row> docs, DedupConfig config, String outputDir) {
+    DedupReport report = SparkDedup.run(spark, docs, config, outputDir);
     List<String> kept = new ArrayList<>();
     for (Row row : spark.read().parquet(outputDir + "/kept").select("id").collectAsList()) {
       kept.add(row.getString(0));

@@ -26,20 +26,22 @@ import scala.Tuple2;
  * order. The token arrays never reach the driver.
  *
  * <p>Output {@code outputDir/docs}: the input columns plus {@code epoch} (int, pass over the source),
- * {@code phase} (string) and {@code position} (long, global order); files hold contiguous position ranges in
- * file-name order and rows are sorted by position within each, so the Parquet bytes repeat run to run.
- * Also writes {@code outputDir/report.json}.
+ * {@code phase} (string), {@code position} (long, global order) and {@code offset} (int): a row holds the
+ * document's tokens from {@code offset} on, {@code n_tokens} of them, which is the whole document unless the
+ * planner cut it at a boundary ({@link dev.spindle.mixing.Cut}). Files hold contiguous position ranges in
+ * file-name order and rows are sorted by position within each, so the Parquet bytes repeat run to run. The
+ * report is returned, not written: the caller (the mix stage's runner) owns {@code report.json}.
  */
 public final class SparkMixer {
   /** About 64 MB of int tokens per output file. */
   public static final long DEFAULT_TOKENS_PER_FILE = 16L << 20;
 
   private static final List<String> REQUIRED = List.of("id", "source", "tokens", "n_tokens");
-  private static final List<String> ADDED = List.of("epoch", "phase", "position");
+  private static final List<String> ADDED = List.of("epoch", "phase", "position", "offset");
 
   private SparkMixer() {}
 
-  /** Writes outputDir/docs (input columns + epoch int + phase string + position long = global order). */
+  /** Writes outputDir/docs (input columns + epoch int + phase string + position long + offset int). */
   public static MixReport run(SparkSession spark, Dataset<Row> tokenizedDocs, MixtureSpec spec, String outputDir) {
     return run(spark, tokenizedDocs, spec, outputDir, DEFAULT_TOKENS_PER_FILE);
   }
@@ -60,9 +62,18 @@ public final class SparkMixer {
     int parts = SparkPlacementTable.parts(plan.tokensTaken(), tokensPerFile);
     Dataset<Row> placements = SparkPlacementTable.of(spark, plan.placements(), tokensPerFile, parts);
 
+    // A cut document contributes the tokens [offset, offset + piece tokens) of its row.
+    Column offset = placements.col("offset");
+    Column pieceTokens = placements.col(SparkPlacementTable.PIECE_TOKENS);
     List<Column> columns = new ArrayList<>();
     for (String name : tokenizedDocs.columns()) {
-      columns.add(tokenizedDocs.col(name));
+      if (name.equals("tokens")) {
+        columns.add(functions.slice(tokenizedDocs.col(name), offset.plus(1), pieceTokens).as(name));
+      } else if (name.equals("n_tokens")) {
+        columns.add(pieceTokens.cast(tokenizedDocs.schema().apply(name).dataType()).as(name));
+      } else {
+        columns.add(tokenizedDocs.col(name));
+      }
     }
     for (String name : ADDED) {
       columns.add(placements.col(name));
@@ -92,9 +103,7 @@ public final class SparkMixer {
               + " (expected equal; did the input change between planning and writing? read it from a committed"
               + " stage directory or cache it)");
     }
-    MixReport report = MixReport.of(plan, spec, parts);
-    report.writeTo(Path.of(outputDir, "report.json"));
-    return report;
+    return MixReport.of(plan, spec, parts);
   }
 
   private static void checkColumns(Dataset<Row> documents) {

@@ -12,12 +12,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The planned placements as a Dataset ({@code source, id, epoch, phase, position, part}), with {@code part} the
+ * The planned placements as a Dataset ({@code source, id, epoch, phase, position, offset, piece_tokens, part}),
+ * where {@code offset, piece_tokens} say which of the document's tokens the row takes, and {@code part} is the
  * output file each row goes to: files are cut at multiples of {@code tokensPerFile} cumulative tokens, so every
  * file holds a contiguous run of positions. Placements carry no tokens, so this is small next to the docs.
  */
 final class SparkPlacementTable {
   static final String PART = "_part";
+  static final String PIECE_TOKENS = "_piece_tokens";
 
   static final StructType SCHEMA = new StructType()
       .add("source", DataTypes.StringType, false)
@@ -25,6 +27,8 @@ final class SparkPlacementTable {
       .add("epoch", DataTypes.IntegerType, false)
       .add("phase", DataTypes.StringType, false)
       .add("position", DataTypes.LongType, false)
+      .add("offset", DataTypes.IntegerType, false)
+      .add(PIECE_TOKENS, DataTypes.IntegerType, false)
       .add(PART, DataTypes.IntegerType, false);
 
   private SparkPlacementTable() {}
@@ -40,7 +44,8 @@ final class SparkPlacementTable {
     for (Placement placement : placements) {
       int part = (int) Math.min(parts - 1, before / tokensPerFile);
       rows.add(RowFactory.create(
-          placement.source(), placement.id(), placement.epoch(), placement.phase(), placement.position(), part));
+          placement.source(), placement.id(), placement.epoch(), placement.phase(), placement.position(),
+          placement.offset(), placement.tokens(), part));
       before += placement.tokens();
     }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());

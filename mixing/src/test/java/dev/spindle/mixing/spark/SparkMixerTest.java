@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spindle.mixing.Cut;
 import dev.spindle.mixing.MixtureSpec;
 import dev.spindle.mixing.OnExcess;
 import dev.spindle.mixing.Phase;
+import dev.spindle.mixing.PhaseShare;
 import dev.spindle.mixing.SourceOutcome;
 import dev.spindle.mixing.SourceSpec;
 import java.nio.file.Files;
@@ -54,7 +54,11 @@ class SparkMixerTest {
     spark.stop();
   }
 
-  /** Documents whose tokens encode their own id, so a wrong join would show. */
+  /** Token {@code t} of document {@code i} of a source: encodes all three, so a wrong join or slice would show. */
+  private static int token(String source, int index, int t) {
+    return List.of("books", "code", "web").indexOf(source) * 1_000_000 + index * 1000 + t;
+  }
+
   private static Dataset<Row> tokenizedDocs() {
     Random random = new Random(3);
     List<Row> rows = new ArrayList<>();
@@ -66,7 +70,7 @@ class SparkMixerTest {
         int length = shape[1] + random.nextInt(shape[2] - shape[1] + 1);
         int[] tokens = new int[length];
         for (int t = 0; t < length; t++) {
-          tokens[t] = (source.getKey().hashCode() & 0xffff) * 10_000 + i;
+          tokens[t] = token(source.getKey(), i, t);
         }
         rows.add(RowFactory.create(source.getKey() + "/" + i, source.getKey(), tokens, length));
       }
@@ -82,12 +86,12 @@ class SparkMixerTest {
   }
 
   @Test
-  void writesDocsInGlobalOrderWithEpochPhaseAndPositionAndTheRightTokensPlusReportJson(@TempDir Path directory)
-      throws Exception {
+  void writesPiecesInGlobalOrderWithEpochPhasePositionOffsetAndExactShares(@TempDir Path directory) {
     MixReport report = SparkMixer.run(spark, tokenizedDocs(), spec(42), directory.toString(), 10_000);
 
     Dataset<Row> docs = spark.read().parquet(directory.resolve("docs").toString());
-    assertThat(docs.columns()).containsExactly("id", "source", "tokens", "n_tokens", "epoch", "phase", "position");
+    assertThat(docs.columns())
+        .containsExactly("id", "source", "tokens", "n_tokens", "epoch", "phase", "position", "offset");
     List<Row> rows = docs.orderBy("position").collectAsList();
     assertThat(rows).hasSize((int) report.documentsOut());
     assertThat(report.outputFiles()).isEqualTo((int) ((report.tokensTaken() + 9_999) / 10_000)).isGreaterThan(5);
@@ -98,31 +102,43 @@ class SparkMixerTest {
       assertThat(row.getLong(6)).as("positions are 0..n-1").isEqualTo(i);
       String id = row.getString(0);
       int index = Integer.parseInt(id.substring(id.indexOf('/') + 1));
-      List<Integer> rowTokens = row.getList(2);
-      assertThat(rowTokens).as("tokens of %s", id).hasSize(row.getInt(3))
-          .containsOnly((row.getString(1).hashCode() & 0xffff) * 10_000 + index);
+      int offset = row.getInt(7);
+      List<Integer> expected = new ArrayList<>();
+      for (int t = offset; t < offset + row.getInt(3); t++) {
+        expected.add(token(row.getString(1), index, t));
+      }
+      assertThat(row.<Integer>getList(2)).as("tokens of %s from %d", id, offset).isEqualTo(expected);
       tokens += row.getInt(3);
       perSource.merge(row.getString(1), (long) row.getInt(3), Long::sum);
     }
-    assertThat(tokens).isEqualTo(report.tokensTaken());
+    assertThat(tokens).as("the budget, exactly").isEqualTo(report.tokensTaken()).isEqualTo(60_000);
     for (SourceOutcome source : report.sources()) {
       assertThat(perSource.getOrDefault(source.source(), 0L)).as(source.source()).isEqualTo(source.tokensTaken());
-      assertThat(source.achievedShare()).as(source.source()).isCloseTo(source.targetShare(), within(0.02));
+      assertThat(source.achievedShare()).as(source.source()).isCloseTo(source.targetShare(), within(0.001));
+    }
+    for (PhaseShare share : report.phases()) {
+      assertThat(share.tokensTaken()).as("%s in %s", share.source(), share.phase()).isEqualTo(share.targetTokens());
+    }
+    assertThat(report.cuts()).as("cuts at the sources' shares of both phases").isNotEmpty();
+    for (Cut cut : report.cuts()) {
+      assertThat(rows).as("the piece before the cut of %s", cut.id()).anySatisfy(row -> {
+        assertThat(row.getString(0)).isEqualTo(cut.id());
+        assertThat(row.getInt(7) + row.getInt(3)).isEqualTo(cut.offset());
+        assertThat(row.getString(5)).isEqualTo(cut.phase());
+      });
     }
     assertThat(docs.filter("source = 'books' and epoch > 0").count()).as("books is up-sampled").isPositive();
     assertThat(docs.filter("phase = 'anneal' and source = 'web'").count()).as("anneal has no web").isZero();
 
-    JsonNode json = new ObjectMapper().readTree(directory.resolve("report.json").toFile());
-    assertThat(json.get("documentsIn").asLong()).isEqualTo(695);
-    assertThat(json.get("documentsOut").asLong()).isEqualTo(rows.size());
-    assertThat(json.get("sources")).hasSize(3);
-    JsonNode books = json.get("sources").get(0);
-    assertThat(books.get("source").asText()).isEqualTo("books");
-    assertThat(books.get("targetShare").asDouble()).isCloseTo(0.2 * 0.8 + 0.6 * 0.2, within(1e-9));
-    assertThat(books.get("tokensAvailable").asLong()).isPositive();
-    assertThat(books.get("epochsUsed").asDouble()).isGreaterThan(1);
-    assertThat(json.get("phases")).as("per phase and source").hasSize(6);
-    assertThat(json.get("prefixChecks")).hasSize(10);
+    assertThat(report.documentsIn()).isEqualTo(695);
+    assertThat(report.sources()).extracting(SourceOutcome::source).containsExactly("books", "code", "web");
+    SourceOutcome books = report.sources().get(0);
+    assertThat(books.targetShare()).isCloseTo(0.2 * 0.8 + 0.6 * 0.2, within(1e-9));
+    assertThat(books.tokensAvailable()).isPositive();
+    assertThat(books.epochsUsed()).isGreaterThan(1);
+    assertThat(report.phases()).as("per phase and source").hasSize(6);
+    assertThat(report.prefixChecks()).hasSize(10);
+    assertThat(directory.resolve("report.json")).as("the stage runner, not the mixer, writes report.json").doesNotExist();
   }
 
   @Test
@@ -130,8 +146,9 @@ class SparkMixerTest {
     Dataset<Row> input = tokenizedDocs();
     Path first = directory.resolve("first");
     Path second = directory.resolve("second");
-    SparkMixer.run(spark, input, spec(42), first.toString(), 10_000);
-    SparkMixer.run(spark, input.repartition(3).sortWithinPartitions("n_tokens"), spec(42), second.toString(), 10_000);
+    MixReport firstReport = SparkMixer.run(spark, input, spec(42), first.toString(), 10_000);
+    MixReport secondReport =
+        SparkMixer.run(spark, input.repartition(3).sortWithinPartitions("n_tokens"), spec(42), second.toString(), 10_000);
 
     List<byte[]> firstFiles = partFiles(first.resolve("docs"));
     List<byte[]> secondFiles = partFiles(second.resolve("docs"));
@@ -139,7 +156,7 @@ class SparkMixerTest {
     for (int i = 0; i < firstFiles.size(); i++) {
       assertThat(secondFiles.get(i)).as("part file %d", i).isEqualTo(firstFiles.get(i));
     }
-    assertThat(Files.readString(second.resolve("report.json"))).isEqualTo(Files.readString(first.resolve("report.json")));
+    assertThat(secondReport).isEqualTo(firstReport);
   }
 
   @Test

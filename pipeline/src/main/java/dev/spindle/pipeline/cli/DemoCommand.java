@@ -2,12 +2,15 @@ package dev.spindle.pipeline.cli;
 
 import com.typesafe.config.Config;
 import dev.spindle.pipeline.Pipeline;
+import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.config.SpindleConfig;
+import dev.spindle.pipeline.stage.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,25 +26,23 @@ import picocli.CommandLine.Option;
       "prints where the report is. Takes a few minutes on 2 cores."
     })
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "Where to write the run (default: runs/demo).")
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "Where to write the run (default: ${DEFAULT-VALUE}).")
   Path runDir = Path.of("runs/demo");
 
-  @Option(names = "--fresh", description = "Delete the run directory first instead of resuming it.")
+  @Option(names = "--fresh",
+      description = "Delete the run directory first instead of resuming it (only if Spindle wrote everything in it).")
   boolean fresh;
 
   @Option(names = {"-q", "--quiet"}, description = "Only errors and the final result line.")
   boolean quiet;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     Path home = Path.of(System.getProperty("spindle.home", "."));
     Path conf = home.resolve("conf/demo.conf");
     if (!Files.isRegularFile(conf)) {
-      throw new IllegalArgumentException("Cannot run demo: " + conf.toAbsolutePath()
-          + " not found (run bin/spindle from a Spindle checkout, or set -Dspindle.home)");
-    }
-    if (fresh) {
-      dev.spindle.pipeline.stage.StageRunner.deleteRecursively(runDir);
+      throw SpindleException.user("Cannot run demo: %s not found (run bin/spindle from a Spindle checkout, or set "
+          + "-Dspindle.home)", conf.toAbsolutePath());
     }
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.put("run-dir", runDir.toString());
@@ -59,10 +60,11 @@ public final class DemoCommand implements Callable<Integer> {
     Config config = SpindleConfig.load(conf, overrides);
     Pipeline pipeline = new Pipeline(config);
     long start = System.nanoTime();
-    pipeline.run(Pipeline.StageName.INGEST, Pipeline.StageName.REPORT,
-        new dev.spindle.pipeline.stage.Progress(System.out, quiet));
-    System.out.printf(java.util.Locale.ROOT, "demo: done in %.0f s; report: %s%n", (System.nanoTime() - start) / 1e9,
-        pipeline.runDir().resolve("report/index.html").toAbsolutePath().normalize());
+    var outcomes = pipeline.run(Pipeline.StageName.INGEST, Pipeline.StageName.REPORT, fresh,
+        new Progress(System.out, quiet));
+    System.out.printf(Locale.ROOT, "demo: done in %.0f s; report: %s%s%n", (System.nanoTime() - start) / 1e9,
+        pipeline.runDir().resolve("report/index.html").toAbsolutePath().normalize(),
+        Pipeline.accounting(outcomes).map(a -> "; " + a.describe()).orElse(""));
     return 0;
   }
 }

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
     description = {
       "Read sources into one docs table, quarantining bad records.",
       "JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet into DIR/docs",
-      "(id, source, text, bytes); bad records go to DIR/rejected with file:line and reason."
+      "(id, source, text, bytes); bad records go to DIR/rejected with file:line",
+      "and reason. A corrupt or truncated file stops the run with one line naming",
+      "it; with --corrupt-files quarantine its readable records are kept and the",
+      "break is one more rejected record."
     })
 public final class IngestCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -25,13 +28,18 @@ public final class IngestCommand implements Callable<Integer> {
       description = "A source name and a file or directory (repeatable).")
   List<String> inputs;
 
-  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "Output directory: new, empty, or an earlier ingest output.")
   Path output;
+
+  @Option(names = "--corrupt-files", paramLabel = "fail|quarantine", descriptionKey = "spindle.ingest.corrupt-files",
+      description = "What a corrupt or unreadable file does (default: ${DEFAULT-VALUE}).")
+  String corruptFiles;
 
   @Override
   public Integer call() {
     List<InputSpec> specs = inputs.stream().map(InputSpec::parse).toList();
-    StageCommand.run(common.config(Map.of()), common.progress(), new IngestStage(specs), Map.of(), output);
+    StageCommand.runStage("ingest", common.config(), common.progress(), new IngestStage(specs), Map.of(), output);
     return 0;
   }
 }

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Mix tokenized sources by token weights.",
-      "Spec: conf/mixtures/README.md. Deterministic, proportions",
-      "within one document of target at every prefix, epochs capped per source, optional phases.",
-      "Writes DIR/docs (+ epoch, phase, position) and report.json (target vs achieved shares)."
+      "Spec: conf/mixtures/README.md. Deterministic; every source's token share of every",
+      "phase exact (the document that reaches a share is cut there); epochs capped per source.",
+      "Writes DIR/docs (+ epoch, phase, position, offset) and report.json (target vs achieved, cuts)."
     })
 public final class MixCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -23,19 +23,21 @@ public final class MixCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "DIR", description = "Tokenized docs directory.")
   Path input;
 
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "Mixture spec (HOCON).")
+  @Option(names = "--spec", required = true, paramLabel = "FILE", descriptionKey = "spindle.mix.spec-file",
+      description = "Mixture spec (HOCON).")
   Path spec;
 
-  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "Output directory: new, empty, or one Spindle wrote.")
   Path output;
 
-  @Option(names = "--seed", paramLabel = "N", description = "Override the spec's seed.")
+  @Option(names = "--seed", paramLabel = "N", descriptionKey = "spindle.mix.seed",
+      description = "Override the spec's seed.")
   Long seed;
 
   @Override
   public Integer call() {
-    var config = common.config(StageCommand.flags("mix.spec-file", spec.toString(), "mix.seed", seed));
-    StageCommand.run(config, common.progress(), new MixStage(), Map.of("docs", input), output);
+    StageCommand.runStage("mix", common.config(), common.progress(), new MixStage(), Map.of("docs", input), output);
     return 0;
   }
 }

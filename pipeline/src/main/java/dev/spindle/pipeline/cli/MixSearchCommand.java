@@ -1,6 +1,7 @@
 package dev.spindle.pipeline.cli;
 
 import dev.spindle.mixing.regmix.RegMix;
+import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.io.Json;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,31 +29,41 @@ public final class MixSearchCommand implements Callable<Integer> {
   @Option(names = "--sources", split = ",", paramLabel = "A,B,...", description = "Sources for --proxies.")
   List<String> sources;
 
-  @Option(names = "--alpha", paramLabel = "A", description = "Dirichlet concentration for --proxies (default 1.0).")
+  @Option(names = "--alpha", paramLabel = "A", description = "Dirichlet concentration for --proxies (default: ${DEFAULT-VALUE}).")
   double alpha = 1.0;
 
-  @Option(names = "--total-tokens", paramLabel = "N", description = "Token budget in each proxy spec.")
+  @Option(names = "--total-tokens", paramLabel = "N", description = "Token budget in each proxy spec (default: ${DEFAULT-VALUE}).")
   long totalTokens = 1_000_000;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Where --proxies writes its specs.")
   Path output;
 
-  @Option(names = "--seed", paramLabel = "N", description = "Seed (default 42).")
+  @Option(names = "--seed", paramLabel = "N", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
   @Override
   public Integer call() {
     if ((runs == null) == (proxies == null)) {
-      throw new IllegalArgumentException("Give exactly one of --runs CSV or --proxies N (with --sources, --output)");
+      throw SpindleException.user("Give exactly one of --runs CSV or --proxies N (with --sources, --output)");
     }
-    if (runs != null) {
-      System.out.println(Json.write(RegMix.search(runs, seed)));
-      return 0;
+    try {
+      if (runs != null) {
+        System.out.println(Json.write(RegMix.search(runs, seed)));
+        return 0;
+      }
+    } catch (IllegalArgumentException e) {
+      // The mixing module signals a bad CSV this way; it is the user's input.
+      throw SpindleException.user(e, "%s", e.getMessage());
     }
     if (sources == null || sources.isEmpty() || output == null) {
-      throw new IllegalArgumentException("--proxies needs --sources A,B,... and --output DIR");
+      throw SpindleException.user("--proxies needs --sources A,B,... and --output DIR");
     }
-    List<Path> written = RegMix.writeProxySpecs(sources, proxies, alpha, seed, totalTokens, output);
+    List<Path> written;
+    try {
+      written = RegMix.writeProxySpecs(sources, proxies, alpha, seed, totalTokens, output);
+    } catch (IllegalArgumentException e) {
+      throw SpindleException.user(e, "%s", e.getMessage());
+    }
     written.forEach(p -> System.out.println(p));
     return 0;
   }

@@ -20,7 +20,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StageCommand.run(common.config(Map.of()), common.progress(), new ReportStage(), Map.of("run", run),
+    StageCommand.runStage("report", common.config(), common.progress(), new ReportStage(), Map.of("run", run),
         run.resolve("report"));
     return 0;
   }

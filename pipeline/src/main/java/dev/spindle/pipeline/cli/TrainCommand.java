@@ -23,29 +23,34 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Decompose output (manifest.json).")
   Path data;
 
-  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "Output directory: new, empty, or one Spindle wrote.")
   Path output;
 
-  @Option(names = "--engine", paramLabel = "dl4j|cuda", description = "Training engine (default dl4j).")
+  @Option(names = "--engine", paramLabel = "dl4j|cuda", descriptionKey = "spindle.train.engine",
+      description = "Training engine (default: ${DEFAULT-VALUE}).")
   String engine;
 
-  @Option(names = "--trainers", paramLabel = "N", description = "Data-parallel trainers (Spark tasks).")
+  @Option(names = "--trainers", paramLabel = "N", descriptionKey = "spindle.train.trainers",
+      description = "Data-parallel trainers, Spark tasks (default: ${DEFAULT-VALUE}).")
   Integer trainers;
 
-  @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps.")
+  @Option(names = "--steps", paramLabel = "N", descriptionKey = "spindle.train.steps",
+      description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
   Long steps;
 
-  @Option(names = "--tokens-per-step", paramLabel = "N", description = "Tokens per step over all trainers.")
+  @Option(names = "--tokens-per-step", paramLabel = "N", descriptionKey = "spindle.train.tokens-per-step",
+      description = "Tokens per step over all trainers (default: ${DEFAULT-VALUE}).")
   Long tokensPerStep;
 
-  @Option(names = "--curriculum", paramLabel = "grow-p2|uniform|natural", description = "Bucket schedule.")
+  @Option(names = "--curriculum", paramLabel = "grow-p2|uniform|natural", descriptionKey = "spindle.train.curriculum",
+      description = "Bucket schedule (default: ${DEFAULT-VALUE}).")
   String curriculum;
 
   @Override
   public Integer call() {
-    var config = common.config(StageCommand.flags("train.engine", engine, "train.trainers", trainers,
-        "train.steps", steps, "train.tokens-per-step", tokensPerStep, "train.curriculum", curriculum));
-    StageCommand.run(config, common.progress(), new TrainStage(), Map.of("data", data), output);
+    StageCommand.runStage("train", common.config(), common.progress(), new TrainStage(), Map.of("data", data),
+        output);
     return 0;
   }
 }

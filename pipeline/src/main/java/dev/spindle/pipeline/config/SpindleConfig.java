@@ -3,16 +3,16 @@ package dev.spindle.pipeline.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import java.nio.file.Files;
+import dev.spindle.config.HoconFiles;
+import dev.spindle.pipeline.SpindleException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Loads the {@code spindle} configuration block: command-line overrides, then the user's file, then every
- * module's {@code reference.conf}. HOCON includes of URLs ({@link LocalOnlyIncluder}) and environment substitution
- * are not followed, so a config file is data, never code, and loading it reaches no network.
+ * module's {@code reference.conf}. The file is read by {@link HoconFiles} (includes of URLs are refused) and
+ * environment substitution is off, so a config file is data, never code, and loading it reaches no network.
  */
 public final class SpindleConfig {
   private SpindleConfig() {}
@@ -20,14 +20,11 @@ public final class SpindleConfig {
   public static Config load(Path file, Map<String, ?> overrides) {
     Config user = ConfigFactory.empty();
     if (file != null) {
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("Cannot read config: " + file + " does not exist or is not a file");
-      }
       try {
-        user = ConfigFactory.parseFile(file.toFile(),
-            ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new LocalOnlyIncluder()));
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException("Cannot parse config " + file + ": " + e.getMessage(), e);
+        user = HoconFiles.parse(file, "config");
+      } catch (IllegalArgumentException e) {
+        // A file the user named: missing, not HOCON, or including a URL.
+        throw SpindleException.user(e, "%s", e.getMessage());
       }
     }
     Config flags = ConfigFactory.parseMap(prefixed(overrides), "command-line flags");
@@ -37,7 +34,7 @@ public final class SpindleConfig {
               ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
       return merged.getConfig("spindle");
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("Invalid config: " + e.getMessage(), e);
+      throw SpindleException.user(e, "Invalid config: %s", e.getMessage());
     }
   }
 

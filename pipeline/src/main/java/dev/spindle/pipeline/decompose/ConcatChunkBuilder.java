@@ -31,6 +31,14 @@ public final class ConcatChunkBuilder {
 
   /** Adds the next document of the part; returns the sequences it completes, in stream order. */
   public List<Sequence> add(String docId, String source, int[] tokens) {
+    return add(docId, source, 0, tokens);
+  }
+
+  /**
+   * Adds the next row of the part, the document's tokens from {@code documentOffset} on (a piece of a document
+   * the mix cut); sequences starting in it record their offset in the whole document.
+   */
+  public List<Sequence> add(String docId, String source, int documentOffset, int[] tokens) {
     List<Sequence> done = new ArrayList<>();
     int length = stream.length();
     for (Fragment fragment : stream.fragments(next, tokens.length)) {
@@ -48,7 +56,7 @@ public final class ConcatChunkBuilder {
         openSequence = fragment.sequence();
         openDocId = docId;
         openSource = source;
-        openOffset = fragment.documentOffset();
+        openOffset = documentOffset + fragment.documentOffset();
       }
       if (open == null || fragment.sequence() != openSequence || fragment.position() != filled) {
         throw new IllegalStateException(

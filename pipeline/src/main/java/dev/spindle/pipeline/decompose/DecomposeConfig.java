@@ -13,14 +13,20 @@ import com.typesafe.config.Config;
  * @param seed orders sequences inside each bucket (and documents in concat-chunk when the input has no
  *     {@code position})
  * @param partitions Spark partitions used to write the buckets (each bucket's files are a contiguous run of them)
+ * @param stride {@code dd}: where a document's next piece starts ({@link Stride})
+ * @param longDocuments {@code dd}: how parts longer than the largest bucket are cut ({@link LongDocuments}); the
+ *     random rule draws from {@code seed}
  */
-public record DecomposeConfig(DecomposeMode mode, int minLength, int maxLength, long seed, int partitions)
+public record DecomposeConfig(DecomposeMode mode, int minLength, int maxLength, long seed, int partitions,
+    Stride stride, LongDocuments longDocuments)
     implements java.io.Serializable {
   /** Sequences are Java int arrays of length + 1 built in one task; 2^24 tokens (64 MB) is plenty. */
   public static final int LARGEST_LENGTH = 1 << 24;
 
   public DecomposeConfig {
     requireNonNull(mode, "mode is null");
+    requireNonNull(stride, "stride is null");
+    requireNonNull(longDocuments, "longDocuments is null");
     checkPowerOfTwo("decompose.min-length", minLength);
     checkPowerOfTwo("decompose.max-length", maxLength);
     if (minLength > maxLength) {
@@ -41,12 +47,19 @@ public record DecomposeConfig(DecomposeMode mode, int minLength, int maxLength, 
         c.getInt("min-length"),
         c.getInt("max-length"),
         c.getLong("seed"),
-        c.getInt("partitions"));
+        c.getInt("partitions"),
+        Stride.fromConfigName(c.getString("stride")),
+        LongDocuments.fromConfigName(c.getString("long-documents")));
   }
 
   /** The decomposition rule of {@code dd} mode. */
   public DatasetDecomposition decomposition() {
-    return new DatasetDecomposition(minLength, maxLength);
+    return new DatasetDecomposition(minLength, maxLength, stride, longDocuments);
+  }
+
+  /** What the manifest records of the cutting rule: {@code dd}'s stride and long-document rule, none otherwise. */
+  public Manifest.Rule rule() {
+    return mode == DecomposeMode.DD ? new Manifest.Rule(stride.configName(), longDocuments.configName()) : null;
   }
 
   private static void checkPowerOfTwo(String key, int value) {

@@ -7,23 +7,26 @@ import dev.spindle.pipeline.decompose.spark.SparkDatasetDecomposition;
 import dev.spindle.pipeline.decompose.spark.SparkDocumentTokens;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
+import dev.spindle.pipeline.stage.StageRecords;
 import dev.spindle.pipeline.tokenize.TokenizeConfig;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
- * Stage {@code decompose}: input {@code docs} (tokenized docs, e.g. tokenize or mix output, or docs with text,
- * tokenized on the fly with {@code tokenize.tokenizer}) → {@code buckets/length=L/*.parquet} and
- * {@code manifest.json}. Before the manifest is written, the rows actually written per bucket are compared with
+ * Stage {@code decompose}: input {@code docs} (tokenized docs: tokenize or mix output) →
+ * {@code buckets/length=L/*.parquet} and {@code manifest.json}. It does not tokenize: {@code spindle decompose} on
+ * text or raw input runs the tokenize stage first. Before the manifest is written, the rows actually written per bucket are compared with
  * the counts the decomposition predicts, and the token accounting must balance; either failing is a bug, and the
  * stage fails rather than commit a dataset that would silently train on the wrong tokens.
  */
 public final class DecomposeStage implements Stage {
+  public static final String INPUT = "docs";
+
   @Override
   public String name() {
     return "decompose";
@@ -55,45 +58,43 @@ public final class DecomposeStage implements Stage {
     return report;
   }
 
+  /** Documents in = documents with at least one sequence + documents too short for the smallest bucket. */
+  @Override
+  public Optional<StageRecords> records(Object report) {
+    Manifest.Totals totals = ((DecomposeReport) report).totals();
+    return Optional.of(new StageRecords(INPUT, "", totals.documents(), totals.documents() - totals.droppedDocuments(),
+        Map.of("too short for the smallest bucket", totals.droppedDocuments()), Map.of(), null));
+  }
+
   private static Manifest decompose(StageContext context, DecomposeConfig config, TokenizerKind tokenizer) {
-    Dataset<Row> input = context.spark().read().parquet(context.input("docs").toString());
-    Dataset<Row> docs = SparkDocumentTokens.prepare(input, tokenizer);
-    // Text input is tokenized once and kept for the several passes below; tokenized Parquet is cheaper to re-read
-    // (the accounting pass reads only two small columns) than to hold in memory.
-    boolean tokenizedHere = !List.of(input.schema().fieldNames()).contains("tokens");
-    if (tokenizedHere) {
-      docs = docs.persist(StorageLevel.MEMORY_AND_DISK());
-    }
-    try {
-      TokenAccounting accounting;
-      List<Manifest.Bucket> buckets;
-      if (config.mode() == DecomposeMode.DD) {
-        accounting = SparkDatasetDecomposition.accounting(docs, config.decomposition());
-        buckets = SparkBucketWriter.write(context.spark(),
-            SparkDatasetDecomposition.sequences(docs, config.decomposition(), config.seed(),
-                tokenizer.vocabularySize()),
-            context.workDir(), config.partitions());
-      } else {
-        SparkConcatChunk.Result result = SparkConcatChunk.run(context.spark(), docs, config.maxLength(),
-            config.seed(), config.partitions(), tokenizer.vocabularySize());
-        try {
-          accounting = result.accounting();
-          buckets = SparkBucketWriter.write(context.spark(), result.sequences(), context.workDir(),
-              config.partitions());
-        } finally {
-          result.release();
-        }
-      }
-      Manifest manifest = new Manifest(tokenizer.configName(), tokenizer.vocabularySize(), tokenizer.eosToken(),
-          config.mode().configName(), config.minLength(), config.maxLength(), config.seed(), buckets,
-          accounting.totals(), accounting.sources());
-      reconcile(manifest, accounting);
-      return manifest;
-    } finally {
-      if (tokenizedHere) {
-        docs.unpersist();
+    // Tokenized Parquet is re-read by the passes below rather than held in memory: the accounting pass reads only
+    // two small columns.
+    Dataset<Row> docs = SparkDocumentTokens.prepare(context.spark().read().parquet(context.input(INPUT).toString()),
+        context.input(INPUT));
+    TokenAccounting accounting;
+    List<Manifest.Bucket> buckets;
+    if (config.mode() == DecomposeMode.DD) {
+      accounting = SparkDatasetDecomposition.accounting(docs, config.decomposition(), config.seed());
+      buckets = SparkBucketWriter.write(context.spark(),
+          SparkDatasetDecomposition.sequences(docs, config.decomposition(), config.seed(),
+              tokenizer.vocabularySize()),
+          context.workDir(), config.partitions());
+    } else {
+      SparkConcatChunk.Result result = SparkConcatChunk.run(context.spark(), docs, config.maxLength(),
+          config.seed(), config.partitions(), tokenizer.vocabularySize());
+      try {
+        accounting = result.accounting();
+        buckets = SparkBucketWriter.write(context.spark(), result.sequences(), context.workDir(),
+            config.partitions());
+      } finally {
+        result.release();
       }
     }
+    Manifest manifest = new Manifest(tokenizer.configName(), tokenizer.vocabularySize(), tokenizer.eosToken(),
+        config.mode().configName(), config.minLength(), config.maxLength(), config.seed(), config.rule(), buckets,
+        accounting.totals(), accounting.sources());
+    reconcile(manifest, accounting);
+    return manifest;
   }
 
   /** Written rows must match the decomposition's prediction, and every token must be accounted for. */

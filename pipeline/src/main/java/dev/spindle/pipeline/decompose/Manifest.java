@@ -22,12 +22,14 @@ import java.util.Map;
  * target: one per document in {@code dd}, one for the whole concatenation in {@code concat-chunk}
  * ({@code context_only_tokens}). Every other document token is either in a bucket or dropped, so
  * {@code bucket_tokens + dropped_tokens + context_only_tokens = document_tokens}, in total and per source.
- * {@code dropped_documents} counts documents none of whose targets is in a bucket.
+ * {@code dropped_documents} counts documents none of whose targets is in a bucket. In {@code dd} mode,
+ * {@code decomposition} names the cutting rule ({@link Rule}); with {@code stride = paper} every piece's first
+ * token is context only. A manifest without it was written before the rule was configurable: overlap, largest.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Manifest(
     String tokenizer, int vocabSize, int eosToken, String mode, int minLength, int maxLength, long seed,
-    List<Bucket> buckets, Totals totals, Map<String, SourceTotals> sources) {
+    Rule decomposition, List<Bucket> buckets, Totals totals, Map<String, SourceTotals> sources) {
   public static final String FILE = "manifest.json";
 
   public Manifest {
@@ -36,6 +38,18 @@ public record Manifest(
     buckets = List.copyOf(buckets);
     requireNonNull(totals, "totals is null");
     sources = Map.copyOf(sources);
+  }
+
+  /**
+   * The {@code dd} cutting rule: {@code stride} ({@code overlap} or {@code paper}) and {@code long_documents}
+   * ({@code largest} or {@code paper-random}, the latter seeded by the manifest's {@code seed}).
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Rule(String stride, String longDocuments) {
+    public Rule {
+      requireNonNull(stride, "stride is null");
+      requireNonNull(longDocuments, "longDocuments is null");
+    }
   }
 
   /** One length bucket: {@code buckets/length=L}. */

@@ -1,38 +1,34 @@
 package dev.spindle.pipeline.dedup;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigRenderOptions;
+import dev.spindle.dedup.AgainstCounts;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
-import dev.spindle.dedup.Scope;
-import dev.spindle.dedup.Verification;
 import dev.spindle.dedup.spark.SparkDedup;
-import dev.spindle.pipeline.ingest.IngestConfig;
-import dev.spindle.pipeline.ingest.IngestStage;
-import dev.spindle.pipeline.ingest.InputSpec;
-import dev.spindle.pipeline.ingest.SparkIngest;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
+import dev.spindle.pipeline.stage.StageRecords;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Stage {@code dedup}: input {@code docs} (ingested Parquet) → {@code kept}, {@code duplicates}, report. Given raw
- * inputs instead (the {@code spindle dedup --input SOURCE=PATH} command), it ingests them on the fly and writes
- * their rejected records to {@code rejected/}, so nothing read is lost from the accounting.
+ * Stage {@code dedup}: input {@code docs} (an ingest output's docs) → {@code kept}, {@code duplicates},
+ * {@code pairs}, {@code index}, report. It reads only ingested documents; {@code spindle dedup --input
+ * SOURCE=PATH} runs the ingest stage first. With {@code dedup.against}, the earlier dedup outputs it names are
+ * inputs too ({@link #withAgainst}): read only, refused as an output, and part of the fingerprint, so re-running an
+ * earlier run re-runs this one.
  */
 public final class DedupStage implements Stage {
-  private final List<InputSpec> rawInputs;
-
-  public DedupStage() {
-    this(List.of());
-  }
-
-  public DedupStage(List<InputSpec> rawInputs) {
-    this.rawInputs = List.copyOf(rawInputs);
-  }
+  public static final String INPUT = "docs";
+  public static final String KEPT = "kept";
+  /** Input names of the earlier outputs: {@code against-0}, {@code against-1}, ... in configured order. */
+  public static final String AGAINST = "against-";
 
   @Override
   public String name() {
@@ -40,52 +36,45 @@ public final class DedupStage implements Stage {
   }
 
   @Override
-  public String fingerprint(StageContext context) {
-    String dedup = context.config().getValue("dedup").render(ConfigRenderOptions.concise());
-    return rawInputs.isEmpty() ? dedup
-        : dedup + context.config().getValue("ingest").render(ConfigRenderOptions.concise()) + rawInputs;
-  }
-
-  /** The dedup report, plus the ingest counts when this stage read raw inputs. */
-  public record Report(DedupReport dedup, IngestStage.Report ingest) {}
-
-  @Override
   public Object run(StageContext context) {
-    DedupConfig config = configFrom(context.config().getConfig("dedup"));
-    if (rawInputs.isEmpty()) {
-      Dataset<Row> docs = context.spark().read().parquet(context.input("docs").toString());
-      DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
-      context.progress().line("dedup: %s", summary(report));
-      return report;
-    }
-    SparkIngest.Result ingested =
-        SparkIngest.read(context.spark(), rawInputs, IngestConfig.from(context.config()));
-    try {
-      ingested.rejected().write().parquet(context.workDir().resolve("rejected").toString());
-      DedupReport report = SparkDedup.run(context.spark(), ingested.docs(), config, context.workDir().toString());
-      context.progress().line("dedup: %s", summary(report));
-      return report;
-    } finally {
-      ingested.release();
-    }
+    DedupConfig config = DedupConfig.from(context.config().getConfig("dedup"));
+    Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
+    DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
+    context.progress().line("dedup: %s", summary(report));
+    return report;
   }
 
-  /** Maps {@code spindle.dedup} onto the module's config record. */
-  public static DedupConfig configFrom(Config c) {
-    return DedupConfig.defaults()
-        .withScope(Scope.valueOf(c.getString("scope").toUpperCase(Locale.ROOT)))
-        .withThreshold(c.getDouble("threshold"))
-        .withNgram(c.getInt("ngram"))
-        .withPermutations(c.getInt("permutations"))
-        .withSeed(c.getLong("seed"))
-        .withMaxBucketSize(c.getInt("max-bucket-size"))
-        .withVerification(Verification.valueOf(c.getString("verification").toUpperCase(Locale.ROOT)))
-        .withErrorWeights(c.getDouble("false-positive-weight"), c.getDouble("false-negative-weight"));
+  /** The stage's inputs: {@code docs}, plus every directory of {@code spindle.dedup.against}. */
+  public static Map<String, Path> withAgainst(Map<String, Path> inputs, Config spindle) {
+    List<String> against = DedupConfig.from(spindle.getConfig("dedup")).against();
+    if (against.isEmpty()) {
+      return inputs;
+    }
+    Map<String, Path> all = new LinkedHashMap<>(inputs);
+    for (int i = 0; i < against.size(); i++) {
+      all.put(AGAINST + i, Path.of(against.get(i)));
+    }
+    return all;
+  }
+
+  /** Documents in = kept + exact duplicates + near duplicates removed. */
+  @Override
+  public Optional<StageRecords> records(Object report) {
+    var totals = ((DedupReport) report).totals();
+    return Optional.of(new StageRecords(INPUT, KEPT, totals.input(), totals.kept(),
+        Map.of("exact duplicate", totals.exactRemoved(), "near duplicate", totals.nearRemoved()), Map.of(), null));
   }
 
   private static String summary(DedupReport report) {
     var totals = report.totals();
-    return String.format(Locale.ROOT, "%d documents -> %d kept (%d exact, %d near duplicates removed; %d x %d bands)",
-        totals.input(), totals.kept(), totals.exactRemoved(), totals.nearRemoved(), report.bands(), report.rows());
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "%d documents -> %d kept (%d exact, %d near duplicates removed; %d x %d bands, %s verification, keep %s)",
+        totals.input(), totals.kept(), totals.exactRemoved(), totals.nearRemoved(), report.bands(), report.rows(),
+        report.config().verification().name().toLowerCase(Locale.ROOT), report.config().keep()));
+    for (AgainstCounts against : report.against()) {
+      line.append(String.format(Locale.ROOT, "; against %s: %d exact, %d near", against.directory(),
+          against.exactRemoved(), against.nearRemoved()));
+    }
+    return line.toString();
   }
 }

@@ -3,6 +3,7 @@ package dev.spindle.pipeline.export;
 import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
+import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.tokenize.TokenizerKind;
 import dev.spindle.trainer.checkpoint.Checkpoint;
 import dev.spindle.trainer.checkpoint.CheckpointStore;
@@ -60,7 +61,12 @@ public final class ModelExport {
     FloatBuffer parameters = FloatBuffer.allocate(Math.toIntExact(source.checkpoint().state().parameterCount()));
     source.checkpoint().readParameters(parameters);
     parameters.flip();
-    List<Path> written = new ArrayList<>(HuggingFaceExport.write(description, parameters, output));
+    List<Path> written;
+    try {
+      written = new ArrayList<>(HuggingFaceExport.write(description, parameters, output));
+    } catch (IllegalArgumentException e) { // the trainer's export refuses a model GPT-2 cannot express
+      throw SpindleException.user(e, "%s", e.getMessage());
+    }
     String tokenizerFiles;
     Optional<TokenizerKind> kind = tokenizerKind(description.tokenizer());
     if (kind.isPresent() && Gpt2TokenizerFiles.supports(kind.get())) {
@@ -93,7 +99,7 @@ public final class ModelExport {
     }
     Path manifestDir = data != null ? data : trainDir(checkpoint.dir()).resolveSibling("decompose");
     if (!Files.isRegularFile(manifestDir.resolve(Manifest.FILE_NAME))) {
-      throw new IllegalArgumentException("Cannot export " + checkpoint.dir() + ": no " + ModelDescription.FILE_NAME
+      throw SpindleException.user("%s", "Cannot export " + checkpoint.dir() + ": no " + ModelDescription.FILE_NAME
           + " beside it (a run trained before export existed) and no decompose manifest at " + manifestDir
           + " (hint: pass --data DECOMPOSE_DIR and the --conf the run was trained with)");
     }
@@ -113,7 +119,7 @@ public final class ModelExport {
     Path checkpoints = location.getFileName() != null && location.getFileName().toString().equals("checkpoints")
         ? location : location.resolve("checkpoints");
     if (!Files.isDirectory(checkpoints)) {
-      throw new IllegalArgumentException("Cannot export " + location + ": it is neither a checkpoint (a step-N"
+      throw SpindleException.user("%s", "Cannot export " + location + ": it is neither a checkpoint (a step-N"
           + " directory with state.json) nor a train directory (with checkpoints/)");
     }
     CheckpointStore store = new CheckpointStore(checkpoints, Integer.MAX_VALUE);

@@ -7,9 +7,12 @@ import java.util.Arrays;
 /**
  * Reads {@code \n}-terminated lines as bytes while holding at most {@code maxBytes} of any line in memory, so a
  * single 50 MB line cannot exhaust an executor: the rest of an oversized line is skipped and only its length
- * is kept. A trailing {@code \r} is removed.
+ * is kept. A trailing {@code \r} is removed, and a UTF-8 byte-order mark at the very start is skipped (it is
+ * an encoding signature, not text).
  */
 final class BoundedLineReader {
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
   /** One line: its first bytes (all of them unless {@code truncated}) and its full length. */
   record Line(long number, byte[] bytes, int kept, long length) {
     boolean truncated() {
@@ -22,7 +25,9 @@ final class BoundedLineReader {
   private final byte[] buffer = new byte[1 << 16];
   private int position;
   private int limit;
+  private long consumed;
   private long lineNumber;
+  private boolean started;
   private byte[] line = new byte[1024];
 
   BoundedLineReader(InputStream in, int maxBytes) {
@@ -30,17 +35,23 @@ final class BoundedLineReader {
     this.maxBytes = maxBytes;
   }
 
+  /** Bytes of the (decompressed) input consumed so far: the offset where the next line starts. */
+  long offset() {
+    return consumed - (limit - position);
+  }
+
   /** The next line, or null at end of input. */
   Line next() throws IOException {
+    if (!started) {
+      started = true;
+      skipByteOrderMark();
+    }
     int kept = 0;
     long length = 0;
     boolean sawAny = false;
     while (true) {
       if (position == limit) {
-        limit = in.read(buffer, 0, buffer.length);
-        position = 0;
-        if (limit <= 0) {
-          limit = 0;
+        if (fill() <= 0) {
           if (!sawAny) {
             return null;
           }
@@ -71,6 +82,34 @@ final class BoundedLineReader {
     }
     lineNumber++;
     return new Line(lineNumber, line, kept, length);
+  }
+
+  private void skipByteOrderMark() throws IOException {
+    while (limit - position < BOM.length) {
+      // Decompressing streams may return fewer bytes than asked: gather the first three.
+      if (position > 0) {
+        System.arraycopy(buffer, position, buffer, 0, limit - position);
+        limit -= position;
+        position = 0;
+      }
+      int n = in.read(buffer, limit, buffer.length - limit);
+      if (n <= 0) {
+        break;
+      }
+      limit += n;
+      consumed += n;
+    }
+    if (limit - position >= BOM.length && Arrays.equals(buffer, position, position + BOM.length, BOM, 0, BOM.length)) {
+      position += BOM.length;
+    }
+  }
+
+  private int fill() throws IOException {
+    int n = in.read(buffer, 0, buffer.length);
+    position = 0;
+    limit = Math.max(n, 0);
+    consumed += limit;
+    return n;
   }
 
   private void ensure(int size) {

@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
 public sealed interface IngestRecord {
   String source();
 
-  /** Where the record was read: {@code file:line}. */
+  /** Where the record was read: {@code file:line} (a Parquet file's row number counts as its line). */
   String location();
 
   /** A kept document; {@code bytes} is the UTF-8 size of {@code text}. */
@@ -19,7 +19,10 @@ public sealed interface IngestRecord {
     }
   }
 
-  /** A quarantined input with where it came from ({@code file:line}), why, and its first bytes. */
+  /**
+   * A quarantined input with where it came from ({@code file:line}), why, and its first bytes. The reason starts
+   * with its category and a colon ({@code malformed JSON: ...}); reports count rejections by category.
+   */
   record Rejected(String source, String location, String reason, String raw) implements IngestRecord {
     public static final int RAW_LIMIT = 1000;
 
@@ -39,12 +42,6 @@ public sealed interface IngestRecord {
         end--;
       }
       return raw.substring(0, end);
-    }
-
-    /** The reason's category (text before the first colon), used for report counts. */
-    public String category() {
-      int colon = reason.indexOf(':');
-      return colon < 0 ? reason : reason.substring(0, colon);
     }
   }
 }

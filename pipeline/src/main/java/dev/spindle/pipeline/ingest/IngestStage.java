@@ -1,26 +1,29 @@
 package dev.spindle.pipeline.ingest;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.spindle.pipeline.SpindleException;
+import dev.spindle.pipeline.ingest.spark.SparkIngest;
+import dev.spindle.pipeline.ingest.spark.SparkIngestCounts;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
+import dev.spindle.pipeline.stage.StageRecords;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.spark.sql.Row;
+import java.util.Optional;
 
 /**
- * Stage {@code ingest}: inputs → {@code docs} (id, source, text, bytes) + {@code rejected} (source, location,
- * reason, raw). The report proves, per source, {@code records = kept + rejected}.
+ * Stage {@code ingest}: input files → {@code docs} (id, source, text, bytes) + {@code rejected} (source, location,
+ * reason, raw). The report proves, per source, {@code records = kept + rejected}; the records read, kept and
+ * rejected by reason start the run's accounting.
  */
 public final class IngestStage implements Stage {
+  public static final String DOCS = "docs";
+  public static final String REJECTED = "rejected";
+
   private final List<InputSpec> inputs;
 
   public IngestStage(List<InputSpec> inputs) {
@@ -31,6 +34,10 @@ public final class IngestStage implements Stage {
   public static List<InputSpec> inputsFrom(Config spindle) {
     List<InputSpec> out = new ArrayList<>();
     for (Config entry : spindle.getConfigList("inputs")) {
+      if (!entry.hasPath("source") || !entry.hasPath("path")) {
+        throw SpindleException.user("Invalid spindle.inputs entry %s: expected { source = NAME, path = FILE-OR-DIR }",
+            entry.root().render(ConfigRenderOptions.concise()));
+      }
       out.add(new InputSpec(entry.getString("source"), Path.of(entry.getString("path"))));
     }
     return out;
@@ -41,37 +48,30 @@ public final class IngestStage implements Stage {
     return "ingest";
   }
 
+  /** The ingest settings and the input files, by size and modification time: a changed input re-runs ingest. */
   @Override
   public String fingerprint(StageContext context) {
-    return context.config().getValue("ingest").render(com.typesafe.config.ConfigRenderOptions.concise())
-        + inputs;
+    return context.config().getValue("ingest").render(ConfigRenderOptions.concise()) + "\n"
+        + InputFiles.signature(inputs);
   }
 
-  /** Per-source counts: {@code records} is counted by the readers, independently of the kept/rejected rows. */
-  public record SourceCounts(
-      long files, long records, long kept, long rejected, long bytes, long replacedUtf8,
-      Map<String, Long> rejectedByReason) {}
-
-  /** The stage report. */
-  public record Report(
-      long records, long kept, long rejected, boolean reconciled, Map<String, SourceCounts> sources,
-      List<InputSpec> inputs) {}
+  @Override
+  public Collection<Path> reads(Map<String, Path> named) {
+    return inputs.stream().map(InputSpec::path).toList();
+  }
 
   @Override
   public Object run(StageContext context) {
     IngestConfig config = IngestConfig.from(context.config());
-    SparkIngest.Result result = SparkIngest.read(context.spark(), inputs, config);
+    SparkIngest.Result result = SparkIngest.read(context.spark(), InputFiles.plan(inputs), config);
     try {
-      result.docs().write().parquet(context.workDir().resolve("docs").toString());
-      result.rejected().write().parquet(context.workDir().resolve("rejected").toString());
-      long writtenDocs = context.spark().read().parquet(context.workDir().resolve("docs").toString()).count();
-      long writtenRejected =
-          context.spark().read().parquet(context.workDir().resolve("rejected").toString()).count();
-      Report report = report(result, writtenDocs, writtenRejected);
+      result.docs().write().parquet(context.workDir().resolve(DOCS).toString());
+      result.rejected().write().parquet(context.workDir().resolve(REJECTED).toString());
+      IngestReport report = IngestReport.of(SparkIngestCounts.perSource(result), inputs);
       context.progress().line("ingest: %d records -> %d docs, %d rejected", report.records(), report.kept(),
           report.rejected());
       if (!report.reconciled()) {
-        throw new IllegalStateException("ingest lost records: " + report);
+        throw SpindleException.internal("Cannot commit ingest: records do not reconcile: %s", report);
       }
       return report;
     } finally {
@@ -79,50 +79,10 @@ public final class IngestStage implements Stage {
     }
   }
 
-  private Report report(SparkIngest.Result result, long writtenDocs, long writtenRejected) {
-    Map<String, SourceCounts> sources = new TreeMap<>();
-    List<Row> perSource =
-        result.records()
-            .groupBy("source")
-            .agg(
-                sum(when(col("kind").equalTo("stat"), 1).otherwise(0)).as("files"),
-                sum(when(col("kind").equalTo("doc"), 1).otherwise(0)).as("kept"),
-                sum(when(col("kind").equalTo("rejected"), 1).otherwise(0)).as("rejected"),
-                sum(when(col("kind").equalTo("doc"), col("bytes")).otherwise(0)).as("bytes"),
-                sum(when(col("kind").equalTo("stat"), col("replaced_utf8")).otherwise(0)).as("replaced"),
-                sum(when(col("kind").equalTo("stat"), col("records")).otherwise(0)).as("records"))
-            .collectAsList();
-    Map<String, Map<String, Long>> reasons = new TreeMap<>();
-    for (Row row :
-        result.rejected()
-            .withColumn("category", org.apache.spark.sql.functions.substring_index(col("reason"), ":", 1))
-            .groupBy("source", "category")
-            .agg(count(lit(1)).as("n"))
-            .collectAsList()) {
-      reasons.computeIfAbsent(row.getString(0), k -> new TreeMap<>()).put(row.getString(1), row.getLong(2));
-    }
-    long records = 0;
-    long kept = 0;
-    long rejected = 0;
-    for (Row row : perSource) {
-      String source = row.getString(0);
-      long k = row.getLong(2);
-      long r = row.getLong(3);
-      long files = row.getLong(1);
-      long read = row.isNullAt(6) ? 0 : row.getLong(6);
-      long rejectedByReason = reasons.getOrDefault(source, Map.of()).values().stream().mapToLong(Long::longValue)
-          .sum();
-      if (rejectedByReason != r) {
-        throw new IllegalStateException(
-            "ingest counts disagree for " + source + ": " + r + " rejected vs " + rejectedByReason + " written");
-      }
-      sources.put(source, new SourceCounts(files, read, k, r, row.isNullAt(4) ? 0 : row.getLong(4),
-          row.isNullAt(5) ? 0 : row.getLong(5), reasons.getOrDefault(source, Map.of())));
-      records += read;
-      kept += k;
-      rejected += r;
-    }
-    boolean reconciled = records == kept + rejected && writtenDocs == kept && writtenRejected == rejected;
-    return new Report(records, kept, rejected, reconciled, sources, inputs);
+  @Override
+  public Optional<StageRecords> records(Object report) {
+    IngestReport ingest = (IngestReport) report;
+    return Optional.of(new StageRecords(null, DOCS, ingest.records(), ingest.kept(), Map.of(),
+        ingest.rejectedByReason(), REJECTED));
   }
 }

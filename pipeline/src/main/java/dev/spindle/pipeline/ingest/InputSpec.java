@@ -2,6 +2,7 @@ package dev.spindle.pipeline.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.pipeline.SpindleException;
 import java.nio.file.Path;
 
 /**
@@ -15,17 +16,23 @@ public record InputSpec(String source, Path path) {
     requireNonNull(source, "source is null");
     requireNonNull(path, "path is null");
     if (!source.matches("[A-Za-z0-9_.-]+")) {
-      throw new IllegalArgumentException(
-          "Invalid source name '" + source + "': use letters, digits, '-', '_' or '.' (e.g. web=data/web.jsonl.gz)");
+      throw SpindleException.user(
+          "Invalid source name '%s': use letters, digits, '-', '_' or '.' (e.g. web=data/web.jsonl.gz)", source);
     }
+  }
+
+  /** True when {@code text} has the {@code SOURCE=PATH} form (a raw input) rather than naming a directory. */
+  public static boolean looksLike(String text) {
+    int eq = text.indexOf('=');
+    return eq > 0 && text.substring(0, eq).matches("[A-Za-z0-9_.-]+") && !java.nio.file.Files.exists(Path.of(text));
   }
 
   /** Parses {@code SOURCE=PATH} as given on the command line. */
   public static InputSpec parse(String text) {
     int eq = text.indexOf('=');
     if (eq <= 0 || eq == text.length() - 1) {
-      throw new IllegalArgumentException(
-          "Invalid --input '" + text + "': expected SOURCE=PATH, e.g. --input web=data/web.jsonl.gz");
+      throw SpindleException.user(
+          "Invalid --input '%s': expected SOURCE=PATH, e.g. --input web=data/web.jsonl.gz", text);
     }
     return new InputSpec(text.substring(0, eq), Path.of(text.substring(eq + 1)));
   }

@@ -86,52 +86,19 @@ final class JsonLineParser {
       return new IngestRecord.Rejected(
           source, location, "wrong type: \"text\" is " + kind(textNode) + ", expected a string", line);
     }
-    String text = textNode.textValue();
-    if (text.isBlank()) {
-      return new IngestRecord.Rejected(source, location, "empty text: text is empty or whitespace only", line);
-    }
     JsonNode idNode = node.get("id");
-    String id;
-    if (idNode == null || idNode.isNull() || (idNode.isTextual() && idNode.textValue().isBlank())) {
-      id = source + "/" + location;
-    } else if (idNode.isValueNode()) {
-      id = idNode.asText();
-    } else {
-      return new IngestRecord.Rejected(
-          source, location, "wrong type: \"id\" is " + kind(idNode) + ", expected a string or number", line);
-    }
-    long bytes = utf8Length(text);
-    if (bytes > config.maxDocumentBytes()) {
-      return new IngestRecord.Rejected(
-          source, location,
-          "document too large: text has " + bytes + " bytes, limit is " + config.maxDocumentBytes()
-              + " (raise spindle.ingest.max-document-bytes or split the document)",
-          line);
-    }
-    return new IngestRecord.Doc(id, source, text, bytes, location);
-  }
-
-  static long utf8Length(CharSequence text) {
-    long bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
+    String id = null;
+    if (idNode != null && !idNode.isNull()) {
+      if (!idNode.isValueNode()) {
+        return new IngestRecord.Rejected(
+            source, location, "wrong type: \"id\" is " + kind(idNode) + ", expected a string or number", line);
       }
+      id = idNode.asText();
     }
-    return bytes;
+    return DocumentRules.document(source, location, id, textNode.textValue(), line, config);
   }
 
   private static String kind(JsonNode node) {
     return node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
   }
-
 }

@@ -6,66 +6,69 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Reads one JSON Lines file (plain, gzip or zstd) into documents and rejections. A file that breaks mid-way
- * (truncated gzip, corrupt zstd) yields the records read so far plus one rejection saying where it broke.
+ * Reads one JSON Lines file (plain, gzip or zstd) into documents and rejections, one line at a time. Bad lines are
+ * rejections; a stream that breaks (truncated, corrupt, garbage after the end) throws {@link CorruptFileException}
+ * saying where, and {@link InputFileReader} decides whether that stops the run.
  */
-public final class JsonlFileReader {
-  private final IngestConfig config;
+final class JsonlFileReader implements FileRecords {
+  private final JsonLineParser parser;
+  private final CountingInputStream file;
+  private final GzipStream gzip;
+  private final InputStream in;
+  private final BoundedLineReader lines;
+  private final long size;
+  private long lastLine;
 
-  public JsonlFileReader(IngestConfig config) {
-    this.config = config;
-  }
-
-  /** Counts for the report that are not records themselves. */
-  public record FileStats(long records, long replacedUtf8Documents) {}
-
-  public FileStats read(String source, Path file, String fileLabel, Consumer<IngestRecord> sink) {
-    JsonLineParser parser = new JsonLineParser(source, fileLabel, config);
-    long lastLine = 0;
-    long records = 0;
-    try (InputStream in = open(file)) {
-      BoundedLineReader reader = new BoundedLineReader(in, config.maxDocumentBytes());
-      for (BoundedLineReader.Line line = reader.next(); line != null; line = reader.next()) {
-        lastLine = line.number();
-        IngestRecord record = parser.parse(line);
-        if (record != null) {
-          records++;
-          sink.accept(record);
-        }
+  JsonlFileReader(String source, Path path, String label, IngestConfig config) throws IOException {
+    this.parser = new JsonLineParser(source, label, config);
+    this.size = Files.size(path);
+    this.file = new CountingInputStream(Files.newInputStream(path));
+    InputStream decoded;
+    GzipStream gzipStream = null;
+    switch (InputFormat.of(path).orElseThrow()) {
+      case JSONL -> decoded = file;
+      case JSONL_GZIP -> {
+        gzipStream = new GzipStream(file);
+        decoded = gzipStream;
       }
-    } catch (IOException | RuntimeException e) {
-      sink.accept(
-          new IngestRecord.Rejected(
-              source,
-              fileLabel + ":" + (lastLine + 1),
-              "unreadable file: " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                  + " (records before this line were kept)",
-              ""));
-      records++;
+      case JSONL_ZSTD -> decoded = new BufferedInputStream(new ZstdInputStream(file), 1 << 16);
+      default -> throw new IllegalStateException("Not a JSON Lines file: " + path);
     }
-    return new FileStats(records, parser.replacedDocuments());
+    this.gzip = gzipStream;
+    this.in = decoded;
+    this.lines = new BoundedLineReader(decoded, config.maxDocumentBytes());
   }
 
-  /** Convenience for tests and small inputs. */
-  public List<IngestRecord> readAll(String source, Path file) {
-    List<IngestRecord> out = new ArrayList<>();
-    read(source, file, file.getFileName().toString(), out::add);
-    return out;
+  @Override
+  public IngestRecord next() throws IOException {
+    for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next()) {
+      lastLine = line.number();
+      IngestRecord record = parser.parse(line);
+      if (record != null) {
+        return record;
+      }
+    }
+    return null;
   }
 
-  private static InputStream open(Path file) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    return switch (InputFormat.of(file).orElseThrow()) {
-      case JSONL -> raw;
-      case JSONL_GZIP -> new GZIPInputStream(raw, 1 << 16);
-      case JSONL_ZSTD -> new BufferedInputStream(new ZstdInputStream(raw), 1 << 16);
-      case PARQUET -> throw new IllegalArgumentException("Parquet is read by Spark, not line by line: " + file);
-    };
+  @Override
+  public String position(long byteOffset) {
+    boolean exact = byteOffset >= 0 || gzip != null || in == file;
+    long offset = byteOffset >= 0 ? byteOffset : gzip != null ? gzip.offset() : in == file ? lines.offset()
+        : file.count();
+    String near = exact ? "byte " : "near byte ";
+    return "line " + (lastLine + 1) + ", " + near + offset + " of " + size;
+  }
+
+  @Override
+  public long replacedUtf8() {
+    return parser.replacedDocuments();
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
   }
 }

@@ -1,22 +1,19 @@
 package dev.spindle.pipeline.mix;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValueFactory;
-import dev.spindle.mixing.spark.MixReport;
+import dev.spindle.mixing.MixConfig;
 import dev.spindle.mixing.MixtureSpec;
+import dev.spindle.mixing.spark.MixReport;
 import dev.spindle.mixing.spark.SparkMixer;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
-import java.io.File;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Stage {@code mix}: input {@code docs} (tokenized Parquet) → {@code docs} with epoch, phase and position. The
- * mixture comes from {@code spindle.mix.spec-file} (a HOCON file, see conf/mixtures/) or the inline
- * {@code spindle.mix.spec} block; {@code spindle.mix.seed}, when set, overrides the spec's seed.
+ * Stage {@code mix}: input {@code docs} (tokenized Parquet) → {@code docs} with epoch, phase, position and offset.
+ * The mixture comes from {@code spindle.mix} ({@link MixConfig}: a spec file or an inline spec, and an optional
+ * seed override). The report is the returned {@link MixReport}, which the stage runner writes as report.json.
  */
 public final class MixStage implements Stage {
   @Override
@@ -24,40 +21,19 @@ public final class MixStage implements Stage {
     return "mix";
   }
 
+  /** The spec in effect (file content, not its path), so editing the spec file re-runs the stage. */
   @Override
   public String fingerprint(StageContext context) {
-    return specBlock(context.config()).root().render(ConfigRenderOptions.concise());
+    return MixConfig.from(context.config().getConfig("mix")).specBlock().root().render(ConfigRenderOptions.concise());
   }
 
   @Override
   public Object run(StageContext context) {
-    MixtureSpec spec = MixtureSpec.from(specBlock(context.config()));
+    MixtureSpec spec = MixConfig.from(context.config().getConfig("mix")).spec();
     Dataset<Row> docs = context.spark().read().parquet(context.input("docs").toString());
     MixReport report = SparkMixer.run(context.spark(), docs, spec, context.workDir().toString());
-    context.progress().line("mix: %d of %d documents, %d tokens (budget %d)", report.documentsOut(),
-        report.documentsIn(), report.tokensTaken(), report.totalTokens());
+    context.progress().line("mix: %d of %d documents, %d tokens (budget %d), %d cut at a boundary",
+        report.documentsOut(), report.documentsIn(), report.tokensTaken(), report.totalTokens(), report.cuts().size());
     return report;
-  }
-
-  /** The effective spec block: file or inline, with the seed override applied. */
-  public static Config specBlock(Config spindle) {
-    Config mix = spindle.getConfig("mix");
-    Config block;
-    if (mix.hasPath("spec-file") && !mix.getString("spec-file").isBlank()) {
-      File file = new File(mix.getString("spec-file"));
-      if (!file.isFile()) {
-        throw new IllegalArgumentException("Cannot read mixture spec: " + file + " does not exist");
-      }
-      block = ConfigFactory.parseFile(file).resolve();
-    } else if (mix.hasPath("spec")) {
-      block = mix.getConfig("spec");
-    } else {
-      throw new IllegalArgumentException(
-          "Cannot mix: no mixture spec (set spindle.mix.spec-file or spindle.mix.spec, or pass --spec FILE)");
-    }
-    if (mix.hasPath("seed")) {
-      block = block.withValue("seed", ConfigValueFactory.fromAnyRef(mix.getLong("seed")));
-    }
-    return block;
   }
 }

@@ -20,6 +20,23 @@ public final class ReportStage implements Stage {
     return "report";
   }
 
+  /**
+   * The run's stage folders, not the run directory itself, which holds this stage's own output: the runner
+   * refuses an output that lies inside something the stage reads.
+   */
+  @Override
+  public java.util.Collection<Path> reads(Map<String, Path> inputs) {
+    Path run = inputs.get("run");
+    if (run == null || !Files.isDirectory(run)) {
+      return inputs.values();
+    }
+    try (java.util.stream.Stream<Path> children = Files.list(run)) {
+      return children.filter(Files::isDirectory).filter(c -> !c.getFileName().toString().startsWith(name())).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list " + run, e);
+    }
+  }
+
   @Override
   public Object run(StageContext context) throws Exception {
     Path run = context.input("run");

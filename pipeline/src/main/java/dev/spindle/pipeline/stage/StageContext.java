@@ -26,12 +26,12 @@ public record StageContext(
     requireNonNull(progress, "progress is null");
   }
 
-  /** The named input, or a user error naming what is missing. */
+  /** The named input; a missing one is a bug in the composition of stages. */
   public Path input(String name) {
     Path path = inputs.get(name);
     if (path == null) {
-      throw new IllegalArgumentException(
-          "Cannot run stage: input '" + name + "' is not set (have " + inputs.keySet() + ")");
+      throw dev.spindle.pipeline.SpindleException.internal(
+          "Cannot run stage: input '%s' is not set (have %s)", name, inputs.keySet());
     }
     return path;
   }

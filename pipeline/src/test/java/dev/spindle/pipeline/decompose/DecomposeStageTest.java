@@ -229,6 +229,66 @@ class DecomposeStageTest {
     assertThat(manifest.totals().conserved()).isTrue();
   }
 
+  /**
+   * Rows as the mix writes them, some documents cut in two pieces (offset > 0 for the second); under the
+   * authors' rule (paper stride, paper-random) every sequence is still a slice of its document at the offset it
+   * names in the whole document, pieces never share a token, and the manifest records the rule.
+   */
+  @Test
+  void piecesCutByTheMixKeepTheirDocumentOffsetsUnderThePapersRule(@TempDir Path dir) {
+    StructType pieces = TOKENIZED.add("offset", DataTypes.IntegerType, false);
+    List<Row> rows = new ArrayList<>();
+    Map<String, Integer> cutAt = new HashMap<>();
+    DOCS.forEach((id, t) -> {
+      if (t.length > 100) {
+        int cut = t.length / 3;
+        cutAt.put(id, cut);
+        rows.add(RowFactory.create(id, SOURCES.get(id), Arrays.copyOfRange(t, 0, cut), cut, 0, 0));
+        rows.add(RowFactory.create(id, SOURCES.get(id), Arrays.copyOfRange(t, cut, t.length), t.length - cut, 0, cut));
+      } else {
+        rows.add(RowFactory.create(id, SOURCES.get(id), t, t.length, 0, 0));
+      }
+    });
+    assertThat(cutAt).hasSizeGreaterThan(10);
+    Path input = dir.resolve("mix/docs");
+    spark.createDataFrame(rows, pieces).repartition(2).write().parquet(input.toString());
+    Path output = run(config("decompose { stride = paper, long-documents = paper-random }"), input,
+        dir.resolve("decompose"));
+
+    Map<String, boolean[]> used = new HashMap<>();
+    Map<Integer, List<Row>> buckets = bucketRows(output);
+    for (var entry : buckets.entrySet()) {
+      for (Row row : entry.getValue()) {
+        String id = row.getString(4);
+        int offset = row.getInt(6);
+        int[] document = DOCS.get(id);
+        assertThat(tokens(row)).as("sequence of %s at %d", id, offset)
+            .isEqualTo(Arrays.copyOfRange(document, offset, offset + entry.getKey() + 1));
+        if (cutAt.containsKey(id) && offset < cutAt.get(id)) {
+          assertThat(offset + entry.getKey()).as("a sequence of %s starting in the first piece ends in it", id)
+              .isLessThan(cutAt.get(id));
+        }
+        boolean[] seen = used.computeIfAbsent(id, k -> new boolean[document.length]);
+        for (int t = offset; t <= offset + entry.getKey(); t++) {
+          assertThat(seen[t]).as("paper stride: token %d of %s in one sequence only", t, id).isFalse();
+          seen[t] = true;
+        }
+      }
+    }
+    assertThat(buckets.get(4).size()).as("paper-random cuts long parts into many short pieces")
+        .isGreaterThan(buckets.get(32).size());
+    Manifest manifest = Manifest.read(output);
+    assertThat(manifest.decomposition()).isEqualTo(new Manifest.Rule("paper", "paper-random"));
+    assertThat(manifest.totals().documents()).isEqualTo(rows.size());
+    assertThat(manifest.totals().conserved()).isTrue();
+    Path again = run(config("decompose { stride = paper, long-documents = paper-random, partitions = 5 }"), input,
+        dir.resolve("again"));
+    for (int length : buckets.keySet()) {
+      assertThat(content(bucketRows(again).get(length))).as("seeded: same cut, bucket %d", length)
+          .isEqualTo(content(buckets.get(length)));
+    }
+  }
+
   @Test
   void anotherSeedShufflesDifferently(@TempDir Path dir) {
     Path input = writeTokenized(dir, 1);
@@ -239,11 +299,12 @@ class DecomposeStageTest {
   }
 
   @Test
-  void concatChunkOnTextInputFollowsPositionAndCrossesDocuments(@TempDir Path dir) {
+  void concatChunkFollowsPositionAndCrossesDocuments(@TempDir Path dir) {
     StructType schema = new StructType()
         .add("id", DataTypes.StringType, false)
         .add("source", DataTypes.StringType, false)
-        .add("text", DataTypes.StringType, false)
+        .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+        .add("n_tokens", DataTypes.IntegerType, false)
         .add("position", DataTypes.LongType, false);
     List<Row> rows = new ArrayList<>();
     Random random = new Random(3);
@@ -258,7 +319,10 @@ class DecomposeStageTest {
     // Positions in reverse of the ids, so ordering by id would give a different stream.
     List<Integer> stream = new ArrayList<>();
     for (int d = 24; d >= 0; d--) {
-      rows.add(RowFactory.create("doc-" + d, d % 2 == 0 ? "web" : "books", texts.get(d), (long) (24 - d)));
+      // The bytes tokenizer: one token per ASCII character, then EOS (256).
+      int[] tokens = (texts.get(d) + (char) 0).chars().toArray();
+      tokens[tokens.length - 1] = 256;
+      rows.add(RowFactory.create("doc-" + d, d % 2 == 0 ? "web" : "books", tokens, tokens.length, (long) (24 - d)));
     }
     for (int d = 24; d >= 0; d--) {
       texts.get(d).chars().forEach(stream::add);
@@ -300,6 +364,19 @@ class DecomposeStageTest {
     assertThat(totals.droppedTokens()).isEqualTo(stream.size() - 1 - sequences * 32);
     assertThat(totals.conserved()).isTrue();
     assertThat(manifest.mode()).isEqualTo("concat-chunk");
+    assertThat(manifest.decomposition()).as("no dd rule in concat-chunk").isNull();
+  }
+
+  @Test
+  void textInputIsRefusedWithTheWayOut(@TempDir Path dir) {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("source", DataTypes.StringType)
+        .add("text", DataTypes.StringType);
+    Path input = dir.resolve("kept");
+    spark.createDataFrame(List.of(RowFactory.create("a", "web", "some text")), schema).write().parquet(input.toString());
+    assertThatThrownBy(() -> run(config(""), input, dir.resolve("decompose")))
+        .isInstanceOf(dev.spindle.pipeline.SpindleException.class)
+        .hasMessageContaining("it holds text")
+        .hasMessageContaining("spindle decompose --input");
   }
 
   @Test

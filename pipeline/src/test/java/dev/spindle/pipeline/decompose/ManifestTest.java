@@ -16,7 +16,8 @@ class ManifestTest {
     var bucket = new Manifest.Bucket(256, 3, 768, "buckets/length=256",
         List.of(new Manifest.BucketFile("buckets/length=256/part-00000.parquet", 3)));
     var totals = new Manifest.Totals(2, 800, 768, 30, 2, 0);
-    return new Manifest("cl100k", 100277, 100257, "dd", 256, 8192, 42, List.of(bucket), totals,
+    return new Manifest("cl100k", 100277, 100257, "dd", 256, 8192, 42, new Manifest.Rule("paper", "paper-random"),
+        List.of(bucket), totals,
         Map.of("web", new Manifest.SourceTotals(2, 800, 768, 30, 2, 0)));
   }
 
@@ -30,6 +31,8 @@ class ManifestTest {
     assertThat(json.at("/totals/dropped_tokens").asLong()).isEqualTo(30);
     assertThat(json.at("/totals/document_tokens").asLong()).isEqualTo(800);
     assertThat(json.at("/sources/web/bucket_tokens").asLong()).isEqualTo(768);
+    assertThat(json.at("/decomposition/stride").asText()).isEqualTo("paper");
+    assertThat(json.at("/decomposition/long_documents").asText()).isEqualTo("paper-random");
     assertThat(Manifest.read(dir)).isEqualTo(sample());
   }
 

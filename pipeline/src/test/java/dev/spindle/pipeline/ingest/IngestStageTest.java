@@ -54,7 +54,17 @@ class IngestStageTest {
     assertThat(report.get("kept").asLong()).isEqualTo(4);
     assertThat(report.get("rejected").asLong()).isEqualTo(4);
     assertThat(report.get("reconciled").asBoolean()).isTrue();
-    assertThat(report.at("/sources/web/rejected_by_reason").toString()).isNotNull();
+    assertThat(Json.mapper().convertValue(report.at("/sources/web/rejected_by_reason"), Map.class))
+        .isEqualTo(Map.of("malformed JSON", 1, "empty text", 1, "duplicate id", 1));
+    assertThat(Json.mapper().convertValue(report.at("/sources/books/rejected_by_reason"), Map.class))
+        .isEqualTo(Map.of("missing text", 1));
+    assertThat(report.at("/sources/web/files").asLong()).isEqualTo(2);
+    assertThat(report.at("/stage/rows/docs").asLong()).as("rows counted by the runner").isEqualTo(4);
+    assertThat(report.at("/stage/rows/rejected").asLong()).isEqualTo(4);
+    assertThat(report.at("/accounting/read").asLong()).isEqualTo(8);
+    assertThat(report.at("/accounting/kept").asLong()).isEqualTo(4);
+    assertThat(report.at("/accounting/rejected/missing text").asLong()).isEqualTo(1);
+    assertThat(report.at("/accounting/rejected_in/0").asText()).isEqualTo(out.resolve("rejected").toString());
 
     List<Row> docs = spark.read().parquet(out.resolve("docs").toString()).orderBy("id").collectAsList();
     assertThat(docs).extracting(r -> r.getString(0)).hasSize(4).contains("b1", "w1", "w3");
@@ -86,6 +96,8 @@ class IngestStageTest {
     spark.createDataFrame(List.of(RowFactory.create(1)), schema).write().parquet(parquet.toString());
     IngestStage stage = new IngestStage(List.of(new InputSpec("x", parquet)));
     assertThatThrownBy(() -> new StageRunner(spark, config, Progress.quiet()).run(stage, Map.of(), dir.resolve("o")))
+        .isInstanceOfSatisfying(dev.spindle.pipeline.SpindleException.class,
+            e -> assertThat(e.kind()).isEqualTo(dev.spindle.pipeline.SpindleException.Kind.USER))
         .hasMessageContaining("column 'text' has type int, expected string");
     assertThat(Files.exists(dir.resolve("o"))).as("nothing committed").isFalse();
   }

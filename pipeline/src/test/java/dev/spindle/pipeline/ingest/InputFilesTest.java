@@ -3,6 +3,7 @@ package dev.spindle.pipeline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.pipeline.SpindleException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ class InputFilesTest {
   void namesTheFileWithUnknownCompression() throws IOException {
     Files.writeString(dir.resolve("a.jsonl.bz2"), "");
     assertThatThrownBy(() -> InputFiles.expand(new InputSpec("web", dir)))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOfSatisfying(SpindleException.class,
+            e -> assertThat(e.kind()).as("a user error: exit 2").isEqualTo(SpindleException.Kind.USER))
         .hasMessageContaining("a.jsonl.bz2")
         .hasMessageContaining("unknown format or compression");
   }

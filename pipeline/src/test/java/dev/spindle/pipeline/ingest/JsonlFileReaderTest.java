@@ -1,21 +1,41 @@
 package dev.spindle.pipeline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.spindle.pipeline.SpindleException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** JSON Lines files, plain and compressed, read through {@link InputFileReader}: bad lines and broken files. */
 class JsonlFileReaderTest {
   @TempDir Path dir;
 
-  private final IngestConfig config = new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, 2);
+  static final IngestConfig STRICT =
+      new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL, 2);
+  static final IngestConfig TOLERANT =
+      new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.QUARANTINE, 2);
+
+  static List<IngestRecord> readAll(Path file, String source, IngestConfig config) {
+    List<IngestRecord> out = new ArrayList<>();
+    try (InputFileReader reader = new InputFileReader(
+        new InputFile(source, file.toString(), file.getFileName().toString(), 0), config)) {
+      reader.forEachRemaining(out::add);
+      assertThat(reader.stats().records()).as("the reader counts every record it returns").isEqualTo(out.size());
+    }
+    return out;
+  }
 
   @Test
   void keepsValidDocumentsAndQuarantinesEachKindOfBadLineWithItsLocation() throws IOException {
@@ -33,7 +53,7 @@ class JsonlFileReaderTest {
             "[1, 2]",
             "{\"text\": \"no id here\"}",
             "{\"id\": 7, \"text\": \"numeric id\"}"));
-    List<IngestRecord> records = new JsonlFileReader(config).readAll("web", file);
+    List<IngestRecord> records = readAll(file, "web", STRICT);
 
     assertThat(records).hasSize(8);
     assertThat(records.get(0)).isEqualTo(new IngestRecord.Doc("a", "web", "hello world", 11, "mixed.jsonl:1"));
@@ -57,7 +77,7 @@ class JsonlFileReaderTest {
       out.write(("{\"id\": \"big\", \"text\": \"" + "x".repeat(50_000) + "\"}\n").getBytes(StandardCharsets.UTF_8));
       out.write("{\"id\": \"small\", \"text\": \"fine\"}\n".getBytes(StandardCharsets.UTF_8));
     }
-    List<IngestRecord> records = new JsonlFileReader(config).readAll("books", file);
+    List<IngestRecord> records = readAll(file, "books", STRICT);
 
     assertThat(rejected(records.get(0)).reason()).startsWith("document too large: line has 50025 bytes");
     assertThat(rejected(records.get(0)).raw()).hasSize(IngestRecord.Rejected.RAW_LIMIT);
@@ -75,31 +95,150 @@ class JsonlFileReaderTest {
     System.arraycopy(suffix, 0, line, prefix.length + 1, suffix.length);
     Files.write(file, line);
 
-    IngestRecord replaced = new JsonlFileReader(config).readAll("email", file).get(0);
+    IngestRecord replaced = readAll(file, "email", STRICT).get(0);
     assertThat(((IngestRecord.Doc) replaced).text()).isEqualTo("caf\uFFFD");
 
-    IngestConfig strict = new IngestConfig(1000, IngestConfig.InvalidUtf8.REJECT, 2);
-    IngestRecord rejected = new JsonlFileReader(strict).readAll("email", file).get(0);
-    assertThat(rejected(rejected).reason()).startsWith("invalid UTF-8");
+    IngestConfig strict = new IngestConfig(1000, IngestConfig.InvalidUtf8.REJECT, IngestConfig.CorruptFiles.FAIL, 2);
+    assertThat(rejected(readAll(file, "email", strict).get(0)).reason()).startsWith("invalid UTF-8");
   }
 
   @Test
-  void truncatedGzipKeepsWhatWasReadAndSaysWhereItBroke() throws IOException {
-    Path whole = dir.resolve("whole.jsonl.gz");
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(whole))) {
-      for (int i = 0; i < 2000; i++) {
-        out.write(("{\"id\": \"d" + i + "\", \"text\": \"document number " + i + " " + Math.sqrt(i) + "\"}\n")
-            .getBytes(StandardCharsets.UTF_8));
-      }
+  void byteOrderMarkIsSkippedNotAnError() throws IOException {
+    byte[] body = "{\"id\": \"first\", \"text\": \"after a BOM\"}\r\n{\"id\": \"second\", \"text\": \"b\"}\n"
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[body.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(body, 0, withBom, 3, body.length);
+    Path plain = dir.resolve("bom.jsonl");
+    Files.write(plain, withBom);
+    Path zstd = dir.resolve("bom.jsonl.zst");
+    Files.write(zstd, zstd(withBom));
+    for (Path file : List.of(plain, zstd)) {
+      List<IngestRecord> records = readAll(file, "web", STRICT);
+      assertThat(records).as(file.getFileName().toString()).extracting(IngestRecord::getClass)
+          .containsExactly(IngestRecord.Doc.class, IngestRecord.Doc.class);
+      assertThat(((IngestRecord.Doc) records.get(0)).id()).isEqualTo("first");
     }
-    byte[] bytes = Files.readAllBytes(whole);
-    Path cut = dir.resolve("cut.jsonl.gz");
-    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+  }
 
-    List<IngestRecord> records = new JsonlFileReader(config).readAll("web", cut);
-    IngestRecord last = records.get(records.size() - 1);
-    assertThat(rejected(last).reason()).startsWith("unreadable file: EOFException");
+  @Test
+  void truncatedGzipIsAnErrorNamingFileAndPosition() throws IOException {
+    Path cut = dir.resolve("cut.jsonl.gz");
+    byte[] whole = gzip(lines(2000));
+    Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+
+    assertThatThrownBy(() -> readAll(cut, "web", STRICT))
+        .isInstanceOfSatisfying(SpindleException.class,
+            e -> assertThat(e.kind()).isEqualTo(SpindleException.Kind.USER))
+        .hasMessageContaining(cut.toString())
+        .hasMessageContaining("truncated gzip stream")
+        .hasMessageMatching("(?s).*at line \\d+, byte \\d+ of " + whole.length / 2 + ".*")
+        .hasMessageContaining("spindle.ingest.corrupt-files = quarantine")
+        .satisfies(e -> assertThat(e.getMessage().lines().count()).isEqualTo(1));
+  }
+
+  @Test
+  void quarantineKeepsTheRecordsBeforeTheBreakAndRecordsIt() throws IOException {
+    Path cut = dir.resolve("cut.jsonl.gz");
+    byte[] whole = gzip(lines(2000));
+    Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+
+    List<IngestRecord> records = readAll(cut, "web", TOLERANT);
+    IngestRecord.Rejected last = rejected(records.get(records.size() - 1));
+    assertThat(last.reason()).startsWith("corrupt file: truncated gzip stream")
+        .contains("the " + (records.size() - 1) + " records before it were kept");
+    assertThat(last.location()).isEqualTo("cut.jsonl.gz:" + records.size());
+    assertThat(records.subList(0, records.size() - 1)).as("every record before the break, in order")
+        .allSatisfy(r -> assertThat(r).isInstanceOf(IngestRecord.Doc.class))
+        .extracting(r -> ((IngestRecord.Doc) r).id())
+        .containsExactlyElementsOf(ids(records.size() - 1));
     assertThat(records.size()).isBetween(100, 1999);
+  }
+
+  @Test
+  void garbageAfterTheGzipStreamIsCorruptionButAnotherMemberIsData() throws IOException {
+    byte[] first = gzip(lines(10));
+    Path garbage = dir.resolve("garbage.jsonl.gz");
+    byte[] withGarbage = Arrays.copyOf(first, first.length + 40);
+    Arrays.fill(withGarbage, first.length, withGarbage.length, (byte) 7);
+    Files.write(garbage, withGarbage);
+    assertThatThrownBy(() -> readAll(garbage, "web", STRICT))
+        .hasMessageContaining("unexpected bytes after the end of the gzip stream")
+        .hasMessageContaining("byte " + first.length);
+
+    Path members = dir.resolve("members.jsonl.gz");
+    ByteArrayOutputStream both = new ByteArrayOutputStream();
+    both.write(first);
+    both.write(gzip(lines(10).replace("\"d", "\"e")));
+    Files.write(members, both.toByteArray());
+    assertThat(readAll(members, "web", STRICT)).as("concatenated gzip members (cat a.gz b.gz)").hasSize(20)
+        .allSatisfy(r -> assertThat(r).isInstanceOf(IngestRecord.Doc.class));
+  }
+
+  @Test
+  void corruptGzipDataAndTruncatedZstdAreErrors() throws IOException {
+    byte[] whole = gzip(lines(500));
+    byte[] flipped = whole.clone();
+    for (int i = whole.length / 3; i < whole.length / 3 + 16; i++) {
+      flipped[i] ^= (byte) 0x5A;
+    }
+    Path corrupt = dir.resolve("corrupt.jsonl.gz");
+    Files.write(corrupt, flipped);
+    assertThatThrownBy(() -> readAll(corrupt, "web", STRICT)).isInstanceOf(SpindleException.class)
+        .hasMessageContaining("corrupt.jsonl.gz").hasMessageContaining("gzip");
+
+    byte[] zstd = zstd(lines(500).getBytes(StandardCharsets.UTF_8));
+    Path cut = dir.resolve("cut.jsonl.zst");
+    Files.write(cut, Arrays.copyOf(zstd, zstd.length - 5));
+    assertThatThrownBy(() -> readAll(cut, "web", STRICT)).isInstanceOf(SpindleException.class)
+        .hasMessageContaining("cut.jsonl.zst").hasMessageContaining("corrupt or truncated zstd stream");
+    List<IngestRecord> kept = readAll(cut, "web", TOLERANT);
+    assertThat(rejected(kept.get(kept.size() - 1)).reason()).startsWith("corrupt file: corrupt or truncated zstd");
+  }
+
+  @Test
+  void unreadableFileIsAnErrorOrAQuarantinedRecord() throws IOException {
+    Path link = dir.resolve("gone.jsonl");
+    Files.createSymbolicLink(link, dir.resolve("missing-target.jsonl"));
+    assertThatThrownBy(() -> readAll(link, "web", STRICT)).isInstanceOf(SpindleException.class)
+        .hasMessageContaining(link.toString()).hasMessageContaining("unreadable file: the file is missing");
+    List<IngestRecord> records = readAll(link, "web", TOLERANT);
+    assertThat(records).singleElement().satisfies(r -> assertThat(rejected(r).reason()).startsWith("unreadable file"));
+  }
+
+  static String lines(int count) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      text.append("{\"id\": \"d").append(i).append("\", \"text\": \"document number ").append(i).append(' ')
+          .append(Math.sqrt(i)).append("\"}\n");
+    }
+    return text.toString();
+  }
+
+  private static List<String> ids(int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add("d" + i);
+    }
+    return ids;
+  }
+
+  static byte[] gzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] zstd(byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = new ZstdOutputStream(bytes)) {
+      out.write(data);
+    }
+    return bytes.toByteArray();
   }
 
   private static IngestRecord.Rejected rejected(IngestRecord record) {

@@ -145,7 +145,10 @@ class TrainStageTest {
     assertThat(summary.get("steps_run").asLong()).isEqualTo(8);
     assertThat(summary.get("replicas_agree").asBoolean()).isTrue();
     assertThat(summary.get("validation_loss").fieldNames()).toIterable().containsExactly("16", "8");
-    assertThat(JSON.readTree(output.resolve("report.json").toFile())).isEqualTo(summary);
+    JsonNode report = JSON.readTree(output.resolve("report.json").toFile());
+    assertThat(report.at("/stage/name").asText()).as("the runner's block").isEqualTo("train");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) report).remove("stage");
+    assertThat(report).as("report.json is the summary plus the runner's block").isEqualTo(summary);
     List<JsonNode> lines = metrics(output);
     assertThat(lines).extracting(l -> l.get("step").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
     assertThat(lines.get(7).get("checksum").asText()).isEqualTo(summary.get("final_checksum").asText());

@@ -45,11 +45,11 @@ public record CollectiveChoice(CollectiveKind kind, String reason) {
       if (placement.device() < 0) {
         throw new IllegalArgumentException("Cannot place GPU trainers: " + placement + " has no GPU");
       }
-      gpus.add(placement.host() + "#" + placement.device());
+      gpus.add(placement.gpu());
     }
     if (oneProcess && gpus.size() == 1) {
-      return new CollectiveChoice(CollectiveKind.SHARED_DEVICE,
-          placements.size() + " trainers share GPU " + placements.get(0).device() + " in one JVM: averaged on the device");
+      return new CollectiveChoice(CollectiveKind.SHARED_DEVICE, placements.size() + " trainers share GPU "
+          + placements.get(0).device() + " (" + placements.get(0).deviceId() + ") in one JVM: averaged on the device");
     }
     if (gpus.size() == placements.size()) {
       return new CollectiveChoice(CollectiveKind.NCCL, "each trainer has its own GPU: NCCL");

@@ -1,28 +1,22 @@
 package dev.spindle.trainer.collective;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A JVM-wide registry so that trainers started independently in one JVM (Spark barrier tasks on one local
- * executor) find the same {@link InProcessGroup} by a key they all know, e.g. the job's run id.
+ * The JVM-wide registry of {@link InProcessGroup}s, so that trainers started independently in one JVM (Spark
+ * barrier tasks on one local executor) find the same group by a key they all know (the barrier attempt).
  */
 public final class InProcessGroups {
-  private static final ConcurrentHashMap<String, InProcessGroup> GROUPS = new ConcurrentHashMap<>();
+  private static final GroupRegistry<InProcessGroup> GROUPS = new GroupRegistry<>();
 
   private InProcessGroups() {}
 
   public static InProcessGroup join(String key, int size, Duration timeout) {
-    InProcessGroup group = GROUPS.computeIfAbsent(key, k -> new InProcessGroup(size, timeout));
-    if (group.size() != size) {
-      throw new IllegalStateException(
-          "Cannot join in-process group '" + key + "': it has " + group.size() + " members, asked for " + size);
-    }
-    return group;
+    return GROUPS.join(key, size, () -> new InProcessGroup(size, timeout));
   }
 
-  /** Forgets the group (called once all members are done; later joins with the same key get a new group). */
+  /** A member is done; the group is forgotten once all have left (a later attempt's key gets a new group). */
   public static void leave(String key) {
-    GROUPS.remove(key);
+    GROUPS.leave(key);
   }
 }

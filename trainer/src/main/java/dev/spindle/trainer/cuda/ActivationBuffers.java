@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class ActivationBuffers implements AutoCloseable {
   final long capacity;
-  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final List<AutoCloseable> owned;
 
   final DeviceMemory tokens; // (N + N) int32: B rows of T + 1 ids, B <= N
   final PinnedHostMemory stagingTokens; // same, pinned on the host
@@ -60,7 +60,25 @@ final class ActivationBuffers implements AutoCloseable {
    * @param bf16Attention qkv, the attention output and its gradient are bf16 (the tensor-core attention's
    *     activations); fp32 otherwise
    */
-  ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands, boolean bf16Attention) {
+  static ActivationBuffers allocate(ModelConfig model, long capacity, boolean bf16Operands, boolean bf16Attention) {
+    List<AutoCloseable> owned = new ArrayList<>();
+    try {
+      return new ActivationBuffers(model, capacity, bf16Operands, bf16Attention, owned);
+    } catch (RuntimeException e) { // out of memory part-way: free what was allocated before failing
+      for (int i = owned.size() - 1; i >= 0; i--) {
+        try {
+          owned.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands, boolean bf16Attention,
+      List<AutoCloseable> owned) {
+    this.owned = owned;
     if (capacity <= 0) {
       throw new IllegalArgumentException("Cannot size activations: capacity must be positive, got " + capacity);
     }
@@ -122,7 +140,7 @@ final class ActivationBuffers implements AutoCloseable {
     long c = model.dModel();
     long l = model.layers();
     long perToken = (l + 1) * c + l * (c * 16 + 4 + model.heads()) + c * 2 + 2 + model.vocabSize() + 1 + c * 9
-        + model.heads() + 1 + 2 + 4 * c + model.vocabSize() / 2;
+        + model.heads() + 1 + 2 + 4 * c + model.vocabSize() / 2 + 3; // + 3: the token groups (order, start, id)
     return perToken * capacity * Float.BYTES;
   }
 
@@ -135,15 +153,25 @@ final class ActivationBuffers implements AutoCloseable {
     return resource;
   }
 
+  /** Frees every buffer, newest first, even when one free fails (the first failure is rethrown). */
   @Override
   public void close() {
+    RuntimeException failure = null;
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
       } catch (Exception e) {
-        throw new IllegalStateException("Cannot free activation buffers", e);
+        if (failure == null) {
+          failure = e instanceof RuntimeException runtime ? runtime
+              : new IllegalStateException("Cannot free activation buffers", e);
+        } else {
+          failure.addSuppressed(e);
+        }
       }
     }
     owned.clear();
+    if (failure != null) {
+      throw failure;
+    }
   }
 }

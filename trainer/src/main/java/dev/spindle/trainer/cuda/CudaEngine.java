@@ -67,22 +67,51 @@ final class CudaEngine implements TrainingEngine {
     this.device = requireNonNull(device, "device is null");
     device.makeCurrent();
     this.offsets = new ParameterOffsets(model);
-    this.stream = new CudaStream();
-    this.blas = new CublasHandle(stream);
-    this.kernels = new KernelLibrary(device, model.dModel(), model.headSize(), bf16);
-    this.bf16Attention = kernels.hasTensorCoreAttention();
-    this.vectors = new DeviceParameters(model, offsets, precision, stream);
-    this.transfers = new HostTransfers(stream);
-    this.optimizer = new DeviceOptimizer(optimizerConfig, offsets, vectors.count(), kernels.optimizer(), transfers, stream);
+    // Each resource is released again if a later one cannot be created (NVRTC error, out of memory).
+    java.util.Deque<AutoCloseable> created = new java.util.ArrayDeque<>();
+    try {
+      this.stream = keep(created, new CudaStream());
+      this.blas = keep(created, new CublasHandle(stream));
+      this.kernels = keep(created, new KernelLibrary(device, model.dModel(), model.headSize(), bf16));
+      this.bf16Attention = kernels.hasTensorCoreAttention();
+      this.vectors = keep(created, new DeviceParameters(model, offsets, precision, stream));
+      this.transfers = keep(created, new HostTransfers(stream));
+      this.optimizer = keep(created,
+          new DeviceOptimizer(optimizerConfig, offsets, vectors.count(), kernels.optimizer(), transfers, stream));
+      this.checksumScratch = keep(created, new DeviceMemory(Long.BYTES, "parameter checksum"));
+    } catch (RuntimeException e) {
+      for (AutoCloseable resource : created) {
+        try {
+          resource.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
     this.products = new Products(precision, blas, stream, vectors, kernels.convert());
     this.linear = new Linear(products, kernels.bias(), vectors, stream);
     this.profile = new StepProfile(options.profile(), stream);
-    this.checksumScratch = new DeviceMemory(Long.BYTES, "parameter checksum");
-    // Computed on the host (identical on every engine), copied in chunks through pinned memory.
-    writeParameters(FloatBuffer.wrap(InitialParameters.create(model, seed)));
-    if (options.tokenCapacity() > 0) {
-      ensureCapacity(options.tokenCapacity());
+    try {
+      // Computed on the host (identical on every engine), copied in chunks through pinned memory.
+      writeParameters(FloatBuffer.wrap(InitialParameters.create(model, seed)));
+      if (options.tokenCapacity() > 0) {
+        ensureCapacity(options.tokenCapacity());
+      }
+    } catch (RuntimeException e) {
+      try {
+        close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
+  }
+
+  /** Registers {@code resource} for release if construction fails later (newest first). */
+  private static <T extends AutoCloseable> T keep(java.util.Deque<AutoCloseable> created, T resource) {
+    created.push(resource);
+    return resource;
   }
 
   @Override
@@ -200,7 +229,7 @@ final class CudaEngine implements TrainingEngine {
       activations = null;
     }
     try {
-      activations = new ActivationBuffers(model, tokens, bf16, bf16Attention);
+      activations = ActivationBuffers.allocate(model, tokens, bf16, bf16Attention);
     } catch (CudaException e) {
       throw new CudaException("Cannot allocate activations for " + tokens + " tokens per step (about "
           + ActivationBuffers.deviceBytes(model, tokens) / (1 << 20) + " MiB): " + e.getMessage(), e.status());
@@ -507,16 +536,25 @@ final class CudaEngine implements TrainingEngine {
     if (closed) {
       return;
     }
-    device.makeCurrent();
+    closed = true;
+    RuntimeException failure = null;
     try {
+      device.makeCurrent();
       stream.synchronize();
-    } finally {
-      closed = true;
-      try (stream; blas; kernels; vectors; transfers; optimizer; checksumScratch) {
-        if (activations != null) {
-          activations.close();
-        }
+    } catch (RuntimeException e) {
+      failure = e; // e.g. a kernel fault: every free below then fails too, and this is the error to report
+    }
+    try (stream; blas; kernels; vectors; transfers; optimizer; checksumScratch; ActivationBuffers a = activations) {
+      activations = null;
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -26,6 +26,11 @@ public final class CudaEngineProvider implements EngineProvider {
   }
 
   @Override
+  public String deviceIdentity(int device) {
+    return CudaDevice.pciBusId(device);
+  }
+
+  @Override
   public TrainingEngine create(ModelConfig model, OptimizerConfig optimizer, long seed, int device,
       Map<String, String> options) {
     return create(model, optimizer, seed, device, CudaEngineOptions.from(options));

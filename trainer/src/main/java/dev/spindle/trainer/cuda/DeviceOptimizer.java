@@ -90,6 +90,10 @@ final class DeviceOptimizer implements AutoCloseable {
         transfers.toChannel((moment == 0 ? firstMoment : secondMoment).address(), header.momentLength(), out));
   }
 
+  /**
+   * Loads a saved state. The moments stream into device memory before the file's checksum is verified at its end:
+   * a corrupt file fails the load (and with it the run) after overwriting them, never silently.
+   */
   void load(Path directory) {
     OptimizerStateFile.Header header = OptimizerStateFile.read(directory, count, (state, moment, in) -> {
       if (!state.kind().equals(config.kind())) {
@@ -98,7 +102,7 @@ final class DeviceOptimizer implements AutoCloseable {
       }
       transfers.fromChannel(in, (moment == 0 ? firstMoment : secondMoment).address(), state.momentLength());
     });
-    if (!header.kind().equals(config.kind())) { // sgd states have no moments, so the check above never ran
+    if (!header.kind().equals(config.kind())) { // also for a file whose moments are empty (sgd)
       throw new IllegalStateException("Cannot load optimizer state from " + directory + ": it was saved by "
           + header.kind() + ", this run uses " + config.kind());
     }

@@ -53,6 +53,6 @@ final class Linear {
     DeviceMatrix dOutOperand = products.asBf16InScratchB(dOut);
     products.multiply(dOutOperand, false, weights.weight(weightOffset, inWidth, outWidth), true, dIn, false);
     products.multiply(in, true, dOutOperand, false, weights.gradient(weightOffset, inWidth, outWidth), true);
-    products.multiply(ones.firstColumns(n), false, dOutOperand, false, weights.gradient(biasOffset, 1, outWidth), true);
+    products.multiply(ones.rowPrefix(n), false, dOutOperand, false, weights.gradient(biasOffset, 1, outWidth), true);
   }
 }

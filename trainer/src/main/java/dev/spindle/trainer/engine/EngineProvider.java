@@ -28,6 +28,14 @@ public interface EngineProvider {
   }
 
   /**
+   * What identifies GPU {@code device} of this process on its machine whatever ordinal another process gives it
+   * (e.g. the PCI bus id), so trainers can tell whether they share a GPU; empty for host engines.
+   */
+  default String deviceIdentity(int device) {
+    return "";
+  }
+
+  /**
    * A new replica with parameters initialised from {@code seed} (identical for the same seed on every replica
    * and engine: initial values come from {@link InitialParameters}).
    *

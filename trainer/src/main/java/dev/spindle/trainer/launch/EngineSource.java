@@ -15,6 +15,11 @@ public interface EngineSource {
   /** GPUs this process sees (GPU engines placed without Spark's GPU scheduling take rank mod this count). */
   int deviceCount();
 
+  /** What identifies GPU {@code device} on this machine across processes (see {@link EngineProvider#deviceIdentity}). */
+  default String deviceIdentity(int device) {
+    return device < 0 ? "" : "gpu" + device;
+  }
+
   TrainingEngine create(int rank, int device);
 
   /** The job's engine, by its provider name, with the job's model, optimizer, seed and engine options. */
@@ -29,6 +34,11 @@ public interface EngineSource {
       @Override
       public int deviceCount() {
         return provider.deviceCount();
+      }
+
+      @Override
+      public String deviceIdentity(int device) {
+        return device < 0 ? "" : provider.deviceIdentity(device);
       }
 
       @Override

@@ -16,6 +16,7 @@ final class ThreadRendezvous {
   private final CyclicBarrier barrier;
   private final String[] messages;
   private List<String> gathered;
+  private volatile boolean aborted;
 
   ThreadRendezvous(int size, Duration timeout) {
     this.size = size;
@@ -36,10 +37,14 @@ final class ThreadRendezvous {
 
   /** Releases every waiting trainer with an error (a trainer failed and will not arrive). */
   void abort() {
+    aborted = true;
     barrier.reset();
   }
 
   private void await(int rank) {
+    if (aborted) {
+      throw new IllegalStateException("Cannot gather trainer messages at rank " + rank + ": another trainer failed");
+    }
     try {
       barrier.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -48,7 +48,7 @@ public final class TrainerLaunch {
     int size = run.plan().trainers();
     Duration timeout = Duration.ofSeconds(run.settings().collectiveTimeoutSeconds());
     int device = engines.accelerator() == Accelerator.GPU ? device(gpuAddresses, rank, engines.deviceCount()) : -1;
-    TrainerPlacement here = TrainerPlacement.inThisProcess(host, device);
+    TrainerPlacement here = TrainerPlacement.inThisProcess(host, device, engines.deviceIdentity(device));
     TcpRingListener listener = new TcpRingListener(host);
     CollectiveChoice choice;
     List<String> addresses = new ArrayList<>();
@@ -77,19 +77,35 @@ public final class TrainerLaunch {
     try {
       engine = engines.create(rank, device);
     } catch (RuntimeException e) {
-      if (choice.kind() == CollectiveKind.TCP_RING) {
-        listener.close();
-      }
+      closeUnused(choice, listener);
       throw e;
     }
     try (engine) {
-      rendezvous.allGather("ready");
-      Collective collective = join(choice, rank, size, attemptKey, timeout, listener, addresses, ncclId, device);
+      Collective collective;
+      try {
+        rendezvous.allGather("ready");
+        collective = join(choice, rank, size, attemptKey, timeout, listener, addresses, ncclId, device);
+      } catch (RuntimeException e) {
+        closeUnused(choice, listener);
+        throw e;
+      }
       try (collective) {
         return new Trainer(rank, run, engine, collective, choice, progress).run();
+      } catch (RuntimeException e) {
+        if (collective instanceof NcclCollective nccl) {
+          nccl.abort(); // peers blocked in an all-reduce with this rank fail at their deadline, not never
+        }
+        throw e;
       } finally {
         leave(choice, attemptKey);
       }
+    }
+  }
+
+  /** The TCP listener is handed to the ring only when the ring is joined; before that, this closes it. */
+  private static void closeUnused(CollectiveChoice choice, TcpRingListener listener) {
+    if (choice.kind() == CollectiveKind.TCP_RING) {
+      listener.close();
     }
   }
 
@@ -99,7 +115,7 @@ public final class TrainerLaunch {
       case IN_PROCESS -> InProcessGroups.join(attemptKey, size, timeout).member(rank);
       case TCP_RING -> TcpRingCollective.join(listener, rank, addresses, timeout);
       case SHARED_DEVICE -> SharedDeviceGroups.join(attemptKey, rank, size, timeout.toSeconds());
-      case NCCL -> new NcclCollective(rank, size, ncclId, device);
+      case NCCL -> new NcclCollective(rank, size, ncclId, device, timeout);
     };
   }
 

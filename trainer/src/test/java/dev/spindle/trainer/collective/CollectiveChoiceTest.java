@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Where trainers land decides how they average: every rule, without Spark or a GPU. */
 class CollectiveChoiceTest {
   private static TrainerPlacement at(String process, String host, int device) {
-    return new TrainerPlacement(process, host, device);
+    return new TrainerPlacement(process, host, device, device < 0 ? "" : "0000:0" + device + ":00.0");
   }
 
   @Test
@@ -39,6 +39,14 @@ class CollectiveChoiceTest {
   }
 
   @Test
+  void executorsThatEachSeeTheirOwnGpuAsOrdinalZeroAreToldApartByPciBusId() {
+    TrainerPlacement first = new TrainerPlacement("h:1", "h", 0, "0000:3b:00.0");
+    TrainerPlacement second = new TrainerPlacement("h:2", "h", 0, "0000:5e:00.0");
+    assertThat(CollectiveChoice.choose(List.of(first, second), Accelerator.GPU, false).kind())
+        .isEqualTo(CollectiveKind.NCCL);
+  }
+
+  @Test
   void aGpuSharedAcrossJvmsFallsBackToTheHostAndSaysWhy() {
     CollectiveChoice acrossJvms = CollectiveChoice.choose(List.of(at("h:1", "h", 0), at("h:2", "h", 0)),
         Accelerator.GPU, false);
@@ -59,10 +67,10 @@ class CollectiveChoiceTest {
 
   @Test
   void placementsTravelAsTextAndGpuEnginesNeedAGpu() {
-    TrainerPlacement placement = TrainerPlacement.inThisProcess("10.0.0.5", 3);
+    TrainerPlacement placement = TrainerPlacement.inThisProcess("10.0.0.5", 3, "0000:3b:00.0");
     assertThat(TrainerPlacement.parse(placement.encode())).isEqualTo(placement);
     assertThatThrownBy(() -> CollectiveChoice.choose(List.of(at("h:1", "h", -1), at("h:1", "h", 0)), Accelerator.GPU,
         false)).hasMessageContaining("has no GPU");
-    assertThatThrownBy(() -> TrainerPlacement.parse("only|two")).hasMessageContaining("expected process|host|device");
+    assertThatThrownBy(() -> TrainerPlacement.parse("only|two")).hasMessageContaining("expected process|host|device|deviceId");
   }
 }

@@ -91,7 +91,7 @@ class CudaCollectiveTest {
     byte[] id = NcclCollective.newUniqueId();
     assertThat(id).hasSize(NcclCollective.UNIQUE_ID_BYTES);
     try (CudaEngine engine = GpuTests.engine(MODEL, SGD, 4, Precision.FP32, 0);
-        NcclCollective collective = new NcclCollective(0, 1, id, 0)) {
+        NcclCollective collective = new NcclCollective(0, 1, id, 0, java.time.Duration.ofSeconds(60))) {
       float[] before = GpuTests.parameters(engine);
       engine.averageParameters(collective, null);
       assertThat(GpuTests.parameters(engine)).containsExactly(before);

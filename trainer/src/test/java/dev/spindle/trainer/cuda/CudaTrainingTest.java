@@ -66,6 +66,31 @@ class CudaTrainingTest {
         new ModelConfig(2, 64, 2, VOCAB, 64, true), optimizer, 42);
   }
 
+  /** Both trainers on GPU 0 whatever the machine has, so they share it (on-device averaging). */
+  private static EngineSource onFirstGpu(EngineSource source) {
+    return new EngineSource() {
+      @Override
+      public dev.spindle.trainer.engine.EngineProvider.Accelerator accelerator() {
+        return source.accelerator();
+      }
+
+      @Override
+      public int deviceCount() {
+        return 1;
+      }
+
+      @Override
+      public String deviceIdentity(int device) {
+        return source.deviceIdentity(device);
+      }
+
+      @Override
+      public dev.spindle.trainer.engine.TrainingEngine create(int rank, int device) {
+        return source.create(rank, device);
+      }
+    };
+  }
+
   private static float[] finalParameters(Path output, ModelConfig model) {
     FloatBuffer parameters = FloatBuffer.allocate((int) model.parameterCount());
     new CheckpointStore(output.resolve(Trainer.CHECKPOINTS), 1).latest().orElseThrow().readParameters(parameters);
@@ -77,7 +102,7 @@ class CudaTrainingTest {
     OptimizerConfig sgd = OptimizerConfig.sgd(0.5, 8);
     TrainingJob two = job(2, 8, out.resolve("two"), sgd, "fp32", 0);
     TrainingJob one = job(1, 8, out.resolve("one"), sgd, "fp32", 0);
-    List<TrainerResult> twoResults = LocalTraining.run(two.run(), EngineSource.of(two), line -> {});
+    List<TrainerResult> twoResults = LocalTraining.run(two.run(), onFirstGpu(EngineSource.of(two)), line -> {});
     List<TrainerResult> oneResults = LocalTraining.run(one.run(), EngineSource.of(one), line -> {});
     assertThat(twoResults).extracting(TrainerResult::collective).containsOnly("shared-device");
     assertThat(twoResults.get(0).checksum()).isEqualTo(twoResults.get(1).checksum());
@@ -93,9 +118,9 @@ class CudaTrainingTest {
   void aRunKilledMidwayResumesToTheSameParametersAsAnUninterruptedOneInBf16() {
     OptimizerConfig adamw = new OptimizerConfig("adamw", 3e-3, 0.9, 0.95, 1e-8, 0.1, 2, 12, 0.1, 1.0);
     TrainingJob straight = job(2, 12, out.resolve("straight"), adamw, "bf16", 4);
-    List<TrainerResult> expected = LocalTraining.run(straight.run(), EngineSource.of(straight), line -> {});
+    List<TrainerResult> expected = LocalTraining.run(straight.run(), onFirstGpu(EngineSource.of(straight)), line -> {});
     TrainingJob resumed = job(2, 12, out.resolve("resumed"), adamw, "bf16", 4);
-    EngineSource real = EngineSource.of(resumed);
+    EngineSource real = onFirstGpu(EngineSource.of(resumed));
     EngineSource crashing = new EngineSource() {
       @Override
       public dev.spindle.trainer.engine.EngineProvider.Accelerator accelerator() {
@@ -105,6 +130,11 @@ class CudaTrainingTest {
       @Override
       public int deviceCount() {
         return real.deviceCount();
+      }
+
+      @Override
+      public String deviceIdentity(int device) {
+        return real.deviceIdentity(device);
       }
 
       @Override

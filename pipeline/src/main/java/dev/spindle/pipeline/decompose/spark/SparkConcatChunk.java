@@ -54,7 +54,7 @@ public final class SparkConcatChunk {
         docs.withColumn("stream_key", streamKey)
             .repartitionByRange(partitions, col("stream_key"), col("id"), col(SparkDocumentTokens.EPOCH))
             .sortWithinPartitions("stream_key", "id", SparkDocumentTokens.EPOCH)
-            .select("id", "source", "tokens", "n_tokens")
+            .select("id", "source", "tokens", "n_tokens", SparkDocumentTokens.OFFSET)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     // One pass for every partition's token total and first length + 1 tokens (its "head").
@@ -113,7 +113,7 @@ public final class SparkConcatChunk {
         .fold(new TokenAccounting(), TokenAccounting::merge);
     accounting.addSequences(length, stream.sequences());
 
-    JavaRDD<Row> sequences = ordered.select("id", "source", "tokens").javaRDD().mapPartitionsWithIndex((index, rows) -> new SequenceRows(
+    JavaRDD<Row> sequences = ordered.select("id", "source", "tokens", SparkDocumentTokens.OFFSET).javaRDD().mapPartitionsWithIndex((index, rows) -> new SequenceRows(
         rows, new ConcatChunkBuilder(stream, starts[index]), partitionHeads.subList(index + 1, partitionCount),
         vocabularySize, seed, (starts[index] + length - 1) / length), true);
     return new Result(spark.createDataFrame(sequences, SparkSequences.SCHEMA), accounting, ordered);
@@ -147,7 +147,8 @@ public final class SparkConcatChunk {
         if (documents.hasNext()) {
           Row row = documents.next();
           String id = row.getString(0);
-          ready.addAll(builder.add(id, row.getString(1), SparkDocumentTokens.tokens(row, 2, vocabularySize, id)));
+          ready.addAll(builder.add(id, row.getString(1), row.getInt(3),
+              SparkDocumentTokens.tokens(row, 2, vocabularySize, id)));
         } else {
           ready.addAll(builder.finish(followingHeads));
           finished = true;

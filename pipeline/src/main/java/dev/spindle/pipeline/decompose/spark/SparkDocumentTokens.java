@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 
-import dev.spindle.pipeline.tokenize.TokenizerKind;
+import dev.spindle.pipeline.SpindleException;
 import dev.spindle.pipeline.tokenize.spark.SparkTokenize;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,48 +13,43 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Decompose's input, whatever produced it: a tokenized docs directory (tokenize or mix output, possibly with
- * extra columns such as epoch, phase, position) or plain docs with {@code text}, tokenized here. The result has
+ * Decompose's input: a tokenized docs directory (tokenize or mix output, possibly with extra columns such as
+ * epoch, phase, position); text is refused (the command line runs the tokenize stage first). The result has
  * {@code id, source, tokens, n_tokens, epoch} (0 when the input has none: a document the mix repeats appears once
- * per epoch) and {@code position} when the input had one.
+ * per epoch), {@code offset} (0 when the input has none: where the row's tokens start in its document, when the
+ * mix cut the document at a boundary) and {@code position} when the input had one.
  */
 public final class SparkDocumentTokens {
   public static final String POSITION = "position";
   public static final String EPOCH = "epoch";
+  public static final String OFFSET = "offset";
 
   private SparkDocumentTokens() {}
 
-  public static Dataset<Row> prepare(Dataset<Row> input, TokenizerKind tokenizer) {
+  public static Dataset<Row> prepare(Dataset<Row> input, java.nio.file.Path location) {
     List<String> columns = List.of(input.schema().fieldNames());
     for (String required : List.of("id", "source")) {
       if (!columns.contains(required)) {
-        throw new IllegalArgumentException(
-            "Cannot decompose: input has no '" + required + "' column (columns: " + String.join(", ", columns)
-                + "); expected tokenize or mix output, or docs with text");
+        throw SpindleException.user("Cannot decompose %s: input has no '%s' column (columns: %s); expected tokenize "
+            + "or mix output", location, required, String.join(", ", columns));
       }
     }
-    boolean hasPosition = columns.contains(POSITION);
-    Column epoch = (columns.contains(EPOCH) ? col(EPOCH).cast("int") : lit(0)).as(EPOCH);
-    if (columns.contains(SparkTokenize.TOKENS)) {
-      List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col(SparkTokenize.TOKENS)));
-      select.add(columns.contains(SparkTokenize.TOKEN_COUNT)
-          ? col(SparkTokenize.TOKEN_COUNT).cast("int").as(SparkTokenize.TOKEN_COUNT)
-          : size(col(SparkTokenize.TOKENS)).as(SparkTokenize.TOKEN_COUNT));
-      select.add(epoch);
-      if (hasPosition) {
-        select.add(col(POSITION).cast("long").as(POSITION));
-      }
-      return input.select(select.toArray(Column[]::new));
+    if (!columns.contains(SparkTokenize.TOKENS)) {
+      throw SpindleException.user("Cannot decompose %s: it holds no 'tokens' column (columns: %s)%s", location,
+          String.join(", ", columns), columns.contains("text")
+              ? "; it holds text: give it to `spindle decompose --input`, which tokenizes it first, or run "
+                  + "`spindle tokenize`" : "; expected tokenize or mix output");
     }
-    if (columns.contains("text")) {
-      List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col("text"), epoch));
-      if (hasPosition) {
-        select.add(col(POSITION).cast("long").as(POSITION));
-      }
-      return SparkTokenize.tokenize(input.select(select.toArray(Column[]::new)), tokenizer);
+    List<Column> select = new ArrayList<>(List.of(col("id"), col("source"), col(SparkTokenize.TOKENS)));
+    select.add(columns.contains(SparkTokenize.TOKEN_COUNT)
+        ? col(SparkTokenize.TOKEN_COUNT).cast("int").as(SparkTokenize.TOKEN_COUNT)
+        : size(col(SparkTokenize.TOKENS)).as(SparkTokenize.TOKEN_COUNT));
+    select.add((columns.contains(EPOCH) ? col(EPOCH).cast("int") : lit(0)).as(EPOCH));
+    select.add((columns.contains(OFFSET) ? col(OFFSET).cast("int") : lit(0)).as(OFFSET));
+    if (columns.contains(POSITION)) {
+      select.add(col(POSITION).cast("long").as(POSITION));
     }
-    throw new IllegalArgumentException(
-        "Cannot decompose: input has neither 'tokens' nor 'text' (columns: " + String.join(", ", columns) + ")");
+    return input.select(select.toArray(Column[]::new));
   }
 
   /**
@@ -67,10 +62,9 @@ public final class SparkDocumentTokens {
     for (int i = 0; i < tokens.length; i++) {
       int token = list.get(i);
       if (token < 0 || token >= vocabularySize) {
-        throw new IllegalArgumentException(
-            "Cannot decompose document " + docId + ": token " + token + " at " + i + " is outside the vocabulary "
-                + "(expected 0.." + (vocabularySize - 1) + "); was the input tokenized with another tokenizer than "
-                + "tokenize.tokenizer?");
+        throw SpindleException.user("Cannot decompose document %s: token %d at %d is outside the vocabulary "
+            + "(expected 0..%d); was the input tokenized with another tokenizer than tokenize.tokenizer?", docId,
+            token, i, vocabularySize - 1);
       }
       tokens[i] = token;
     }

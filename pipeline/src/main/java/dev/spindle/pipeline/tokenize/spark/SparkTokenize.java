@@ -29,8 +29,8 @@ public final class SparkTokenize {
   public static Dataset<Row> tokenize(Dataset<Row> docs, TokenizerKind kind) {
     StructType in = docs.schema();
     if (!List.of(in.fieldNames()).contains("text")) {
-      throw new IllegalArgumentException(
-          "Cannot tokenize: input has no 'text' column (columns: " + String.join(", ", in.fieldNames()) + ")");
+      throw dev.spindle.pipeline.SpindleException.user("Cannot tokenize: input has no 'text' column (columns: %s)",
+          String.join(", ", in.fieldNames()));
     }
     int textIndex = in.fieldIndex("text");
     List<Integer> kept = new ArrayList<>();

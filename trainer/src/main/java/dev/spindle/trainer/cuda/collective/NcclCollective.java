@@ -8,6 +8,7 @@ import dev.spindle.trainer.cuda.runtime.DeviceMemory;
 import dev.spindle.trainer.cuda.runtime.NcclCommunicator;
 import dev.spindle.trainer.cuda.runtime.PinnedHostMemory;
 import java.nio.FloatBuffer;
+import java.time.Duration;
 
 /**
  * NCCL all-reduce between GPU trainers, one rank per GPU (NCCL refuses two ranks on one device: trainers sharing a
@@ -25,15 +26,21 @@ public final class NcclCollective implements Collective, DeviceCollective {
   private final CudaDevice device;
   private final CudaStream stream;
   private final NcclCommunicator communicator;
+  private final Duration timeout;
   private DeviceMemory scratch;
   private PinnedHostMemory staging;
   private boolean closed;
 
-  /** Joins as {@code rank} of {@code size} on GPU {@code device}; blocks until every rank has joined. */
-  public NcclCollective(int rank, int size, byte[] uniqueId, int device) {
+  /**
+   * Joins as {@code rank} of {@code size} on GPU {@code device}; blocks until every rank has joined.
+   *
+   * @param timeout how long an all-reduce may wait for its peers before this rank aborts and fails
+   */
+  public NcclCollective(int rank, int size, byte[] uniqueId, int device, Duration timeout) {
     this.device = CudaDevice.open(device);
     this.rank = rank;
     this.size = size;
+    this.timeout = timeout;
     this.stream = new CudaStream();
     try {
       this.communicator = new NcclCommunicator(rank, size, uniqueId);
@@ -62,6 +69,9 @@ public final class NcclCollective implements Collective, DeviceCollective {
   public void allReduceMeanInPlace(long deviceAddress, long count, CudaStream engineStream, KernelLibrary kernels) {
     ensureOpen();
     communicator.allReduceMean(deviceAddress, count, engineStream);
+    // The trainer reads a checksum right after anyway: waiting here, with a deadline, keeps a lost peer from
+    // hanging that read forever.
+    communicator.await(engineStream, timeout);
   }
 
   @Override
@@ -86,7 +96,7 @@ public final class NcclCollective implements Collective, DeviceCollective {
     stream.copy(scratch.address(), staging.address(), bytes);
     communicator.allReduceMean(scratch.address(), count, stream);
     stream.copy(staging.address(), scratch.address(), bytes);
-    stream.synchronize();
+    communicator.await(stream, timeout);
     buffer.duplicate().put(pinned.clear().limit(count));
   }
 
@@ -101,16 +111,19 @@ public final class NcclCollective implements Collective, DeviceCollective {
     }
   }
 
+  /** After a failure: aborts the communicator (peers then fail at their own deadline) without waiting for them. */
+  public void abort() {
+    communicator.abort();
+  }
+
   @Override
   public void close() {
     if (!closed) {
       closed = true;
       device.makeCurrent();
-      try (stream; communicator) {
-        if (scratch != null) {
-          scratch.close();
-          staging.close();
-        }
+      try (stream; communicator; DeviceMemory d = scratch; PinnedHostMemory h = staging) {
+        scratch = null;
+        staging = null;
       }
     }
   }

@@ -123,8 +123,15 @@ public final class SharedDeviceCollective implements Collective, DeviceCollectiv
     }
   }
 
+  /**
+   * Leaves the group: members still waiting (this member failed and will not arrive) are released with an error at
+   * once instead of after the timeout; when all finished normally nobody waits. Rank 0 frees the group's buffers.
+   */
   @Override
   public void close() {
+    if (group.barrier.getNumberWaiting() > 0) {
+      group.barrier.reset();
+    }
     if (rank == 0) {
       group.close();
     }
@@ -171,9 +178,9 @@ public final class SharedDeviceCollective implements Collective, DeviceCollectiv
     }
 
     void close() {
-      if (pointerArray != null) {
-        pointerArray.close();
-        hostPointerArray.close();
+      try (DeviceMemory device = pointerArray; PinnedHostMemory host = hostPointerArray) {
+        pointerArray = null;
+        hostPointerArray = null;
       }
     }
   }

@@ -40,7 +40,8 @@ public final class EmbeddingKernels {
       long segmentToken, int segments) {
     Shapes.positive("embedding backward", b, t, c, segments);
     backwardPositions.launch(s, Grid.elementwise(device, (long) t * c), 1, Grid.THREADS, 0, dwpe, dout, b, t, c);
-    backwardTokens.launch(s, Math.min(segments, device.multiprocessors() * 32L), 1, Grid.THREADS, 0, dwte, dout, order,
-        start, segmentToken, segments, c);
+    int columnBlocks = (c + Grid.THREADS - 1) / Grid.THREADS;
+    backwardTokens.launch(s, Math.min(segments, device.multiprocessors() * 32L), columnBlocks, Grid.THREADS, 0, dwte,
+        dout, order, start, segmentToken, segments, c);
   }
 }

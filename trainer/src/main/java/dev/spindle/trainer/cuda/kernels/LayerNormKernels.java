@@ -13,6 +13,12 @@ import java.util.List;
  * block, then over blocks in order, in scratch this launcher owns).
  */
 public final class LayerNormKernels {
+  /**
+   * Blocks of the backward, whatever the GPU: the dgain/dbias sums depend on how rows are split over blocks, so a
+   * fixed split gives the same bits on every GPU model (2 waves of 132 SMs on an H100/H200).
+   */
+  private static final int MAX_BLOCKS = 256;
+
   private final CudaDevice device;
   private final int width;
   private final Kernel forward;
@@ -25,7 +31,7 @@ public final class LayerNormKernels {
   LayerNormKernels(ModuleLoader loader, int width) {
     this.device = loader.device();
     this.width = width;
-    this.maxBlocks = device.multiprocessors() * 2;
+    this.maxBlocks = MAX_BLOCKS;
     this.partials = loader.scratch((long) maxBlocks * 2 * width * Float.BYTES, "layernorm partial sums");
     KernelModule module = loader.load("layernorm.cu", List.of("COLUMNS_PER_LANE=" + Math.max(1, (width + 31) / 32)));
     forward = module.kernel("layernorm_forward");

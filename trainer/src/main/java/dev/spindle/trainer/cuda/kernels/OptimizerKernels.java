@@ -9,6 +9,9 @@ import java.util.List;
 
 /** {@code adamw.cu}: AdamW and SGD updates on fp32 master weights, and the sum of squares for clipping. */
 public final class OptimizerKernels {
+  /** Blocks of the sum of squares, whatever the GPU: the partial sums, and so the norm's bits, depend on it. */
+  private static final int NORM_BLOCKS = 1024;
+
   private final CudaDevice device;
   private final Kernel adamw;
   private final Kernel sgd;
@@ -18,7 +21,7 @@ public final class OptimizerKernels {
 
   OptimizerKernels(ModuleLoader loader) {
     this.device = loader.device();
-    this.partials = loader.scratch(device.multiprocessors() * 32L * Double.BYTES, "sum-of-squares partial sums");
+    this.partials = loader.scratch((long) NORM_BLOCKS * Double.BYTES, "sum-of-squares partial sums");
     KernelModule module = loader.load("adamw.cu", List.of());
     adamw = module.kernel("adamw_update");
     sgd = module.kernel("sgd_update");
@@ -42,7 +45,7 @@ public final class OptimizerKernels {
   /** Writes the sum of squares of {@code x} (n floats) to the double at {@code result}, the same on every run. */
   public void sumOfSquares(CudaStream s, long x, long n, long result) {
     Shapes.positive("sum of squares", n);
-    long blocks = Grid.elementwise(device, n); // at most 32 per multiprocessor: fits the partials
+    long blocks = Math.min((n + Grid.THREADS - 1) / Grid.THREADS, NORM_BLOCKS);
     sumOfSquares.launch(s, blocks, 1, Grid.THREADS, 0, x, n, partials.address());
     sumPartials.launch(s, 1, 1, Grid.THREADS, 0, partials.address(), (int) blocks, result);
   }

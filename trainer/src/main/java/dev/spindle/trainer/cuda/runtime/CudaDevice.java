@@ -29,6 +29,20 @@ public record CudaDevice(int ordinal, int computeMajor, int computeMinor, int mu
         attribute(cudart.cudaDevAttrMultiProcessorCount, ordinal));
   }
 
+  /** The PCI bus id of GPU {@code ordinal} of this process ("0000:3b:00.0"): the same GPU has it in every process. */
+  public static String pciBusId(int ordinal) {
+    if (!CudaAvailability.available()) {
+      throw new IllegalStateException("Cannot identify GPU " + ordinal + ": " + CudaAvailability.reason());
+    }
+    byte[] text = new byte[64];
+    CudaChecks.runtime(cudart.cudaDeviceGetPCIBusId(text, text.length, ordinal), "read the PCI bus id of GPU " + ordinal);
+    int end = 0;
+    while (end < text.length && text[end] != 0) {
+      end++;
+    }
+    return new String(text, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   public void makeCurrent() {
     CudaChecks.runtime(cudart.cudaSetDevice(ordinal), "select GPU " + ordinal);
   }

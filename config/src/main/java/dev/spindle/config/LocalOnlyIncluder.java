@@ -1,6 +1,7 @@
-package dev.spindle.pipeline.config;
+package dev.spindle.config;
 
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigIncludeContext;
 import com.typesafe.config.ConfigIncluder;
 import com.typesafe.config.ConfigIncluderClasspath;
@@ -12,10 +13,11 @@ import java.io.File;
 import java.net.URL;
 
 /**
- * HOCON includes for user config files: files next to the config and classpath resources are followed, URLs are
- * refused, so loading a config never reaches the network.
+ * HOCON includes for user files (run configs, mixture specs): files next to the including file and classpath
+ * resources are followed, URLs are refused, so reading a config never reaches the network. Use it through
+ * {@link HoconFiles#parse}, which every reader of a user's HOCON file shares.
  */
-final class LocalOnlyIncluder implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderClasspath,
+public final class LocalOnlyIncluder implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderClasspath,
     ConfigIncluderURL {
   private ConfigIncluder fallback;
 
@@ -42,12 +44,12 @@ final class LocalOnlyIncluder implements ConfigIncluder, ConfigIncluderFile, Con
 
   @Override
   public ConfigObject includeFile(ConfigIncludeContext context, File file) {
-    return com.typesafe.config.ConfigFactory.parseFile(file, options(context)).root();
+    return ConfigFactory.parseFile(file, options(context)).root();
   }
 
   @Override
   public ConfigObject includeResources(ConfigIncludeContext context, String resource) {
-    return com.typesafe.config.ConfigFactory.parseResources(resource, options(context)).root();
+    return ConfigFactory.parseResources(resource, options(context)).root();
   }
 
   private static ConfigParseOptions options(ConfigIncludeContext context) {
