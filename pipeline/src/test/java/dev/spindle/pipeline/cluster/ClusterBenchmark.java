@@ -16,13 +16,14 @@ import java.util.stream.Collectors;
 /**
  * {@code bench/cluster.sh}: what happens, and how long it takes, when an executor JVM is SIGKILLed on a standalone
  * cluster (a Master and two one-core Workers on this machine, {@link StandaloneCluster}) running the
- * {@link LeanDemo} over {@code conf/standalone-example.conf}: the whole pipeline once undisturbed (the reference
- * outputs), then dedup alone and train alone (earlier stages copied from the reference), each once undisturbed and
- * once with an executor killed (dedup: Worker 0's after 150 of its tasks; train: Worker 1's after the first
- * checkpoint). Per run it prints the stage's seconds, when the replacement executor registered and the work was
- * resubmitted, the failed tasks and stage attempts (Spark's event log), where training resumed, and whether the
- * stage's outputs equal the reference's ({@link RunContents}). With {@code cluster-mode} it also submits the report
- * stage in cluster deploy mode (the driver inside a Worker). Args: {@code [repeats] [cluster-mode]}.
+ * {@link LeanDemo} over {@code conf/standalone-example.conf}. Per repeat, the whole pipeline three times: undisturbed,
+ * with Worker 0's executor killed after 150 of dedup's ~500 tasks, and with Worker 1's executor killed after
+ * training's first checkpoint (whole runs, so every stage runs in a warm application as in production, and the
+ * record accounting that reports chain by folder path stays intact). Per run it prints the dedup and train seconds
+ * and the whole run's, when the replacement executor registered and the work was resubmitted, the failed tasks and
+ * stage attempts (Spark's event log), where training resumed, and whether the outputs equal the first undisturbed
+ * run's ({@link RunContents}). With {@code cluster-mode} it also submits the report stage in cluster deploy mode
+ * (the driver inside a Worker). Args: {@code [repeats] [cluster-mode]}.
  */
 public final class ClusterBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,91 +65,71 @@ public final class ClusterBenchmark {
   }
 
   private void run(int repeats, boolean clusterMode) throws Exception {
-    Path reference = work.resolve("undisturbed/run");
-    ClusterSubmission undisturbed = submit(reference, "undisturbed", List.of());
-    require(undisturbed.await(drivers, TIMEOUT) == 0, "undisturbed run failed", undisturbed);
-    System.out.println("\nwhole pipeline, undisturbed, seconds per stage: " + undisturbed.stageSeconds());
-    RunContents expected = RunContents.of(reference);
-    System.out.println("reconciliation problems: " + RunContents.reconciliation(reference, expected));
-
-    // Each fault against the same run undisturbed: a stage that opens its application pays for the executors'
-    // first tasks (class loading, JIT, DL4J's native libraries), so the whole pipeline's stage times are no baseline.
     List<String> rows = new ArrayList<>();
+    Path reference = null;
+    RunContents expected = null;
     for (int i = 1; i <= repeats; i++) {
-      rows.add(alone("dedup", List.of("ingest"), false, reference, expected, i));
-      rows.add(alone("dedup", List.of("ingest"), true, reference, expected, i));
-      rows.add(alone("train", List.of("ingest", "dedup", "tokenize", "mix", "decompose"), false, reference, expected,
-          i));
-      rows.add(alone("train", List.of("ingest", "dedup", "tokenize", "mix", "decompose"), true, reference, expected,
-          i));
+      for (String fault : List.of("none", "dedup", "train")) {
+        String name = (fault.equals("none") ? "undisturbed-" : fault + "-killed-") + i;
+        Path run = work.resolve(name + "/run");
+        ClusterSubmission submission = submit(run, name, List.of());
+        ExecutorKiller killer = new ExecutorKiller(cluster, submission, run);
+        if (fault.equals("dedup")) {
+          killer.duringDedup(0, DEDUP_TASKS_BEFORE_KILL);
+        } else if (fault.equals("train")) {
+          killer.afterFirstCheckpoint(1);
+        }
+        killer.start();
+        int exit = submission.await(drivers, TIMEOUT);
+        List<Kill> kills = killer.kills();
+        require(exit == 0, name + " failed", submission);
+        if (reference == null) {
+          reference = run;
+          expected = RunContents.of(run);
+          System.out.println("reconciliation problems: " + RunContents.reconciliation(run, expected));
+        }
+        rows.add(row(name, submission, kills, run, expected));
+      }
     }
-    System.out.println("\n| run | stage s | executor killed at | replacement registered after | work resubmitted"
-        + " | failed tasks | failed stage attempts | training resumed | outputs vs undisturbed |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    System.out.println("\n| run | dedup s | train s | whole run s | executor killed | replacement registered after"
+        + " | work resubmitted | failed tasks | failed stage attempts | training resumed | outputs vs first run |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
     if (clusterMode) {
       clusterModeReport(reference);
     }
   }
 
-  /**
-   * {@code stage} alone in a new application (the stages before it copied from the reference run), undisturbed or
-   * with one executor killed: dedup's on Worker 0 after {@link #DEDUP_TASKS_BEFORE_KILL} of its tasks, training's
-   * on Worker 1 after its first checkpoint.
-   */
-  private String alone(String stage, List<String> before, boolean kill, Path reference, RunContents expected,
-      int repeat) throws Exception {
-    String name = stage + (kill ? "-killed-" : "-undisturbed-") + repeat;
-    Path run = work.resolve(name + "/run");
-    for (String earlier : before) {
-      FileTrees.copy(reference.resolve(earlier), run.resolve(earlier));
-    }
-    ClusterSubmission submission = submit(run, name, List.of("--to", stage));
-    ExecutorKiller killer = new ExecutorKiller(cluster, submission, run);
-    if (kill && stage.equals("dedup")) {
-      killer.duringDedup(0, DEDUP_TASKS_BEFORE_KILL);
-    } else if (kill) {
-      killer.afterFirstCheckpoint(1);
-    }
-    killer.start();
-    int exit = submission.await(drivers, TIMEOUT);
-    List<Kill> kills = killer.kills();
-    require(exit == 0, name + " failed", submission);
-    return row(stage + (kill ? ", executor killed" : ", undisturbed"), stage, submission, kills, run, expected);
-  }
-
-  private String row(String what, String stage, ClusterSubmission submission, List<Kill> kills, Path run,
-      RunContents expected) throws IOException {
+  private String row(String name, ClusterSubmission submission, List<Kill> kills, Path run, RunContents expected)
+      throws IOException {
     SparkEventLog events = SparkEventLog.read(submission.eventLogDirectory());
-    String killedAt = "-";
+    String killed = "-";
     String replaced = "-";
     String resubmitted = "-";
     if (!kills.isEmpty()) {
-      long killed = kills.get(0).epochMillis();
-      killedAt = seconds(killed - submission.startedMillis()) + " into the run";
-      replaced = events.executorEvents().stream().filter(e -> e.added() && e.millis() > killed).findFirst()
-          .map(e -> seconds(e.millis() - killed)).orElse("never");
+      long at = kills.get(0).epochMillis();
+      killed = kills.get(0).moment() + ", " + seconds(at - submission.startedMillis()) + " into the run";
+      replaced = events.executorEvents().stream().filter(e -> e.added() && e.millis() > at).findFirst()
+          .map(e -> seconds(e.millis() - at)).orElse("never");
       // A retried training stage: its first attempt after the kill, and when its trainers were launched.
       resubmitted = events.barrierStageAttempts().stream().filter(a -> a.attempt() > 0).findFirst()
-          .map(a -> "barrier attempt " + a.attempt() + " submitted after " + seconds(a.submitted() - killed)
-              + ", trainers launched after " + seconds(events.firstTaskLaunch(a.stage(), a.attempt()) - killed))
+          .map(a -> "barrier attempt " + a.attempt() + " submitted after " + seconds(a.submitted() - at)
+              + ", trainers launched after " + seconds(events.firstTaskLaunch(a.stage(), a.attempt()) - at))
           .orElse("lost tasks and shuffle outputs only");
     }
     Map<String, Long> failures = events.taskFailures().stream()
         .collect(Collectors.groupingBy(r -> r, java.util.TreeMap::new, Collectors.counting()));
-    String resumed = "-";
-    if (stage.equals("train")) {
-      JsonNode summary = JSON.readTree(run.resolve("train/summary.json").toFile());
-      resumed = summary.get("resumed_from_step").asLong() == 0 ? "no"
-          : "from step " + summary.get("resumed_from_step").asLong() + " of " + summary.get("steps").asLong();
-    }
-    List<String> differences = RunContents.of(run).differencesFrom(expected).stream()
-        .filter(d -> d.startsWith(stage + "/") || d.startsWith(stage + " ")).toList();
-    System.out.println("\n" + what + ": kills " + kills + "\n  failed stage attempts: "
-        + events.failedStageAttempts() + "\n  executor events: " + events.executorEvents()
-        + "\n  output differences: " + differences);
-    return String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s | %d | %s | %s |", what,
-        submission.stageSeconds().getOrDefault(stage, Double.NaN), killedAt, replaced, resubmitted,
+    JsonNode summary = JSON.readTree(run.resolve("train/summary.json").toFile());
+    String resumed = summary.get("resumed_from_step").asLong() == 0 ? "no"
+        : "from step " + summary.get("resumed_from_step").asLong() + " of " + summary.get("steps").asLong();
+    List<String> differences = RunContents.of(run).differencesFrom(expected);
+    Map<String, Double> stages = submission.stageSeconds();
+    System.out.println("\n" + name + ": seconds per stage " + stages + "\n  kills " + kills
+        + "\n  failed stage attempts: " + events.failedStageAttempts() + "\n  executor events: "
+        + events.executorEvents() + "\n  output differences: " + differences);
+    return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s | %s | %s | %s | %d | %s | %s |", name,
+        stages.getOrDefault("dedup", Double.NaN), stages.getOrDefault("train", Double.NaN),
+        stages.values().stream().mapToDouble(Double::doubleValue).sum(), killed, replaced, resubmitted,
         failures.isEmpty() ? "none" : failures, events.failedStageAttempts().size(), resumed,
         differences.isEmpty() ? "identical" : differences.size() + " differ");
   }

@@ -42,12 +42,12 @@ import org.apache.parquet.schema.MessageType;
  * mode and on a cluster, disturbed or not.
  *
  * <p>Left out: timings; the run's history (resumed from, steps run in the last attempt) and the collective (it
- * follows placement); Spark's random file-name UUIDs; where a dataset's rows are split between files (the
- * decompose buckets are range-partitioned on bounds Spark samples with a seed that depends on the application's
- * earlier jobs, so a stage run in its own launch splits the same row sequence differently), and so the plan's
- * fingerprint, which hashes file names and sizes. Validation losses are compared to a relative 1e-5
- * ({@link #VALIDATION_TOLERANCE}): DL4J's inference pass on the largest validation batch rounds differently in an
- * executor holding one engine than in a JVM holding two, while training stays bit-identical.
+ * follows placement); the run directory's own path and Spark's random file-name UUIDs; where a dataset's rows are
+ * split between files (the decompose buckets are range-partitioned on bounds Spark samples with a seed that
+ * depends on the application's earlier jobs, so a stage run in its own launch splits the same row sequence
+ * differently), and so the plan's fingerprint, which hashes file names and sizes. Validation losses are compared
+ * to a relative 1e-5 ({@link #VALIDATION_TOLERANCE}): DL4J's inference pass on the largest validation batch rounds
+ * differently in an executor holding one engine than in a JVM holding two, while training stays bit-identical.
  *
  * <p>{@link #reconciliation} checks that the counts add up across stages and against the Parquet rows.
  *
@@ -72,6 +72,8 @@ public record RunContents(SortedMap<String, String> entries, SortedMap<String, L
     SortedMap<String, String> entries = new TreeMap<>();
     SortedMap<String, Long> rows = new TreeMap<>();
     SortedMap<String, Double> validation = new TreeMap<>();
+    // Reports name folders of the run by absolute path.
+    String runPath = run.toAbsolutePath().normalize().toString();
     for (String stage : STAGES) {
       Path dir = run.resolve(stage);
       if (!Files.isDirectory(dir)) {
@@ -100,7 +102,7 @@ public record RunContents(SortedMap<String, String> entries, SortedMap<String, L
         if (Files.isRegularFile(file)) {
           JsonNode node = JSON.readTree(file.toFile());
           collectValidation(stage + "/" + json, node, validation);
-          entries.put(stage + "/" + json, JSON.writeValueAsString(normalized(node)));
+          entries.put(stage + "/" + json, JSON.writeValueAsString(normalized(node, runPath)));
         }
       }
     }
@@ -111,7 +113,8 @@ public record RunContents(SortedMap<String, String> entries, SortedMap<String, L
         if (!line.isBlank()) {
           JsonNode step = JSON.readTree(line);
           collectValidation("train/metrics.jsonl step " + step.path("step").asText(), step, validation);
-          steps.add(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(normalized(step)));
+          steps.add(JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(normalized(step, runPath)));
         }
       }
       entries.put("train/metrics.jsonl", String.join("\n", steps));
@@ -245,26 +248,26 @@ public record RunContents(SortedMap<String, String> entries, SortedMap<String, L
         loss -> into.put(where + " length " + loss.getKey(), loss.getValue().asDouble()));
   }
 
-  /** Drops what is left out (see the class comment) and validation losses, masks UUIDs, recursively. */
-  private static JsonNode normalized(JsonNode node) {
+  /** Drops what is left out (see the class comment) and validation losses, masks the run's path and UUIDs. */
+  private static JsonNode normalized(JsonNode node, String runPath) {
     if (node instanceof ObjectNode object) {
       ObjectNode copy = JSON.createObjectNode();
       object.fields().forEachRemaining(field -> {
         String key = field.getKey();
         boolean fileList = key.equals("files") && field.getValue().isArray();
         if (!isTiming(key) && !LEFT_OUT.contains(key) && !fileList && !key.equals("validation_loss")) {
-          copy.set(key, normalized(field.getValue()));
+          copy.set(key, normalized(field.getValue(), runPath));
         }
       });
       return copy;
     }
     if (node instanceof ArrayNode array) {
       ArrayNode copy = JSON.createArrayNode();
-      array.forEach(element -> copy.add(normalized(element)));
+      array.forEach(element -> copy.add(normalized(element, runPath)));
       return copy;
     }
     if (node.isTextual()) {
-      return TextNode.valueOf(UUID.matcher(node.asText()).replaceAll("<uuid>"));
+      return TextNode.valueOf(UUID.matcher(node.asText().replace(runPath, "<run>")).replaceAll("<uuid>"));
     }
     return node;
   }
