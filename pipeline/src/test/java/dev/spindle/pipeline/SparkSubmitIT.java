@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.pipeline.cluster.ChildJvms;
+import dev.spindle.pipeline.cluster.FileTrees;
+import dev.spindle.pipeline.cluster.LeanDemo;
+import dev.spindle.pipeline.cluster.LocalBaseline;
+import dev.spindle.pipeline.cluster.SparkDistribution;
 import dev.spindle.pipeline.io.Json;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,25 +26,33 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The shaded jar under {@code org.apache.spark.deploy.SparkSubmit --master local[2]}, each command in a child JVM
- * as spark-submit would run it: every task of the Airflow DAG (as the DAG renders its commands), then every
- * per-stage subcommand on their own.
+ * as spark-submit would run it (on the Spark installation {@link SparkDistribution} assembles): every task of the
+ * Airflow DAG (as the DAG renders its commands, on the {@link LeanDemo} config), then every per-stage subcommand on
+ * their own. The DAG's run is also the local-mode run that {@code StandaloneClusterIT} compares the cluster's with
+ * ({@link LocalBaseline}), so the two tests share it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkSubmitIT {
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private Path jar;
-  private String sparkClasspath;
+  private static final Path REPO = SparkDistribution.REPO;
   private Path work;
+  private ChildJvms jvms;
 
   @BeforeAll
-  void locateJar() throws IOException {
-    try (Stream<Path> files = Files.list(REPO.resolve("pipeline/target"))) {
-      jar = files.filter(p -> p.getFileName().toString().matches("spindle-pipeline-.*-spark\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("shaded jar missing: run mvn package first"));
+  void prepare() throws IOException {
+    SparkDistribution.get();
+    work = REPO.resolve("pipeline/target/it/submit");
+    FileTrees.delete(work);
+    Files.createDirectories(work);
+    jvms = new ChildJvms("submit");
+  }
+
+  @AfterAll
+  void stopChildren() {
+    if (jvms != null) {
+      jvms.close();
+      assertThat(jvms.survivors()).as("spark-submit JVMs left running").isEmpty();
     }
-    sparkClasspath = sparkDistributionClasspath();
-    work = Files.createTempDirectory("spindle-submit");
   }
 
   @Test
@@ -52,8 +62,8 @@ class SparkSubmitIT {
         .as("SKIPPED: /usr/bin/python3 with croniter (Debian python3-croniter) is needed to check the DAG").isTrue();
     Path runsRoot = work.resolve("airflow");
     Process check = new ProcessBuilder("/usr/bin/python3", "conf/airflow/check_dag.py", "--ds", "2026-11-23",
-        "--param", "conf=conf/demo.conf", "--param", "runs_root=" + runsRoot,
-        "--param", "mixture_spec=conf/mixtures/demo.conf")
+        "--param", "conf=" + LeanDemo.config(work, "demo.conf"), "--param", "runs_root=" + runsRoot,
+        "--param", "mixture_spec=" + LeanDemo.MIXTURE)
         .directory(REPO.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String json = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(check.waitFor()).as("check_dag.py exit").isZero();
@@ -73,6 +83,7 @@ class SparkSubmitIT {
     for (String stage : List.of("ingest", "dedup", "tokenize", "mix", "decompose", "train", "report")) {
       assertThat(run.resolve(stage).resolve("_SUCCESS")).as(stage + " committed via spark-submit").isRegularFile();
     }
+    LocalBaseline.offer(run);
   }
 
   @Test
@@ -122,53 +133,12 @@ class SparkSubmitIT {
   }
 
   private int submit(List<String> args, String name) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx3g");
-    command.addAll(Arrays.asList(System.getProperty("spindle.jvm.opens", "").trim().split("\\s+")));
-    command.add("-cp");
-    command.add(sparkClasspath + File.pathSeparator + jar);
-    command.add("org.apache.spark.deploy.SparkSubmit");
-    command.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf",
-        "spark.sql.shuffle.partitions=8", "--class",
-        Main.class.getName(), jar.toString()));
-    command.addAll(args);
     Path log = work.resolve(name + ".log");
-    Process process = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    if (!process.waitFor(8, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("spark-submit " + args + " timed out; log: " + log);
+    int exit = LocalBaseline.submitLocal(jvms, args, log);
+    if (exit != 0) {
+      System.err.println("---- " + name + " (exit " + exit + ") ----\n" + ChildJvms.tail(log, 40));
     }
-    if (process.exitValue() != 0) {
-      System.err.println("---- " + name + " (exit " + process.exitValue() + ") ----\n" + tail(log));
-    }
-    return process.exitValue();
-  }
-
-  /**
-   * What a Spark installation puts on the classpath: Spark's own dependency tree (the pipeline's provided scope)
-   * plus the libraries the shaded jar leaves out because Spark ships them (see the shade excludes in
-   * pipeline/pom.xml): logging, Jackson, Netty, commons, Guava, Arrow.
-   */
-  private static String sparkDistributionClasspath() throws IOException {
-    List<String> entries = new ArrayList<>(Arrays.asList(
-        Files.readString(REPO.resolve("pipeline/target/classpath-provided.txt")).strip().split(File.pathSeparator)));
-    List<String> shippedBySpark = List.of("/org/slf4j/", "/com/fasterxml/jackson/core/", "/org/apache/logging/log4j/",
-        "/io/netty/", "/commons-", "/org/apache/commons/", "/com/google/guava/", "/org/apache/arrow/",
-        "/com/google/flatbuffers/");
-    for (String entry :
-        Files.readString(REPO.resolve("pipeline/target/classpath-runtime.txt")).strip().split(File.pathSeparator)) {
-      if (shippedBySpark.stream().anyMatch(entry::contains) && !entries.contains(entry)) {
-        entries.add(entry);
-      }
-    }
-    return String.join(File.pathSeparator, entries);
-  }
-
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    return exit;
   }
 
   private static boolean pythonWithCroniter() throws InterruptedException {

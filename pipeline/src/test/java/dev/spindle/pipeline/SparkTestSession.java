@@ -19,6 +19,9 @@ public final class SparkTestSession {
               .config("spark.sql.shuffle.partitions", "4")
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
+              // A failed training attempt fails its stage here (Spark would retry the barrier stage up to 4 times,
+              // see SparkTrainers), so crash tests see the crash; StandaloneClusterIT covers the retries.
+              .config("spark.stage.maxConsecutiveAttempts", "1")
               .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
     }

@@ -187,8 +187,14 @@ public final class SparkDedup {
     return out;
   }
 
+  /**
+   * Sorted by id, then by the other columns: ids repeat in {@code pairs} (one row per pair), and rows that tie on
+   * id would otherwise keep the order in which shuffle blocks arrived, which differs between runs.
+   */
   private static void write(Dataset<Row> rows, int partitions, String path) {
-    rows.repartition(partitions, col("id")).sortWithinPartitions("id").write().mode(SaveMode.Overwrite).parquet(path);
+    String[] rest = Arrays.stream(rows.columns()).filter(c -> !c.equals("id")).toArray(String[]::new);
+    rows.repartition(partitions, col("id")).sortWithinPartitions("id", rest).write().mode(SaveMode.Overwrite)
+        .parquet(path);
   }
 
   private static Dataset<Row> keep(List<Dataset<?>> persisted, Dataset<Row> dataset) {

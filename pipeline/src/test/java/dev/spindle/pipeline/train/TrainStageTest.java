@@ -47,6 +47,8 @@ class TrainStageTest {
         .appName("TrainStageTest")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
+        // A crashed training attempt fails the stage (no barrier-stage retry), as the crash test expects.
+        .config("spark.stage.maxConsecutiveAttempts", "1")
         .getOrCreate();
     writeBuckets(Map.of(8, 160, 16, 100));
   }
