@@ -1,5 +1,7 @@
 package dev.spindle.pipeline.ingest;
 
+import java.util.List;
+
 /**
  * The checks every input record passes once its format is decoded, JSON Lines or Parquet alike: text that is not
  * blank, at most {@code max-document-bytes}, and an id (a stable {@code source/file:line} when the record has
@@ -14,9 +16,10 @@ final class DocumentRules {
    * @param id the record's id, or null/blank when it has none
    * @param text the record's text, not null
    * @param raw what to keep of the input in a rejection
+   * @param numbers the values of {@code ingest.numeric-fields}, null where missing
    */
   static IngestRecord document(String source, String location, String id, String text, String raw,
-      IngestConfig config) {
+      List<Double> numbers, IngestConfig config) {
     if (text.isBlank()) {
       return new IngestRecord.Rejected(source, location, "empty text: text is empty or whitespace only", raw);
     }
@@ -27,7 +30,7 @@ final class DocumentRules {
               + " (raise spindle.ingest.max-document-bytes or split the document)", raw);
     }
     String documentId = id == null || id.isBlank() ? source + "/" + location : id;
-    return new IngestRecord.Doc(documentId, source, text, bytes, location);
+    return new IngestRecord.Doc(documentId, source, text, bytes, location, numbers);
   }
 
   static long utf8Length(CharSequence text) {

@@ -16,12 +16,17 @@ public record IngestReport(
     inputs = List.copyOf(inputs);
   }
 
-  /** Per-source counts: {@code records} is counted by the readers, independently of the kept/rejected rows. */
+  /**
+   * Per-source counts: {@code records} is counted by the readers, independently of the kept/rejected rows;
+   * {@code numericValues}: per field of {@code ingest.numeric-fields}, the kept documents that have a value (0 for
+   * every source hints at a misspelt field).
+   */
   public record SourceCounts(
       long files, long records, long kept, long rejected, long bytes, long replacedUtf8,
-      Map<String, Long> rejectedByReason) {
+      Map<String, Long> rejectedByReason, Map<String, Long> numericValues) {
     public SourceCounts {
       rejectedByReason = Map.copyOf(rejectedByReason);
+      numericValues = Map.copyOf(numericValues);
     }
   }
 
@@ -30,6 +35,11 @@ public record IngestReport(
     long kept = sources.values().stream().mapToLong(SourceCounts::kept).sum();
     long rejected = sources.values().stream().mapToLong(SourceCounts::rejected).sum();
     return new IngestReport(records, kept, rejected, records == kept + rejected, sources, inputs);
+  }
+
+  /** Kept documents with a value for {@code field} (of {@code ingest.numeric-fields}) over all sources. */
+  public long numericValues(String field) {
+    return sources.values().stream().mapToLong(s -> s.numericValues().getOrDefault(field, 0L)).sum();
   }
 
   /** Rejections by category over all sources. */

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Stage {@code ingest}: input files → {@code docs} (id, source, text, bytes) + {@code rejected} (source, location,
- * reason, raw). The report proves, per source, {@code records = kept + rejected}; the records read, kept and
- * rejected by reason start the run's accounting.
+ * Stage {@code ingest}: input files → {@code docs} (id, source, text, bytes, then one nullable double column per
+ * field of {@code ingest.numeric-fields}) + {@code rejected} (source, location, reason, raw). The report proves, per
+ * source, {@code records = kept + rejected}; the records read, kept and rejected by reason start the run's
+ * accounting.
  */
 public final class IngestStage implements Stage {
   public static final String DOCS = RunLayout.DOCS;
@@ -68,9 +69,15 @@ public final class IngestStage implements Stage {
     try {
       result.docs().write().parquet(context.workDir().resolve(DOCS).toString());
       result.rejected().write().parquet(context.workDir().resolve(REJECTED).toString());
-      IngestReport report = IngestReport.of(SparkIngestCounts.perSource(result), inputs);
+      IngestReport report = IngestReport.of(SparkIngestCounts.perSource(result, config.numericFields()), inputs);
       context.progress().line("ingest: %d records -> %d docs, %d rejected", report.records(), report.kept(),
           report.rejected());
+      for (String field : config.numericFields()) {
+        if (report.kept() > 0 && report.numericValues(field) == 0) {
+          context.progress().line("ingest: no document has a value for numeric field '%s' (misspelt in "
+              + "ingest.numeric-fields?)", field);
+        }
+      }
       if (!report.reconciled()) {
         throw SpindleException.internal("Cannot commit ingest: records do not reconcile: %s", report);
       }

@@ -8,11 +8,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns one JSON Lines record into a document or a rejection. Pure logic, no Spark: {@code {"text": ...}} is
  * required; {@code id} is optional (a stable id {@code source/file/line} is made when absent); the input's
- * source name wins over a {@code source} field in the record, since it is what mixing weights refer to.
+ * source name wins over a {@code source} field in the record, since it is what mixing weights refer to. The fields
+ * of {@code ingest.numeric-fields} must be JSON numbers when present.
  */
 final class JsonLineParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -95,7 +98,20 @@ final class JsonLineParser {
       }
       id = idNode.asText();
     }
-    return DocumentRules.document(source, location, id, textNode.textValue(), line, config);
+    List<Double> numbers = new ArrayList<>(config.numericFields().size());
+    for (String field : config.numericFields()) {
+      JsonNode value = node.get(field);
+      if (value == null || value.isNull()) {
+        numbers.add(null);
+      } else if (value.isNumber()) {
+        numbers.add(value.doubleValue());
+      } else {
+        // A numeric string ("0.93") too: a score written as text is usually a bug of the tool that wrote it.
+        return new IngestRecord.Rejected(
+            source, location, "wrong type: \"" + field + "\" is " + kind(value) + ", expected a number", line);
+      }
+    }
+    return DocumentRules.document(source, location, id, textNode.textValue(), line, numbers, config);
   }
 
   private static String kind(JsonNode node) {

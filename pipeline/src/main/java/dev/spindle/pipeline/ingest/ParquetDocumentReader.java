@@ -22,9 +22,11 @@ import org.apache.parquet.schema.Type;
 
 /**
  * Reads the {@code text} (string) and optional {@code id} (string or integer) columns of one Parquet file row by
- * row, row group after row group, with page checksums verified. Row {@code n} (from 1) is the record's line. A
- * missing or mistyped column is a user error; a footer, page or checksum that cannot be read is a
- * {@link CorruptFileException}, after which the rows already read stand.
+ * row, row group after row group, with page checksums verified, and the columns of {@code ingest.numeric-fields}
+ * (int, bigint, float or double, read as double; a file without one gives null for it, as a JSON line without the
+ * field does). Row {@code n} (from 1) is the record's line. A missing text column or a mistyped column is a user
+ * error; a footer, page or checksum that cannot be read is a {@link CorruptFileException}, after which the rows
+ * already read stand.
  */
 final class ParquetDocumentReader implements FileRecords {
   private final String source;
@@ -33,6 +35,8 @@ final class ParquetDocumentReader implements FileRecords {
   private final ParquetFileReader reader;
   private final MessageType projection;
   private final boolean hasId;
+  /** Per numeric field, its column's type in the file, or null when the file has no such column. */
+  private final List<PrimitiveType> numericColumns = new ArrayList<>();
   private final long size;
   private RecordReader<Group> rows;
   private long rowsLeft;
@@ -60,6 +64,13 @@ final class ParquetDocumentReader implements FileRecords {
       this.hasId = schema.containsField("id");
       if (hasId) {
         columns.add(column(schema, path, "id", true));
+      }
+      for (String field : config.numericFields()) {
+        PrimitiveType numeric = numericColumn(schema, path, field);
+        numericColumns.add(numeric);
+        if (numeric != null) {
+          columns.add(numeric);
+        }
       }
       this.projection = new MessageType(schema.getName(), columns);
       reader.setRequestedSchema(projection);
@@ -97,7 +108,27 @@ final class ParquetDocumentReader implements FileRecords {
         default -> values.getBinary("id", 0).toStringUsingUTF8();
       };
     }
-    return DocumentRules.document(source, location, id, text, "", config);
+    List<Double> numbers = new ArrayList<>(numericColumns.size());
+    for (int i = 0; i < numericColumns.size(); i++) {
+      PrimitiveType column = numericColumns.get(i);
+      numbers.add(column == null || values.getFieldRepetitionCount(column.getName()) == 0 ? null
+          : number(values, column));
+    }
+    return DocumentRules.document(source, location, id, text, "", numbers, config);
+  }
+
+  private static double number(Group values, PrimitiveType column) {
+    String name = column.getName();
+    boolean unsigned = column.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation
+        integer && !integer.isSigned();
+    return switch (column.getPrimitiveTypeName()) {
+      case INT32 -> unsigned ? Integer.toUnsignedLong(values.getInteger(name, 0)) : values.getInteger(name, 0);
+      case INT64 -> unsigned ? Double.parseDouble(Long.toUnsignedString(values.getLong(name, 0)))
+          : values.getLong(name, 0);
+      case FLOAT -> values.getFloat(name, 0);
+      case DOUBLE -> values.getDouble(name, 0);
+      default -> throw new IllegalStateException("not a numeric column: " + column);
+    };
   }
 
   @Override
@@ -141,6 +172,31 @@ final class ParquetDocumentReader implements FileRecords {
     return type;
   }
 
+  /**
+   * A column of {@code ingest.numeric-fields}, checked: a plain (not repeated) int, bigint, float or double; null
+   * when the file has no such column.
+   */
+  private static PrimitiveType numericColumn(MessageType schema, Path path, String name) {
+    if (!schema.containsField(name)) {
+      return null;
+    }
+    Type type = schema.getType(name);
+    if (type.isPrimitive() && !type.isRepetition(Type.Repetition.REPEATED)) {
+      PrimitiveType primitive = type.asPrimitiveType();
+      LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+      boolean number = switch (primitive.getPrimitiveTypeName()) {
+        case INT32, INT64 -> logical == null || logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation;
+        case FLOAT, DOUBLE -> logical == null;
+        default -> false;
+      };
+      if (number) {
+        return primitive;
+      }
+    }
+    throw SpindleException.user("Cannot ingest %s: column '%s' (ingest.numeric-fields) has type %s, expected a "
+        + "number (int, bigint, float or double; cast it when writing the Parquet)", path, name, sparkName(type));
+  }
+
   /** The type as Spark names it, since most Parquet inputs come from Spark. */
   private static String sparkName(Type type) {
     if (!type.isPrimitive()) {
@@ -158,6 +214,9 @@ final class ParquetDocumentReader implements FileRecords {
     }
     if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
       return "decimal";
+    }
+    if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
+      return "string";
     }
     if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
       return "date";

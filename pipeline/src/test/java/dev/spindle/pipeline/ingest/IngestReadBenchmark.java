@@ -35,7 +35,7 @@ public final class IngestReadBenchmark {
       compressed += Files.size(file);
     }
     IngestConfig config = new IngestConfig(16 << 20, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL,
-        8);
+        8, List.of());
     double jdk = Double.MAX_VALUE;
     double ours = Double.MAX_VALUE;
     double reader = Double.MAX_VALUE;

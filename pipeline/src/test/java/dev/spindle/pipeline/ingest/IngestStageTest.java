@@ -90,6 +90,20 @@ class IngestStageTest {
   }
 
   @Test
+  void changingTheNumericFieldsReRunsIngest() throws IOException {
+    Path file = dir.resolve("x.jsonl");
+    Files.writeString(file, "{\"text\": \"only\", \"quality\": 1}\n");
+    IngestStage stage = new IngestStage(List.of(new InputSpec("x", file)));
+    Path out = dir.resolve("ingest");
+    assertThat(new StageRunner(spark, config, Progress.quiet()).run(stage, Map.of(), out).skipped()).isFalse();
+    Config scored = ConfigFactory.parseString("ingest.numeric-fields = [quality]").withFallback(config);
+    assertThat(new StageRunner(spark, scored, Progress.quiet()).run(stage, Map.of(), out).skipped())
+        .as("the fingerprint holds ingest.numeric-fields").isFalse();
+    assertThat(spark.read().parquet(out.resolve("docs").toString()).columns())
+        .containsExactly("id", "source", "text", "bytes", "quality");
+  }
+
+  @Test
   void parquetTextOfWrongTypeIsAClearError() {
     Path parquet = dir.resolve("bad.parquet");
     StructType schema = new StructType().add("text", DataTypes.IntegerType);

@@ -23,9 +23,9 @@ class JsonlFileReaderTest {
   @TempDir Path dir;
 
   static final IngestConfig STRICT =
-      new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL, 2);
+      new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL, 2, List.of());
   static final IngestConfig TOLERANT =
-      new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.QUARANTINE, 2);
+      new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.QUARANTINE, 2, List.of());
 
   static List<IngestRecord> readAll(Path file, String source, IngestConfig config) {
     List<IngestRecord> out = new ArrayList<>();
@@ -56,7 +56,8 @@ class JsonlFileReaderTest {
     List<IngestRecord> records = readAll(file, "web", STRICT);
 
     assertThat(records).hasSize(8);
-    assertThat(records.get(0)).isEqualTo(new IngestRecord.Doc("a", "web", "hello world", 11, "mixed.jsonl:1"));
+    assertThat(records.get(0))
+        .isEqualTo(new IngestRecord.Doc("a", "web", "hello world", 11, "mixed.jsonl:1", List.of()));
     assertThat(rejected(records.get(1)).reason()).startsWith("malformed JSON");
     assertThat(rejected(records.get(1)).location()).isEqualTo("mixed.jsonl:2");
     assertThat(rejected(records.get(2)).reason()).startsWith("missing text");
@@ -68,6 +69,34 @@ class JsonlFileReaderTest {
     assertThat(((IngestRecord.Doc) records.get(6)).id()).as("stable id from source, file, line")
         .isEqualTo("web/mixed.jsonl:8");
     assertThat(((IngestRecord.Doc) records.get(7)).id()).isEqualTo("7");
+  }
+
+  @Test
+  void carriesNumericFieldsAsDoublesAndRejectsAScoreThatIsNotANumber() throws IOException {
+    Path file = dir.resolve("scored.jsonl");
+    Files.writeString(file, String.join("\n",
+        "{\"id\": \"n\", \"text\": \"a\", \"quality\": 0.93, \"rank\": 7}",
+        "{\"id\": \"missing\", \"text\": \"b\"}",
+        "{\"id\": \"null\", \"text\": \"c\", \"quality\": null, \"rank\": -2}",
+        "{\"id\": \"string\", \"text\": \"d\", \"quality\": \"0.9\"}",
+        "{\"id\": \"object\", \"text\": \"e\", \"rank\": {\"value\": 1}}",
+        "{\"id\": \"bool\", \"text\": \"f\", \"quality\": true}"));
+    IngestConfig scored = new IngestConfig(1000, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL, 2,
+        List.of("quality", "rank"));
+    List<IngestRecord> records = readAll(file, "web", scored);
+
+    assertThat(records).hasSize(6);
+    assertThat(((IngestRecord.Doc) records.get(0)).numbers()).as("in the order of ingest.numeric-fields")
+        .containsExactly(0.93, 7.0);
+    assertThat(((IngestRecord.Doc) records.get(1)).numbers()).as("a missing field").containsExactly(null, null);
+    assertThat(((IngestRecord.Doc) records.get(2)).numbers()).as("JSON null").containsExactly(null, -2.0);
+    assertThat(rejected(records.get(3)).reason()).as("a numeric string is not a number")
+        .isEqualTo("wrong type: \"quality\" is string, expected a number");
+    assertThat(rejected(records.get(3)).location()).isEqualTo("scored.jsonl:4");
+    assertThat(rejected(records.get(4)).reason()).isEqualTo("wrong type: \"rank\" is object, expected a number");
+    assertThat(rejected(records.get(5)).reason()).isEqualTo("wrong type: \"quality\" is boolean, expected a number");
+    assertThat(readAll(file, "web", STRICT)).as("without numeric fields the same lines are plain documents")
+        .allSatisfy(r -> assertThat(((IngestRecord.Doc) r).numbers()).isEmpty());
   }
 
   @Test
@@ -98,7 +127,8 @@ class JsonlFileReaderTest {
     IngestRecord replaced = readAll(file, "email", STRICT).get(0);
     assertThat(((IngestRecord.Doc) replaced).text()).isEqualTo("caf\uFFFD");
 
-    IngestConfig strict = new IngestConfig(1000, IngestConfig.InvalidUtf8.REJECT, IngestConfig.CorruptFiles.FAIL, 2);
+    IngestConfig strict =
+        new IngestConfig(1000, IngestConfig.InvalidUtf8.REJECT, IngestConfig.CorruptFiles.FAIL, 2, List.of());
     assertThat(rejected(readAll(file, "email", strict).get(0)).reason()).startsWith("invalid UTF-8");
   }
 

@@ -58,9 +58,9 @@ class CorruptInputFuzzTest {
   private static final MessageType PARQUET = MessageTypeParser.parseMessageType(
       "message doc { optional binary id (STRING); optional binary text (STRING); }");
   private static final IngestConfig FAIL =
-      new IngestConfig(4096, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL, 2);
+      new IngestConfig(4096, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.FAIL, 2, List.of());
   private static final IngestConfig QUARANTINE =
-      new IngestConfig(4096, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.QUARANTINE, 2);
+      new IngestConfig(4096, IngestConfig.InvalidUtf8.REPLACE, IngestConfig.CorruptFiles.QUARANTINE, 2, List.of());
 
   @TempDir Path dir;
   private final Map<String, Integer> outcomes = new TreeMap<>();

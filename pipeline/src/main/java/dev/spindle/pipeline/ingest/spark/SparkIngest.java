@@ -13,6 +13,7 @@ import dev.spindle.pipeline.ingest.InputFile;
 import dev.spindle.pipeline.ingest.InputFileReader;
 import dev.spindle.pipeline.stage.FaultInjection;
 import dev.spindle.schema.Docs;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -36,9 +37,13 @@ import org.apache.spark.storage.StorageLevel;
  * file, line) is kept, later ones are rejected with the location of the first.
  */
 public final class SparkIngest {
+  static final String NUMBERS = "numbers";
+
   /**
-   * Internal union of everything read; {@code kind} is doc, rejected or stat. The docs' columns ({@link Docs#WITH_TEXT})
-   * come first, nullable here: a rejection or stat row has no id, text or bytes.
+   * Internal union of everything read; {@code kind} is doc, rejected or stat. The docs' columns
+   * ({@link Docs#WITH_TEXT}) come first, nullable here: a rejection or stat row has no id, text or bytes.
+   * {@code numbers} holds a document's values of {@code ingest.numeric-fields} in order (an array, so that a field's
+   * name cannot collide with one of these columns); {@link #read} spreads it into one column per field.
    */
   static final StructType RECORDS =
       new StructType()
@@ -53,7 +58,8 @@ public final class SparkIngest {
           .add("order_file", DataTypes.IntegerType, false)
           .add("order_line", DataTypes.LongType, false)
           .add("replaced_utf8", DataTypes.LongType, true)
-          .add("records", DataTypes.LongType, true);
+          .add("records", DataTypes.LongType, true)
+          .add(NUMBERS, DataTypes.createArrayType(DataTypes.DoubleType, true), true);
 
   /** Read results; {@code records} is persisted, call {@link #release()} when done. */
   public record Result(Dataset<Row> docs, Dataset<Row> rejected, Dataset<Row> records) {
@@ -70,10 +76,14 @@ public final class SparkIngest {
         .flatMap(new ReadFile(config));
     Dataset<Row> records = rejectDuplicateIds(spark.createDataFrame(rows, RECORDS))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Column> columns = new ArrayList<>(Arrays.stream(Docs.WITH_TEXT.fieldNames()).map(name -> col(name)).toList());
+    for (int i = 0; i < config.numericFields().size(); i++) {
+      columns.add(col(NUMBERS).getItem(i).as(config.numericFields().get(i)));
+    }
     Dataset<Row> docs =
         records
             .where(col("kind").equalTo("doc"))
-            .select(Arrays.stream(Docs.WITH_TEXT.fieldNames()).map(name -> col(name)).toArray(Column[]::new))
+            .select(columns.toArray(Column[]::new))
             .repartition(config.outputPartitions(), col(Docs.ID))
             .sortWithinPartitions(Docs.SOURCE, Docs.ID);
     Dataset<Row> rejected =
@@ -129,7 +139,7 @@ public final class SparkIngest {
           statDone = true;
           InputFileReader.FileStats stats = reader.stats();
           return RowFactory.create("stat", null, file.source(), null, null, file.label(), null, null, file.index(),
-              0L, stats.replacedUtf8Documents(), stats.records());
+              0L, stats.replacedUtf8Documents(), stats.records(), null);
         }
       };
     }
@@ -139,11 +149,11 @@ public final class SparkIngest {
       long line = Long.parseLong(location.substring(location.lastIndexOf(':') + 1));
       if (record instanceof IngestRecord.Doc doc) {
         return RowFactory.create("doc", doc.id(), doc.source(), doc.text(), doc.bytes(), doc.location(), null, null,
-            file.index(), line, null, null);
+            file.index(), line, null, null, doc.numbers().toArray(Double[]::new));
       }
       IngestRecord.Rejected r = (IngestRecord.Rejected) record;
       return RowFactory.create("rejected", null, r.source(), null, null, r.location(), r.reason(), r.raw(),
-          file.index(), line, null, null);
+          file.index(), line, null, null, null);
     }
   }
 }
