@@ -162,6 +162,10 @@ public final class Pipeline {
   }
 
   private List<StageRunner.Outcome> run(List<Step> steps, boolean fresh, Progress progress) {
+    if (steps.stream().anyMatch(s -> s.name() == StageName.DEDUP)) {
+      // Dedup reads the run's ingest output: a keep score it does not carry fails now, not after ingest.
+      DedupStage.requireScoreColumnIngested(config);
+    }
     try (OutputLock lock = OutputLock.acquire(runDir, progress)) {
       if (steps.stream().anyMatch(s -> s.name() == StageName.INGEST)) {
         Ownership.requireApart(runDir, IngestStage.inputsFrom(config).stream().map(InputSpec::path).toList(),

@@ -4,12 +4,17 @@ import com.typesafe.config.Config;
 import dev.spindle.dedup.AgainstCounts;
 import dev.spindle.dedup.DedupConfig;
 import dev.spindle.dedup.DedupReport;
+import dev.spindle.dedup.KeepPolicy;
 import dev.spindle.dedup.spark.SparkDedup;
 import dev.spindle.pipeline.RunLayout;
+import dev.spindle.pipeline.SpindleException;
+import dev.spindle.pipeline.ingest.IngestConfig;
 import dev.spindle.pipeline.stage.Stage;
 import dev.spindle.pipeline.stage.StageContext;
 import dev.spindle.pipeline.stage.StageRecords;
+import dev.spindle.schema.Docs;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +45,7 @@ public final class DedupStage implements Stage {
   public Object run(StageContext context) {
     DedupConfig config = DedupConfig.from(context.config().getConfig("dedup"));
     Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
+    requireScoreColumn(config.keep(), docs.columns(), context.input(INPUT));
     DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
     context.progress().line("dedup: %s", summary(report));
     return report;
@@ -56,6 +62,36 @@ public final class DedupStage implements Stage {
       all.put(AGAINST + i, Path.of(against.get(i)));
     }
     return all;
+  }
+
+  /**
+   * Before a chain that ingests and then dedups starts: {@code keep = score:X} needs ingest to carry X, which it
+   * does only for the fields of {@code ingest.numeric-fields} (or a column every document has, e.g. bytes).
+   */
+  public static void requireScoreColumnIngested(Config spindle) {
+    KeepPolicy keep;
+    try {
+      keep = DedupConfig.from(spindle.getConfig("dedup")).keep();
+    } catch (IllegalArgumentException e) {
+      throw SpindleException.user(e, "%s", e.getMessage());
+    }
+    List<String> carried = IngestConfig.from(spindle).numericFields();
+    List<String> columns = new ArrayList<>(List.of(Docs.WITH_TEXT.fieldNames()));
+    columns.addAll(carried);
+    if (keep.kind() == KeepPolicy.Kind.SCORE && !columns.contains(keep.column())) {
+      throw SpindleException.user("Cannot dedup with keep = %s: ingest does not carry '%s' into the documents "
+          + "(ingest.numeric-fields = %s); add it to ingest.numeric-fields, e.g. --set 'ingest.numeric-fields=[%s]'",
+          keep, keep.column(), carried, keep.column());
+    }
+  }
+
+  /** {@code keep = score:X} on documents without X: one line saying how to carry it, before any Spark work. */
+  private static void requireScoreColumn(KeepPolicy keep, String[] columns, Path docs) {
+    if (keep.kind() == KeepPolicy.Kind.SCORE && !List.of(columns).contains(keep.column())) {
+      throw SpindleException.user("Cannot dedup %s with keep = %s: the documents have no column '%s' (columns: %s); "
+          + "add %s to ingest.numeric-fields (--set 'ingest.numeric-fields=[%s]') and ingest again, or use another "
+          + "keep policy", docs, keep, keep.column(), String.join(", ", columns), keep.column(), keep.column());
+    }
   }
 
   /** Documents in = kept + exact duplicates + near duplicates removed. */
