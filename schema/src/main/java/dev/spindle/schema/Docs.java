@@ -10,7 +10,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The document tables one stage writes and the next reads, defined once. Every stage that writes one of them writes
  * these columns with these types; a reader checks for the columns it needs with {@link #missing}. Extra columns may
- * follow (tokenize and mix keep the columns of their input they do not replace, e.g. a quality score).
+ * follow: ingest adds a nullable double column per field of {@code ingest.numeric-fields} (e.g. a quality score for
+ * {@code dedup.keep = score:quality}), and dedup keeps every column of its input in {@code kept}. The tokenize stage
+ * reads only id, source and text, so {@code tokenize/docs} has exactly the {@code TOKENIZED} columns; mix keeps the
+ * columns of its input it does not replace.
  *
  * <pre>
  * WITH_TEXT    ingest/docs, dedup/kept   id string, source string, text string, bytes long (UTF-8 bytes of text)

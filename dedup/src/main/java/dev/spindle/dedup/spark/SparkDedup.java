@@ -30,7 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * connected components → one keeper per cluster → outputs. Each phase is materialised once (persisted and counted)
  * so its wall time can be reported and later phases do not recompute it.
  *
- * <p>Outputs under {@code outputDir}: {@code kept} (the docs schema, rows of kept documents), {@code duplicates}
+ * <p>Outputs under {@code outputDir}: {@code kept} (the input's rows of kept documents, every column of the input,
+ * e.g. the keep policy's score, carried as it is), {@code duplicates}
  * ({@code id, source, cluster_id, kept_id, kind, kept_run}), {@code pairs} (the verified near-duplicate edges
  * between exact-group representatives: {@code id, right, similarity}, for audit and quality evaluation) and
  * {@code index} (the kept documents' signatures, {@link SparkSignatureIndex}, for later runs to dedup against).
