@@ -75,8 +75,8 @@ public record IngestConfig(int maxDocumentBytes, InvalidUtf8 invalidUtf8, Corrup
   }
 
   /**
-   * Column names Spark compares without case, so {@code Quality} and {@code quality}, or {@code ID} and the docs'
-   * {@code id}, would be the same column.
+   * The field names, checked: identifiers, none of the docs' own columns, each once. Compared without case, as
+   * Spark resolves columns: {@code Quality} and {@code quality}, or {@code ID} and {@code id}, are one column.
    */
   private static List<String> checkedFields(List<String> fields) {
     java.util.Objects.requireNonNull(fields, "numericFields is null");
@@ -100,9 +100,7 @@ public record IngestConfig(int maxDocumentBytes, InvalidUtf8 invalidUtf8, Corrup
     return List.copyOf(fields);
   }
 
-  /**
-   * A HOCON list, or the string {@code --set} passes: {@code [a, b]} (read as HOCON) or {@code a,b}.
-   */
+  /** A HOCON list, or the string {@code --set} passes: {@code [a, b]} (read as HOCON) or {@code a,b}. */
   private static List<String> fieldList(Config c, String key) {
     try {
       if (c.getValue(key).valueType() != ConfigValueType.STRING) {
