@@ -26,7 +26,8 @@ public record IngestReport(
       Map<String, Long> rejectedByReason, Map<String, Long> numericValues) {
     public SourceCounts {
       rejectedByReason = Map.copyOf(rejectedByReason);
-      numericValues = Map.copyOf(numericValues);
+      // Absent from the reports of runs ingested before the setting existed (read by the report stage).
+      numericValues = numericValues == null ? Map.of() : Map.copyOf(numericValues);
     }
   }
 
