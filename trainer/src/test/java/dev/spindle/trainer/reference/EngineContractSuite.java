@@ -199,20 +199,20 @@ public abstract class EngineContractSuite {
   private float[] checkpoint(Replicas replicas, ModelConfig model, Path dir) {
     try (TrainingEngine engine = replicas.create(9)) {
       train(engine, model, 0, 3);
-      float[] parameters = parameters(engine);
+      float[] values = parameters(engine);
       engine.saveOptimizerState(dir);
-      return parameters;
+      return values;
     }
   }
 
   /**
-   * The parameters after a replica restored from a checkpoint ({@code parameters} and the optimizer state in
+   * The parameters after a replica restored from a checkpoint (parameters {@code checkpoint}, the optimizer state in
    * {@code dir}) trains steps 3..5. The replica comes from another seed, which proves everything comes from the
    * checkpoint, not from the initialisation.
    */
-  private float[] resumed(Replicas replicas, ModelConfig model, float[] parameters, Path dir) {
+  private float[] resumed(Replicas replicas, ModelConfig model, float[] checkpoint, Path dir) {
     try (TrainingEngine engine = replicas.create(1234)) {
-      engine.writeParameters(FloatBuffer.wrap(parameters));
+      engine.writeParameters(FloatBuffer.wrap(checkpoint));
       engine.loadOptimizerState(dir);
       train(engine, model, 3, 6);
       return parameters(engine);
