@@ -76,25 +76,19 @@ final class SparkDocumentFeatures {
     public Iterator<Row> call(Iterator<Row> rows) {
       MinHasher hasher = new MinHasher(config.permutations(), config.seed());
       LshParameters lsh = config.lsh();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
+      // Rows are signed as Spark pulls them: the partition is never held in memory.
+      return CollectionConverters.asJava(CollectionConverters.asScala(rows).map(row -> sign(row, hasher, lsh)));
+    }
 
-        @Override
-        public Row next() {
-          Row row = rows.next();
-          String id = row.getString(0);
-          String source = row.getString(1);
-          String text = row.isNullAt(2) ? "" : row.getString(2);
-          long bytes = row.isNullAt(3) ? 0L : row.getLong(3);
-          String normalized = TextNormalizer.normalize(text);
-          long[] signature = hasher.signature(Shingles.of(normalized, config.ngram()));
-          return RowFactory.create(id, source, scopeKey(config.scope(), source), bytes, ContentHash.of(normalized),
-              SignatureBytes.encode(signature), bandKeys(lsh, signature), row.get(4));
-        }
-      };
+    private Row sign(Row row, MinHasher hasher, LshParameters lsh) {
+      String id = row.getString(0);
+      String source = row.getString(1);
+      String text = row.isNullAt(2) ? "" : row.getString(2);
+      long bytes = row.isNullAt(3) ? 0L : row.getLong(3);
+      String normalized = TextNormalizer.normalize(text);
+      long[] signature = hasher.signature(Shingles.of(normalized, config.ngram()));
+      return RowFactory.create(id, source, scopeKey(config.scope(), source), bytes, ContentHash.of(normalized),
+          SignatureBytes.encode(signature), bandKeys(lsh, signature), row.get(4));
     }
   }
 }

@@ -66,8 +66,7 @@ public final class DecomposeStage implements Stage {
   private static Manifest decompose(StageContext context, DecomposeConfig config) {
     // Tokenized Parquet is re-read by the passes below rather than held in memory: the accounting pass reads only
     // two small columns.
-    Dataset<Row> docs = SparkDocumentTokens.prepare(context.spark().read().parquet(context.input(INPUT).toString()),
-        context.input(INPUT));
+    Dataset<Row> docs = SparkDocumentTokens.prepare(context.readParquet(INPUT), context.input(INPUT));
     // The tokens' own record, never tokenize.tokenizer: r50k tokens cannot be decomposed as cl100k.
     TokenizerKind tokenizer = TokenizerRecord.of(context.input(INPUT));
     TokenAccounting accounting;

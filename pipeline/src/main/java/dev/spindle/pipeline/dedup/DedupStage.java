@@ -44,7 +44,7 @@ public final class DedupStage implements Stage {
   @Override
   public Object run(StageContext context) {
     DedupConfig config = DedupConfig.from(context.config().getConfig("dedup"));
-    Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
+    Dataset<Row> docs = context.readParquet(INPUT);
     requireScoreColumn(config.keep(), docs.columns(), context.input(INPUT));
     DedupReport report = SparkDedup.run(context.spark(), docs, config, context.workDir().toString());
     context.progress().line("dedup: %s", summary(report));

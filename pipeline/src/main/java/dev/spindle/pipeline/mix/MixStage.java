@@ -36,7 +36,7 @@ public final class MixStage implements Stage {
   @Override
   public Object run(StageContext context) {
     MixtureSpec spec = MixConfig.from(context.config().getConfig("mix")).spec();
-    Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
+    Dataset<Row> docs = context.readParquet(INPUT);
     MixReport report = SparkMixer.run(context.spark(), docs, spec, context.workDir().toString());
     // The mixed tokens are the input's tokens: their tokenizer record goes with them.
     TokenizerRecord.copy(context.input(INPUT), context.workDir().resolve(RunLayout.DOCS));

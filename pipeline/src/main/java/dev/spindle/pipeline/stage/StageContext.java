@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -34,5 +36,10 @@ public record StageContext(
           "Cannot run stage: input '%s' is not set (have %s)", name, inputs.keySet());
     }
     return path;
+  }
+
+  /** The named input read as a Parquet table: how the stages that take the previous stage's docs read them. */
+  public Dataset<Row> readParquet(String name) {
+    return spark.read().parquet(input(name).toString());
   }
 }

@@ -36,7 +36,7 @@ public final class TokenizeStage implements Stage {
   public Object run(StageContext context) {
     long start = System.nanoTime();
     TokenizeConfig config = TokenizeConfig.from(context.config());
-    Dataset<Row> docs = context.spark().read().parquet(context.input(INPUT).toString());
+    Dataset<Row> docs = context.readParquet(INPUT);
     List<String> columns = List.of(docs.schema().fieldNames());
     for (String column : List.of(Docs.ID, Docs.SOURCE, Docs.TEXT)) {
       if (!columns.contains(column)) {

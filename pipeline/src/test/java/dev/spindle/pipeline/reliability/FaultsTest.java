@@ -39,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultsTest {
+  /** The sample the ingest faults run on. */
+  private static final Path LEGAL = EndToEndRun.REPO.resolve("data/sample/legal.jsonl.gz");
+
   @TempDir Path dir;
   private final List<String> rows = new ArrayList<>();
 
@@ -56,7 +59,7 @@ class FaultsTest {
       Config config = SpindleConfig.load(null, Map.of());
       Path out = dir.resolve("ingest");
       new StageRunner(spark, config, Progress.quiet()).run(
-          new IngestStage(List.of(new InputSpec("legal", EndToEndRun.REPO.resolve("data/sample/legal.jsonl.gz")))),
+          new IngestStage(List.of(new InputSpec("legal", LEGAL))),
           Map.of(), out);
       IngestReport report = StageReports.read(out, IngestReport.class).orElseThrow();
       assertThat(marker).as("the fault fired").exists();
@@ -107,14 +110,11 @@ class FaultsTest {
 
   @Test
   void childJvmKilledMidStageLeavesNothingCommittedAndTheRerunIsIdentical() throws Exception {
-    Path input = EndToEndRun.REPO.resolve("data/sample/legal.jsonl.gz");
-    Path reference = dir.resolve("reference");
-    assertThat(Main.execute("ingest", "--input", "legal=" + input, "--output", reference.toString(), "-q")).isZero();
+    Path reference = undisturbedIngest("reference");
 
     Path output = dir.resolve("killed");
     Path log = dir.resolve("killed.log");
-    Process child = ChildJvm.start(log, List.of(), Main.class.getName(), "ingest", "--input", "legal=" + input,
-        "--output", output.toString());
+    Process child = ChildJvm.start(log, List.of(), Main.class.getName(), ingestLegal(output));
     Path work = output.resolveSibling("killed._tmp");
     assertThat(ChildJvm.awaitPath(child, work.resolve(Ownership.WORK_MARKER), 240))
         .as("the child started the stage; log: %s", log).isTrue();
@@ -124,7 +124,7 @@ class FaultsTest {
     assertThat(Files.readString(OutputLock.lockFile(output))).as("the dead owner's lock is left behind")
         .startsWith("pid=" + child.pid() + " ");
 
-    assertThat(Main.execute("ingest", "--input", "legal=" + input, "--output", output.toString(), "-q")).isZero();
+    assertThat(Main.execute(ingestLegal(output, "-q"))).isZero();
     SparkSession spark = dev.spindle.pipeline.SparkTestSession.get();
     assertThat(Outputs.content(spark, output)).as("identical to an undisturbed run")
         .isEqualTo(Outputs.content(spark, reference));
@@ -136,28 +136,40 @@ class FaultsTest {
 
   @Test
   void childJvmHaltedBetweenTheCommitRenamesIsRecoveredByTheNextRun() throws Exception {
-    Path input = EndToEndRun.REPO.resolve("data/sample/legal.jsonl.gz");
-    Path reference = dir.resolve("reference-halt");
-    assertThat(Main.execute("ingest", "--input", "legal=" + input, "--output", reference.toString(), "-q")).isZero();
+    Path reference = undisturbedIngest("reference-halt");
     Path output = dir.resolve("halted");
-    assertThat(Main.execute("ingest", "--input", "legal=" + input, "--output", output.toString(), "-q", "--set",
-        "ingest.output-partitions=2")).as("an earlier committed output with another config").isZero();
+    assertThat(Main.execute(ingestLegal(output, "-q", "--set", "ingest.output-partitions=2")))
+        .as("an earlier committed output with another config").isZero();
 
     Path log = dir.resolve("halted.log");
     Process child = ChildJvm.start(log, List.of("-Dspindle.fault.commit-between-renames=halt"),
-        Main.class.getName(), "ingest", "--input", "legal=" + input, "--output", output.toString(), "-q");
+        Main.class.getName(), ingestLegal(output, "-q"));
     assertThat(ChildJvm.await(child, 300)).as("halted like SIGKILL; log %s", log).isEqualTo(137);
     assertThat(output).as("the old output was set aside, the new one not yet in").doesNotExist();
     assertThat(output.resolveSibling("halted._old").resolve("_SUCCESS")).exists();
     assertThat(output.resolveSibling("halted._tmp").resolve("_SUCCESS")).exists();
 
-    assertThat(Main.execute("ingest", "--input", "legal=" + input, "--output", output.toString(), "-q")).isZero();
+    assertThat(Main.execute(ingestLegal(output, "-q"))).isZero();
     SparkSession spark = dev.spindle.pipeline.SparkTestSession.get();
     assertThat(Outputs.content(spark, output)).isEqualTo(Outputs.content(spark, reference));
     assertThat(output.resolveSibling("halted._old")).doesNotExist();
     rows.add("| a child JVM halted (as by SIGKILL) between the commit's two renames: old output set aside, new one "
         + "complete but not in place | the next run completes the commit (rename in, delete old) without redoing "
         + "the stage; output identical to an undisturbed run |");
+  }
+
+  /** {@code spindle ingest} of the legal sample into {@code output}, then {@code extra}, as command-line words. */
+  private static String[] ingestLegal(Path output, String... extra) {
+    List<String> words = new ArrayList<>(List.of("ingest", "--input", "legal=" + LEGAL, "--output", output.toString()));
+    words.addAll(List.of(extra));
+    return words.toArray(String[]::new);
+  }
+
+  /** The legal sample ingested undisturbed into {@code dir/name}: what a disturbed run must end up identical to. */
+  private Path undisturbedIngest(String name) {
+    Path reference = dir.resolve(name);
+    assertThat(Main.execute(ingestLegal(reference, "-q"))).as("undisturbed ingest into %s", reference).isZero();
+    return reference;
   }
 
   private static Config trainConfig() {

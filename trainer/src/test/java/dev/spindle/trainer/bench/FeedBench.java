@@ -9,17 +9,13 @@ import dev.spindle.trainer.plan.PlanSettings;
 import dev.spindle.trainer.plan.StepPlan;
 import dev.spindle.trainer.plan.StepPlanner;
 import dev.spindle.trainer.testing.Buckets;
+import dev.spindle.trainer.testing.RankThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Can the Arrow batch feed keep GPU trainers busy? GPT-2-sized steps (65,536 tokens, DD buckets 256..8192,
@@ -89,24 +85,13 @@ public final class FeedBench {
 
   /** Returns {tokens/s per trainer, input wait share}; each rank's feed on its own consumer thread. */
   private static double[] run(StepPlan plan, Path data, int trainers, double stepSeconds) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(trainers);
-    try {
-      List<Future<double[]>> results = new ArrayList<>();
-      for (int rank = 0; rank < trainers; rank++) {
-        int r = rank;
-        results.add(pool.submit(() -> consume(plan, data, r, stepSeconds)));
-      }
-      double tokensPerSecond = 0;
-      double wait = 0;
-      for (Future<double[]> result : results) {
-        double[] figures = result.get();
-        tokensPerSecond += figures[0] / trainers;
-        wait += figures[1] / trainers;
-      }
-      return new double[] {tokensPerSecond, wait};
-    } finally {
-      pool.shutdownNow();
+    double tokensPerSecond = 0;
+    double wait = 0;
+    for (double[] figures : RankThreads.run(trainers, r -> consume(plan, data, r, stepSeconds))) {
+      tokensPerSecond += figures[0] / trainers;
+      wait += figures[1] / trainers;
     }
+    return new double[] {tokensPerSecond, wait};
   }
 
   private static double[] consume(StepPlan plan, Path data, int rank, double stepSeconds) throws Exception {

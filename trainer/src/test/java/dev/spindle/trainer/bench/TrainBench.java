@@ -25,6 +25,7 @@ import dev.spindle.trainer.plan.PlanSettings;
 import dev.spindle.trainer.plan.StepPlan;
 import dev.spindle.trainer.plan.StepPlanner;
 import dev.spindle.trainer.testing.Buckets;
+import dev.spindle.trainer.testing.RankThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.FloatBuffer;
@@ -38,9 +39,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -126,33 +124,23 @@ public final class TrainBench {
       listeners.add(new TcpRingListener("127.0.0.1"));
     }
     List<String> addresses = listeners.stream().map(TcpRingListener::address).toList();
-    ExecutorService pool = Executors.newFixedThreadPool(size);
-    try {
-      List<Future<double[]>> futures = new ArrayList<>();
-      for (int rank = 0; rank < size; rank++) {
-        int r = rank;
-        futures.add(pool.submit(() -> {
-          try (Collective collective = tcp
-              ? TcpRingCollective.join(listeners.get(r), r, addresses, Duration.ofSeconds(60))
-              : group.member(r)) {
-            FloatBuffer buffer = FloatBuffer.allocate(floats);
-            double[] times = new double[9];
-            for (int i = 0; i < times.length; i++) {
-              collective.barrier();
-              long start = System.nanoTime();
-              collective.allReduceMean(buffer);
-              times[i] = (System.nanoTime() - start) / 1e6;
-            }
-            return times;
-          }
-        }));
+    double[] times = RankThreads.run(size, r -> {
+      try (Collective collective = tcp
+          ? TcpRingCollective.join(listeners.get(r), r, addresses, Duration.ofSeconds(60))
+          : group.member(r)) {
+        FloatBuffer buffer = FloatBuffer.allocate(floats);
+        double[] rankTimes = new double[9];
+        for (int i = 0; i < rankTimes.length; i++) {
+          collective.barrier();
+          long start = System.nanoTime();
+          collective.allReduceMean(buffer);
+          rankTimes[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return rankTimes;
       }
-      double[] times = futures.get(0).get();
-      java.util.Arrays.sort(times);
-      return times[times.length / 2];
-    } finally {
-      pool.shutdownNow();
-    }
+    }).get(0);
+    java.util.Arrays.sort(times);
+    return times[times.length / 2];
   }
 
   private static Manifest buckets(Path data) throws Exception {

@@ -3,9 +3,9 @@ package dev.spindle.trainer.collective;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.trainer.testing.RankThreads;
 import java.nio.FloatBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -36,41 +36,32 @@ class InProcessCollectiveTest {
     int size = 3;
     int length = 1001;
     InProcessGroup group = new InProcessGroup(size, Duration.ofSeconds(10));
-    ExecutorService pool = Executors.newFixedThreadPool(size);
-    try {
-      List<Future<float[]>> results = new ArrayList<>();
-      for (int rank = 0; rank < size; rank++) {
-        int r = rank;
-        results.add(pool.submit(() -> {
-          Collective member = group.member(r);
-          float[] values = vector(r, length);
-          for (int round = 0; round < 3; round++) {
-            // offset position: only the remaining floats take part
-            FloatBuffer buffer = FloatBuffer.allocate(length + 2);
-            buffer.position(2);
-            buffer.put(values);
-            buffer.position(2);
-            member.allReduceMean(buffer);
-            assertThat(buffer.position()).isEqualTo(2);
-            buffer.get(values);
-            member.barrier();
-          }
-          return values;
-        }));
+    List<float[]> results = RankThreads.run(size, r -> {
+      Collective member = group.member(r);
+      float[] values = vector(r, length);
+      for (int round = 0; round < 3; round++) {
+        // offset position: only the remaining floats take part
+        FloatBuffer buffer = FloatBuffer.allocate(length + 2);
+        buffer.position(2);
+        buffer.put(values);
+        buffer.position(2);
+        member.allReduceMean(buffer);
+        assertThat(buffer.position()).isEqualTo(2);
+        buffer.get(values);
+        member.barrier();
       }
-      float[] first = results.get(0).get();
-      for (Future<float[]> result : results) {
-        assertThat(checksum(result.get())).isEqualTo(checksum(first));
-      }
-      // After the first round all hold the mean; later rounds average equal vectors (a no-op up to rounding).
-      float[] a = vector(0, length);
-      float[] b = vector(1, length);
-      float[] c = vector(2, length);
-      for (int i = 0; i < length; i++) {
-        assertThat(first[i]).isCloseTo((a[i] + b[i] + c[i]) / 3, org.assertj.core.data.Offset.offset(1e-5f));
-      }
-    } finally {
-      pool.shutdownNow();
+      return values;
+    });
+    float[] first = results.get(0);
+    for (float[] result : results) {
+      assertThat(checksum(result)).isEqualTo(checksum(first));
+    }
+    // After the first round all hold the mean; later rounds average equal vectors (a no-op up to rounding).
+    float[] a = vector(0, length);
+    float[] b = vector(1, length);
+    float[] c = vector(2, length);
+    for (int i = 0; i < length; i++) {
+      assertThat(first[i]).isCloseTo((a[i] + b[i] + c[i]) / 3, org.assertj.core.data.Offset.offset(1e-5f));
     }
   }
 

@@ -5,6 +5,7 @@ import static dev.spindle.trainer.collective.InProcessCollectiveTest.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.trainer.testing.RankThreads;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,35 +31,26 @@ class TcpRingCollectiveTest {
     int length = 100_003; // not a multiple of the ring size: chunks differ in length
     List<TcpRingListener> listeners = listeners(size);
     List<String> addresses = listeners.stream().map(TcpRingListener::address).toList();
-    ExecutorService pool = Executors.newFixedThreadPool(size);
-    try {
-      List<Future<float[]>> results = new ArrayList<>();
-      for (int rank = 0; rank < size; rank++) {
-        int r = rank;
-        results.add(pool.submit(() -> {
-          try (Collective ring = TcpRingCollective.join(listeners.get(r), r, addresses, Duration.ofSeconds(20))) {
-            float[] values = vector(r, length);
-            FloatBuffer buffer = FloatBuffer.wrap(values);
-            ring.allReduceMean(buffer);
-            ring.barrier();
-            return values;
-          }
-        }));
+    List<float[]> results = RankThreads.run(size, r -> {
+      try (Collective ring = TcpRingCollective.join(listeners.get(r), r, addresses, Duration.ofSeconds(20))) {
+        float[] values = vector(r, length);
+        FloatBuffer buffer = FloatBuffer.wrap(values);
+        ring.allReduceMean(buffer);
+        ring.barrier();
+        return values;
       }
-      long expectedChecksum = checksum(results.get(0).get());
-      for (Future<float[]> result : results) {
-        assertThat(checksum(result.get())).as("checksum").isEqualTo(expectedChecksum);
+    });
+    long expectedChecksum = checksum(results.get(0));
+    for (float[] result : results) {
+      assertThat(checksum(result)).as("checksum").isEqualTo(expectedChecksum);
+    }
+    float[] mean = results.get(0);
+    for (int i = 0; i < length; i += 997) {
+      float expected = 0;
+      for (int r = 0; r < size; r++) {
+        expected += vector(r, length)[i];
       }
-      float[] mean = results.get(0).get();
-      for (int i = 0; i < length; i += 997) {
-        float expected = 0;
-        for (int r = 0; r < size; r++) {
-          expected += vector(r, length)[i];
-        }
-        assertThat(mean[i]).isCloseTo(expected / size, Offset.offset(1e-5f));
-      }
-    } finally {
-      pool.shutdownNow();
+      assertThat(mean[i]).isCloseTo(expected / size, Offset.offset(1e-5f));
     }
   }
 

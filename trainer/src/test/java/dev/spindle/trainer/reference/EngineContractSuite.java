@@ -58,7 +58,7 @@ public abstract class EngineContractSuite {
   void lossAndEveryGradientMatchTheReferenceAtTwoLengthsWithOneEngine(boolean tiedHead) {
     ModelConfig model = new ModelConfig(2, 16, 4, 23, 12, tiedHead);
     ReferenceModel reference = new ReferenceModel(model);
-    float[] parameters = scaledRandomParameters(model, 11);
+    float[] parameters = RandomParameters.of(model, 11, 0.2, 0.3);
     try (TrainingEngine engine = create(model, OptimizerConfig.sgd(0.1, 10), 1)) {
       engine.writeParameters(FloatBuffer.wrap(parameters));
       for (int length : new int[] {7, 12, 3}) {
@@ -78,7 +78,7 @@ public abstract class EngineContractSuite {
   @ValueSource(booleans = {true, false})
   void logitsMatchTheReferenceAndGiveTheEvaluatedLoss(boolean tiedHead) {
     ModelConfig model = new ModelConfig(2, 16, 4, 23, 12, tiedHead);
-    float[] parameters = scaledRandomParameters(model, 13);
+    float[] parameters = RandomParameters.of(model, 13, 0.2, 0.3);
     TokenBatch batch = randomBatch(model.vocabSize(), 9, 2, 21);
     double[] expected = new ReferenceModel(model).logits(parameters, batch);
     try (TrainingEngine engine = create(model, OptimizerConfig.sgd(0.1, 10), 1)) {
@@ -155,24 +155,10 @@ public abstract class EngineContractSuite {
   void savedAndRestoredStateContinuesBitIdenticallyToAnUninterruptedRun() {
     ModelConfig model = new ModelConfig(1, 16, 2, 31, 8, false);
     OptimizerConfig optimizer = adamw(1e-2, 20);
-    float[] uninterrupted;
-    try (TrainingEngine engine = create(model, optimizer, 9)) {
-      train(engine, model, 0, 6);
-      uninterrupted = parameters(engine);
-    }
-    float[] checkpoint;
-    try (TrainingEngine engine = create(model, optimizer, 9)) {
-      train(engine, model, 0, 3);
-      checkpoint = parameters(engine);
-      engine.saveOptimizerState(temporary);
-    }
-    // A replica from another seed proves everything comes from the checkpoint, not from the initialisation.
-    try (TrainingEngine engine = create(model, optimizer, 1234)) {
-      engine.writeParameters(FloatBuffer.wrap(checkpoint));
-      engine.loadOptimizerState(temporary);
-      train(engine, model, 3, 6);
-      assertThat(parameters(engine)).as("parameters after resume").isEqualTo(uninterrupted);
-    }
+    Replicas engines = seed -> create(model, optimizer, seed);
+    float[] uninterrupted = uninterrupted(engines, model);
+    float[] checkpoint = checkpoint(engines, model, temporary);
+    assertThat(resumed(engines, model, checkpoint, temporary)).as("parameters after resume").isEqualTo(uninterrupted);
   }
 
   /**
@@ -184,40 +170,52 @@ public abstract class EngineContractSuite {
   void checkpointsResumeAcrossEnginesInBothDirections() {
     ModelConfig model = new ModelConfig(1, 16, 2, 31, 8, false);
     OptimizerConfig optimizer = adamw(1e-2, 20);
-    float[] uninterrupted;
-    try (TrainingEngine engine = create(model, optimizer, 9)) {
-      train(engine, model, 0, 6);
-      uninterrupted = parameters(engine);
-    }
-    float[] referenceUninterrupted;
-    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 9)) {
-      train(reference, model, 0, 6);
-      referenceUninterrupted = parameters(reference);
-    }
+    Replicas engines = seed -> create(model, optimizer, seed);
+    Replicas references = seed -> new ReferenceEngine(model, optimizer, seed);
+    float[] uninterrupted = uninterrupted(engines, model);
+    float[] referenceUninterrupted = uninterrupted(references, model);
     Path here = temporary.resolve("written-here");
-    float[] checkpoint;
-    try (TrainingEngine engine = create(model, optimizer, 9)) {
-      train(engine, model, 0, 3);
-      checkpoint = parameters(engine);
-      engine.saveOptimizerState(here);
-    }
-    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 1234)) {
-      reference.writeParameters(FloatBuffer.wrap(checkpoint));
-      reference.loadOptimizerState(here);
-      train(reference, model, 3, 6);
-      assertClose(parameters(reference), uninterrupted, "this engine -> reference");
-    }
+    float[] checkpoint = checkpoint(engines, model, here);
+    assertClose(resumed(references, model, checkpoint, here), uninterrupted, "this engine -> reference");
     Path there = temporary.resolve("written-by-reference");
-    try (TrainingEngine reference = new ReferenceEngine(model, optimizer, 9)) {
-      train(reference, model, 0, 3);
-      checkpoint = parameters(reference);
-      reference.saveOptimizerState(there);
+    checkpoint = checkpoint(references, model, there);
+    assertClose(resumed(engines, model, checkpoint, there), referenceUninterrupted, "reference -> this engine");
+  }
+
+  /** New replicas of one engine and configuration, by seed. */
+  private interface Replicas {
+    TrainingEngine create(long seed);
+  }
+
+  /** The parameters after steps 0..5 of a replica from seed 9, never interrupted. */
+  private float[] uninterrupted(Replicas replicas, ModelConfig model) {
+    try (TrainingEngine engine = replicas.create(9)) {
+      train(engine, model, 0, 6);
+      return parameters(engine);
     }
-    try (TrainingEngine engine = create(model, optimizer, 1234)) {
+  }
+
+  /** Trains steps 0..2 of a replica from seed 9, saves its optimizer state in {@code dir}, returns its parameters. */
+  private float[] checkpoint(Replicas replicas, ModelConfig model, Path dir) {
+    try (TrainingEngine engine = replicas.create(9)) {
+      train(engine, model, 0, 3);
+      float[] values = parameters(engine);
+      engine.saveOptimizerState(dir);
+      return values;
+    }
+  }
+
+  /**
+   * The parameters after a replica restored from a checkpoint (parameters {@code checkpoint}, the optimizer state in
+   * {@code dir}) trains steps 3..5. The replica comes from another seed, which proves everything comes from the
+   * checkpoint, not from the initialisation.
+   */
+  private float[] resumed(Replicas replicas, ModelConfig model, float[] checkpoint, Path dir) {
+    try (TrainingEngine engine = replicas.create(1234)) {
       engine.writeParameters(FloatBuffer.wrap(checkpoint));
-      engine.loadOptimizerState(there);
+      engine.loadOptimizerState(dir);
       train(engine, model, 3, 6);
-      assertClose(parameters(engine), referenceUninterrupted, "reference -> this engine");
+      return parameters(engine);
     }
   }
 
@@ -333,21 +331,6 @@ public abstract class EngineContractSuite {
       }
     }
     return TokenBatches.fromRows(rows);
-  }
-
-  /** Initial parameters with weights scaled up so activations are far from linear and gradients not tiny. */
-  private static float[] scaledRandomParameters(ModelConfig model, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    ParameterLayout layout = ParameterLayout.of(model);
-    float[] values = new float[Math.toIntExact(layout.size())];
-    for (ParameterLayout.Entry entry : layout.entries()) {
-      double center = entry.name().endsWith(".g") ? 1.0 : 0.0;
-      double spread = entry.name().endsWith(".g") || entry.name().endsWith(".b") ? 0.2 : 0.3;
-      for (int i = 0; i < entry.size(); i++) {
-        values[(int) entry.offset() + i] = (float) (center + random.nextDouble(-spread, spread));
-      }
-    }
-    return values;
   }
 
   private static void assertGradientsClose(ModelConfig model, float[] actual, float[] expected, String where) {

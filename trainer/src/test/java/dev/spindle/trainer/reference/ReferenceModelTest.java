@@ -7,7 +7,6 @@ import dev.spindle.trainer.engine.InitialParameters;
 import dev.spindle.trainer.engine.ModelConfig;
 import dev.spindle.trainer.engine.ParameterLayout;
 import dev.spindle.trainer.engine.TokenBatch;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +19,7 @@ class ReferenceModelTest {
   void gradientMatchesCentralFiniteDifferencesForEveryParameter(boolean tiedHead) {
     ModelConfig model = new ModelConfig(2, 8, 2, 11, 7, tiedHead);
     ReferenceModel reference = new ReferenceModel(model);
-    float[] parameters = randomParameters(model, 42);
+    float[] parameters = RandomParameters.of(model, 42, 0.5, 0.5);
     TokenBatch batch = TokenBatches.fromRows(ROWS);
 
     LossAndGradient analytic = reference.lossAndGradient(parameters, batch);
@@ -79,19 +78,6 @@ class ReferenceModelTest {
     assertThatThrownBy(() -> reference.loss(parameters, TokenBatches.fromRows(new int[][] {{1, 2, 3, 4, 5}})))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sequence length 4 exceeds the model's maximum 3");
-  }
-
-  /** Parameters far from the initialisation, so every nonlinearity is exercised away from its linear regime. */
-  static float[] randomParameters(ModelConfig model, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] parameters = new float[Math.toIntExact(ParameterLayout.of(model).size())];
-    for (ParameterLayout.Entry entry : ParameterLayout.of(model).entries()) {
-      double center = entry.name().endsWith(".g") ? 1.0 : 0.0;
-      for (int i = 0; i < entry.size(); i++) {
-        parameters[(int) entry.offset() + i] = (float) (center + random.nextDouble(-0.5, 0.5));
-      }
-    }
-    return parameters;
   }
 
   private static String nameOf(ModelConfig model, int index) {

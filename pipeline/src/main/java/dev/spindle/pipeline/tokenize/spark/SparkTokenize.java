@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Replaces a docs dataset's {@code text} with {@code tokens} (array&lt;int&gt;, trailing EOS included) and
@@ -50,26 +51,20 @@ public final class SparkTokenize {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       Tokenizer tokenizer = Tokenizers.get(kind);
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
+      // Rows are tokenized as Spark pulls them: the partition is never held in memory.
+      return CollectionConverters.asJava(CollectionConverters.asScala(rows).map(row -> tokenize(row, tokenizer)));
+    }
 
-        @Override
-        public Row next() {
-          Row row = rows.next();
-          String text = row.isNullAt(textIndex) ? "" : row.getString(textIndex);
-          int[] tokens = tokenizer.encodeDocument(text);
-          Object[] values = new Object[keptIndexes.length + 2];
-          for (int i = 0; i < keptIndexes.length; i++) {
-            values[i] = row.get(keptIndexes[i]);
-          }
-          values[keptIndexes.length] = tokens;
-          values[keptIndexes.length + 1] = tokens.length;
-          return RowFactory.create(values);
-        }
-      };
+    private Row tokenize(Row row, Tokenizer tokenizer) {
+      String text = row.isNullAt(textIndex) ? "" : row.getString(textIndex);
+      int[] tokens = tokenizer.encodeDocument(text);
+      Object[] values = new Object[keptIndexes.length + 2];
+      for (int i = 0; i < keptIndexes.length; i++) {
+        values[i] = row.get(keptIndexes[i]);
+      }
+      values[keptIndexes.length] = tokens;
+      values[keptIndexes.length + 1] = tokens.length;
+      return RowFactory.create(values);
     }
   }
 }
