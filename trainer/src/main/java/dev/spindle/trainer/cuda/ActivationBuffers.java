@@ -1,10 +1,9 @@
 package dev.spindle.trainer.cuda;
 
 import dev.spindle.trainer.cuda.runtime.DeviceMemory;
+import dev.spindle.trainer.cuda.runtime.OwnedResources;
 import dev.spindle.trainer.cuda.runtime.PinnedHostMemory;
 import dev.spindle.trainer.engine.ModelConfig;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Every activation, gradient scratch and staging buffer of one step, sized for {@code capacity} tokens (B * T)
@@ -14,7 +13,7 @@ import java.util.List;
  */
 final class ActivationBuffers implements AutoCloseable {
   final long capacity;
-  private final List<AutoCloseable> owned;
+  private final OwnedResources owned;
 
   final DeviceMemory tokens; // (N + N) int32: B rows of T + 1 ids, B <= N
   final PinnedHostMemory stagingTokens; // same, pinned on the host
@@ -61,23 +60,16 @@ final class ActivationBuffers implements AutoCloseable {
    *     activations); fp32 otherwise
    */
   static ActivationBuffers allocate(ModelConfig model, long capacity, boolean bf16Operands, boolean bf16Attention) {
-    List<AutoCloseable> owned = new ArrayList<>();
+    OwnedResources owned = new OwnedResources("activation buffers");
     try {
       return new ActivationBuffers(model, capacity, bf16Operands, bf16Attention, owned);
     } catch (RuntimeException e) { // out of memory part-way: free what was allocated before failing
-      for (int i = owned.size() - 1; i >= 0; i--) {
-        try {
-          owned.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
+      throw owned.releaseAfter(e);
     }
   }
 
   private ActivationBuffers(ModelConfig model, long capacity, boolean bf16Operands, boolean bf16Attention,
-      List<AutoCloseable> owned) {
+      OwnedResources owned) {
     this.owned = owned;
     if (capacity <= 0) {
       throw new IllegalArgumentException("Cannot size activations: capacity must be positive, got " + capacity);
@@ -149,29 +141,12 @@ final class ActivationBuffers implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    owned.add(resource);
-    return resource;
+    return owned.add(resource);
   }
 
   /** Frees every buffer, newest first, even when one free fails (the first failure is rethrown). */
   @Override
   public void close() {
-    RuntimeException failure = null;
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      try {
-        owned.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e instanceof RuntimeException runtime ? runtime
-              : new IllegalStateException("Cannot free activation buffers", e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    owned.clear();
-    if (failure != null) {
-      throw failure;
-    }
+    owned.close();
   }
 }

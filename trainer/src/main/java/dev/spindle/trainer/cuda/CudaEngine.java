@@ -10,6 +10,7 @@ import dev.spindle.trainer.cuda.runtime.CudaDevice;
 import dev.spindle.trainer.cuda.runtime.CudaException;
 import dev.spindle.trainer.cuda.runtime.CudaStream;
 import dev.spindle.trainer.cuda.runtime.DeviceMemory;
+import dev.spindle.trainer.cuda.runtime.OwnedResources;
 import dev.spindle.trainer.cuda.runtime.NativePointers;
 import dev.spindle.trainer.engine.InitialParameters;
 import dev.spindle.trainer.engine.ModelConfig;
@@ -68,26 +69,19 @@ final class CudaEngine implements TrainingEngine {
     device.makeCurrent();
     this.offsets = new ParameterOffsets(model);
     // Each resource is released again if a later one cannot be created (NVRTC error, out of memory).
-    java.util.Deque<AutoCloseable> created = new java.util.ArrayDeque<>();
+    OwnedResources created = new OwnedResources("CUDA engine's resources");
     try {
-      this.stream = keep(created, new CudaStream());
-      this.blas = keep(created, new CublasHandle(stream));
-      this.kernels = keep(created, new KernelLibrary(device, model.dModel(), model.headSize(), bf16));
+      this.stream = created.add(new CudaStream());
+      this.blas = created.add(new CublasHandle(stream));
+      this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16));
       this.bf16Attention = kernels.hasTensorCoreAttention();
-      this.vectors = keep(created, new DeviceParameters(model, offsets, precision, stream));
-      this.transfers = keep(created, new HostTransfers(stream));
-      this.optimizer = keep(created,
+      this.vectors = created.add(new DeviceParameters(model, offsets, precision, stream));
+      this.transfers = created.add(new HostTransfers(stream));
+      this.optimizer = created.add(
           new DeviceOptimizer(optimizerConfig, offsets, vectors.count(), kernels.optimizer(), transfers, stream));
-      this.checksumScratch = keep(created, new DeviceMemory(Long.BYTES, "parameter checksum"));
+      this.checksumScratch = created.add(new DeviceMemory(Long.BYTES, "parameter checksum"));
     } catch (RuntimeException e) {
-      for (AutoCloseable resource : created) {
-        try {
-          resource.close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
+      throw created.releaseAfter(e);
     }
     this.products = new Products(precision, blas, stream, vectors, kernels.convert());
     this.linear = new Linear(products, kernels.bias(), vectors, stream);
@@ -106,12 +100,6 @@ final class CudaEngine implements TrainingEngine {
       }
       throw e;
     }
-  }
-
-  /** Registers {@code resource} for release if construction fails later (newest first). */
-  private static <T extends AutoCloseable> T keep(java.util.Deque<AutoCloseable> created, T resource) {
-    created.push(resource);
-    return resource;
   }
 
   @Override

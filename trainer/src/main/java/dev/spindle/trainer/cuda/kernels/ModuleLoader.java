@@ -4,7 +4,7 @@ import dev.spindle.trainer.cuda.runtime.CudaDevice;
 import dev.spindle.trainer.cuda.runtime.DeviceMemory;
 import dev.spindle.trainer.cuda.runtime.KernelModule;
 import dev.spindle.trainer.cuda.runtime.NvrtcCompiler;
-import java.util.ArrayList;
+import dev.spindle.trainer.cuda.runtime.OwnedResources;
 import java.util.List;
 
 /**
@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class ModuleLoader implements AutoCloseable {
   private final CudaDevice device;
-  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final OwnedResources owned = new OwnedResources("kernel modules and scratch");
 
   ModuleLoader(CudaDevice device) {
     this.device = device;
@@ -26,33 +26,16 @@ final class ModuleLoader implements AutoCloseable {
   KernelModule load(String file, List<String> defines) {
     byte[] cubin = NvrtcCompiler.compile(
         file, KernelSources.load(file), device.computeMajor(), device.computeMinor(), defines);
-    KernelModule module = new KernelModule(file, cubin);
-    owned.add(module);
-    return module;
+    return owned.add(new KernelModule(file, cubin));
   }
 
   /** Device scratch released with the modules. */
   DeviceMemory scratch(long bytes, String purpose) {
-    DeviceMemory memory = new DeviceMemory(bytes, purpose);
-    owned.add(memory);
-    return memory;
+    return owned.add(new DeviceMemory(bytes, purpose));
   }
 
   @Override
   public void close() {
-    RuntimeException failure = null;
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      try {
-        owned.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-        }
-      }
-    }
-    owned.clear();
-    if (failure != null) {
-      throw failure;
-    }
+    owned.close();
   }
 }
