@@ -96,7 +96,7 @@ public final class Trainer {
       progress.accept("collective: " + choice.kind().configName() + " (" + choice.reason() + ")");
     }
     collective.barrier();
-    Clock clock = new Clock();
+    StepClock clock = new StepClock();
     double finalLoss = Double.NaN;
     // Reported as is when a resumed run finds nothing left to do.
     String checksum = ParameterChecksum.hex(engine.parameterChecksum());
@@ -148,7 +148,7 @@ public final class Trainer {
         }
         long stepEnd = System.nanoTime();
         long inputWait = feed.waitNanos() - waitBefore;
-        clock.add(stepEnd - stepStart, computeEnd - computeStart, inputWait, syncNanos);
+        clock.add(stepEnd - stepStart, computeEnd - computeStart, inputWait, syncNanos, plan.tokensPerStep(step));
         finalLoss = report.meanLoss();
         checksum = ParameterChecksum.hex(localChecksum);
         boolean last = step + 1 == plan.steps();
@@ -170,6 +170,7 @@ public final class Trainer {
         }
         if (rank == 0 && (last || (step + 1) % settings.progressEvery() == 0)) {
           progress.accept(progressLine(step, firstStep, runStart, report.meanLoss(), clock));
+          clock.markShown();
         }
       }
     } finally {
@@ -248,15 +249,19 @@ public final class Trainer {
         waitNanos / 1e6, syncNanos / 1e6, trainSeconds, checksum, validated == null ? null : new TreeMap<>(validated));
   }
 
-  private String progressLine(long step, long firstStep, long runStart, double loss, Clock clock) {
+  /**
+   * One progress line; tokens/s, wait and sync are over the steps since the previous line (the lengths change from
+   * step to step under Dataset Decomposition, so a run-long average would not describe the {@code len} shown).
+   */
+  private String progressLine(long step, long firstStep, long runStart, double loss, StepClock clock) {
     long done = step + 1 - firstStep;
     double seconds = (System.nanoTime() - runStart) / 1e9;
     double eta = seconds / done * (plan.steps() - step - 1);
     return String.format(Locale.ROOT, "train step %d/%d (%.0f%%) loss %.4f len %d tok/s %.0f wait %.1f%% sync"
             + " %.1f%% eta %d:%02d",
         step + 1, plan.steps(), 100.0 * (step + 1) / plan.steps(), loss, plan.length(step),
-        plan.tokensPerStep(step) * clock.steps / (clock.stepNanos / 1e9), 100 * clock.waitNanos / clock.stepNanos,
-        100 * clock.syncNanos / clock.stepNanos, (long) eta / 60, (long) eta % 60);
+        clock.tokensPerSecondSinceShown(), 100 * clock.waitShareSinceShown(), 100 * clock.syncShareSinceShown(),
+        (long) eta / 60, (long) eta % 60);
   }
 
   private static String hexAll(long[] checksums) {
@@ -296,25 +301,6 @@ public final class Trainer {
     public void close() {
       batches.values().forEach(LoadedBatch::close);
       allocator.close();
-    }
-  }
-
-  /** Running totals of where step time went. */
-  private static final class Clock {
-    long steps;
-    double stepNanos;
-    double computeNanos;
-    double waitNanos;
-    double syncNanos;
-    double checkpointNanos;
-    double validationNanos;
-
-    void add(long step, long compute, long wait, long sync) {
-      steps++;
-      stepNanos += step;
-      computeNanos += compute;
-      waitNanos += wait;
-      syncNanos += sync;
     }
   }
 }
