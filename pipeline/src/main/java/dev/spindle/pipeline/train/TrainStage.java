@@ -71,6 +71,20 @@ public final class TrainStage implements Stage {
     }
   }
 
+  /**
+   * Refuses a GPU engine in local mode when this JVM sees no GPU, before the barrier stage: the trainers run in this
+   * JVM, and each of the stage's attempts would fail the same way. On a cluster the executors' GPUs count, which the
+   * driver cannot see; there the trainer's own placement error says it.
+   */
+  static void requireDevices(EngineProvider provider, String master) {
+    if (provider.accelerator() == EngineProvider.Accelerator.GPU && master.startsWith("local")
+        && provider.deviceCount() == 0) {
+      throw SpindleException.user("Cannot train with engine %s: no GPU is visible to this process (master %s);"
+          + " use --engine dl4j on a machine without a GPU, or check that nvidia-smi lists one and that"
+          + " CUDA_VISIBLE_DEVICES does not hide it", provider.name(), master);
+    }
+  }
+
   @Override
   public Object run(StageContext context) {
     Path data = context.input(INPUT);
@@ -80,6 +94,7 @@ public final class TrainStage implements Stage {
       Manifest manifest = Manifest.read(data);
       job = config.job(manifest, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString());
       requireMemory(job, context.spark());
+      requireDevices(Engines.provider(job.run().settings().engine()), context.spark().sparkContext().master());
       // What the checkpoints hold, for export and sampling without the run's configuration.
       new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()).write(context.workDir());
     } catch (IllegalArgumentException e) {

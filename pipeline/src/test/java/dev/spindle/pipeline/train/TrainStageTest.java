@@ -179,4 +179,19 @@ class TrainStageTest {
         .satisfies(e -> assertThat(((SpindleException) e).kind()).isEqualTo(SpindleException.Kind.USER))
         .hasMessageContaining("tokens-per-step 100 is not divisible by trainers x length = 2 x 8 = 16");
   }
+
+  @Test
+  void aGpuEngineWithoutAGpuIsRefusedInOneLineBeforeAnyTrainerStarts() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dev.spindle.trainer.engine.Engines.provider("cuda").deviceCount() == 0, "this machine has a GPU");
+    Path output = run.resolve("cuda/train");
+    assertThatThrownBy(() -> runner(config(Map.of("train.engine", "cuda")))
+        .run(new TrainStage(), Map.of("data", decompose), output))
+        .isInstanceOf(SpindleException.class)
+        .satisfies(e -> assertThat(((SpindleException) e).kind()).isEqualTo(SpindleException.Kind.USER))
+        .hasMessage("Cannot train with engine cuda: no GPU is visible to this process (master local[2]); use"
+            + " --engine dl4j on a machine without a GPU, or check that nvidia-smi lists one and that"
+            + " CUDA_VISIBLE_DEVICES does not hide it");
+    assertThat(output.resolveSibling("train._tmp").resolve("checkpoints")).doesNotExist();
+  }
 }
