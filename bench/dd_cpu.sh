@@ -8,7 +8,7 @@
 # judged on the same held-out sequences (a DD decompose of the held-out documents) at every length.
 # Usage: bench/dd_cpu.sh [OUT]        (default pipeline/target/bench-dd-cpu; OUT is rebuilt)
 # Env: STEPS (300), TOKENS_PER_STEP (8192), LAYERS (2), D_MODEL (64), HEADS (4), TRAIN_EVERY (10), VALIDATE_EVERY
-# (25), LR (3e-3), WARMUP (30), SPINDLE_SHARED (../shared).
+# (25), LR (3e-3), WARMUP (30), CURRICULUM (the DD arm's, grow-p2 or natural), SPINDLE_SHARED (../shared).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${SPINDLE_SHARED:-$repo/../shared}/corpus/medium

@@ -13,17 +13,19 @@
 #
 # Environment: SPINDLE_CP (required: the pipeline jars with Spark and the trainer), JAVA (java), JAVA_OPTS (-Xmx48g),
 # STEPS (600), TOKENS_PER_STEP (65536 = 8 x 8192), LR (6e-4), WARMUP (60), VALIDATE_EVERY (50),
-# VALIDATION_SEQUENCES (16 per length), SEED (1234), PYTHON (python3); ENGINE, LAYERS, D_MODEL, HEADS only to try the
-# script on a CPU with a tiny model (defaults cuda, 12, 768, 12). The token budget is STEPS x TOKENS_PER_STEP.
+# VALIDATION_SEQUENCES (16 per length), SEED (1234), PYTHON (python3), CURRICULUM (the DD arm's: grow-p2; natural
+# gives each bucket steps in proportion to its tokens, so no bucket repeats); ENGINE, LAYERS, D_MODEL, HEADS only
+# to try the script on a CPU with a tiny model (defaults cuda, 12, 768, 12). The token budget is STEPS x
+# TOKENS_PER_STEP.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage() { sed -n '2,16p' "$0"; exit 2; }
+usage() { sed -n '2,19p' "$0"; exit 2; }
 [ $# -ge 1 ] || usage
 
 train_arm() {  # arm data validation out
   local arm=$1 data=$2 validation=$3 out=$4 curriculum
   case "$arm" in
-    dd) curriculum=grow-p2 ;;
+    dd) curriculum=${CURRICULUM:-grow-p2} ;;
     concat) curriculum=uniform ;;  # one bucket: every curriculum gives the same plan
     *) echo "unknown arm '$arm' (expected dd or concat)"; exit 2 ;;
   esac
