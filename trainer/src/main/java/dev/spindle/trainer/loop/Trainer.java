@@ -180,16 +180,8 @@ public final class Trainer {
     }
     return new TrainerResult(rank, firstStep, clock.steps, finalLoss, checksum, clock.stepNanos / 1e6,
         clock.computeNanos / 1e6, clock.waitNanos / 1e6, clock.syncNanos / 1e6, clock.checkpointNanos / 1e6,
-        clock.validationNanos / 1e6, clock.steps == 0 ? 0 : tokensBetween(firstStep, plan.steps()), validation,
+        clock.validationNanos / 1e6, clock.tokens, validation,
         choice.kind().configName());
-  }
-
-  private long tokensBetween(long from, long to) {
-    long tokens = 0;
-    for (long s = from; s < to; s++) {
-      tokens += plan.tokensPerStep(s);
-    }
-    return tokens;
   }
 
   private long resume(CheckpointStore checkpoints) {
