@@ -1,7 +1,5 @@
 package dev.spindle.pipeline.decompose;
 
-import java.util.Locale;
-
 /** How documents become fixed-length training sequences. */
 public enum DecomposeMode {
   /** Dataset Decomposition: each document alone, cut into power-of-two pieces, one bucket per length. */
@@ -20,12 +18,6 @@ public enum DecomposeMode {
   }
 
   public static DecomposeMode fromConfigName(String name) {
-    for (DecomposeMode mode : values()) {
-      if (mode.configName.equals(name.strip().toLowerCase(Locale.ROOT))) {
-        return mode;
-      }
-    }
-    throw new IllegalArgumentException(
-        "Cannot use decompose.mode '" + name + "': unknown mode (expected dd or concat-chunk)");
+    return ConfigChoice.parse(values(), DecomposeMode::configName, "mode", "mode", name);
   }
 }

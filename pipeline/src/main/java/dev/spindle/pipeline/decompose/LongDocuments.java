@@ -1,7 +1,5 @@
 package dev.spindle.pipeline.decompose;
 
-import java.util.Locale;
-
 /**
  * How a document (or what is left of it) with more targets than the largest bucket is cut
  * ({@code decompose.long-documents}). Below that size both rules take the largest bucket that fits.
@@ -27,12 +25,6 @@ public enum LongDocuments {
   }
 
   public static LongDocuments fromConfigName(String name) {
-    for (LongDocuments rule : values()) {
-      if (rule.configName.equals(name.strip().toLowerCase(Locale.ROOT))) {
-        return rule;
-      }
-    }
-    throw new IllegalArgumentException(
-        "Cannot use decompose.long-documents '" + name + "': unknown rule (expected largest or paper-random)");
+    return ConfigChoice.parse(values(), LongDocuments::configName, "long-documents", "rule", name);
   }
 }

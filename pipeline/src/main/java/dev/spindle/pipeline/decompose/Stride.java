@@ -1,7 +1,5 @@
 package dev.spindle.pipeline.decompose;
 
-import java.util.Locale;
-
 /**
  * Where a document's next piece starts ({@code decompose.stride}). A piece of length {@code L} holds {@code L + 1}
  * tokens: {@code L} inputs and, shifted by one, {@code L} targets.
@@ -30,12 +28,6 @@ public enum Stride {
   }
 
   public static Stride fromConfigName(String name) {
-    for (Stride stride : values()) {
-      if (stride.configName.equals(name.strip().toLowerCase(Locale.ROOT))) {
-        return stride;
-      }
-    }
-    throw new IllegalArgumentException(
-        "Cannot use decompose.stride '" + name + "': unknown stride (expected overlap or paper)");
+    return ConfigChoice.parse(values(), Stride::configName, "stride", "stride", name);
   }
 }
