@@ -4,17 +4,21 @@
 # the CUDA engine. Steps (each can be run alone, in this order, across calls while the machine stays warm):
 #   prep     ingest -> dedup -> tokenize -> mix -> decompose into /tmp/runs/gpu1
 #   one      train (1 trainer) + report in /tmp/runs/gpu1; then the engine benchmark on the same model, precision and
-#            tokens per step (GpuTrainingBench) for the throughput comparison
+#            tokens per step (GpuTrainingBench) for the throughput comparison (ENGINE_BENCH=0 leaves it out)
 #   two      the same run with 2 trainers sharing the GPU (averaged on the device): /tmp/runs/gpu2
 #   resume   /tmp/runs/gpu3: train is SIGKILLed after its step-100 checkpoint, re-run, and must end with the
 #            checksum of /tmp/runs/gpu1
+#   smoke    /tmp/runs/smoke: 20 steps with 2 trainers sharing the GPU, a checkpoint and a validation on the way (a
+#            quick first look that the CUDA path through Spark works before the long runs)
 #   summary  bench/gpu_pipeline_report.py over the runs (throughput vs benchmark, input wait, sync, validation)
 # Logs and the small outputs (reports, metrics, summaries) go to $OUT. Usage: bench/gpu_pipeline.sh STEP...
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
 out=${OUT:-/tmp/out}
 mkdir -p "$out" ../shared/corpus
-[ -e ../shared/corpus/medium ] || ln -s "$PWD/.gpu/corpus/medium" ../shared/corpus/medium
+# A stable copy: each device call may see the checkout at another path, which a link into it would not follow.
+[ -d .gpu/corpus/medium ] && [ ! -d /tmp/corpus/medium ] && mkdir -p /tmp/corpus && cp -r .gpu/corpus/medium /tmp/corpus/
+[ -d ../shared/corpus/medium ] && [ ! -L ../shared/corpus/medium ] || ln -sfn /tmp/corpus/medium ../shared/corpus/medium
 runs=/tmp/runs
 conf=(--conf conf/gpu.conf)
 
@@ -46,8 +50,16 @@ for step in "$@"; do
     one)
       spindle run "${conf[@]}" --set run-dir=$runs/gpu1 2>&1 | tee "$out/one.log"
       save one $runs/gpu1
-      "$JAVA" "${SPINDLE_JVM[@]}" -cp "$SPINDLE_CP" dev.spindle.trainer.cuda.bench.GpuTrainingBench bf16 65536 10 \
-        256,512,1024,2048,4096,8192 2>&1 | tee "$out/engine_bench.log"
+      [ "${ENGINE_BENCH:-1}" = 0 ] || "$JAVA" "${SPINDLE_JVM[@]}" -cp "$SPINDLE_CP" \
+        dev.spindle.trainer.cuda.bench.GpuTrainingBench bf16 65536 10 256,512,1024,2048,4096,8192 2>&1 \
+        | tee "$out/engine_bench.log"
+      ;;
+    smoke)
+      copy_prep $runs/smoke
+      spindle run "${conf[@]}" --set run-dir=$runs/smoke --set train.trainers=2 --set train.steps=20 \
+        --set train.checkpoint-every=10 --set train.validate-every=10 --set train.progress-every=5 --to train 2>&1 \
+        | tee "$out/smoke.log"
+      cp $runs/smoke/train/summary.json "$out/smoke-summary.json" 2>/dev/null
       ;;
     two)
       copy_prep $runs/gpu2
@@ -63,7 +75,8 @@ for step in "$@"; do
         kill -0 $pid 2>/dev/null || { echo "resume: the run ended before it could be killed"; break; }
         sleep 1
       done
-      kill -9 $pid 2>/dev/null && echo "killed the train stage (pid $pid) after $(wc -l < "$metrics") steps"
+      # $pid is the subshell running the spindle function; the JVM is its child: SIGKILL the JVM itself.
+      pkill -9 -f -- "run-dir=$runs/gpu3" && echo "killed the train stage's JVM after $(wc -l < "$metrics") steps"
       wait $pid 2>/dev/null
       ls "$runs/gpu3/train._tmp/checkpoints" | tee -a "$out/resume-killed.log"
       spindle run "${conf[@]}" --set run-dir=$runs/gpu3 2>&1 | tee "$out/resume.log"
@@ -78,6 +91,6 @@ PY
     summary)
       python3 bench/gpu_pipeline_report.py "$out" 2>&1 | tee "$out/summary.txt"
       ;;
-    *) echo "unknown step $step (prep one two resume summary)"; exit 2 ;;
+    *) echo "unknown step $step (prep smoke one two resume summary)"; exit 2 ;;
   esac
 done

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -52,11 +53,29 @@ final class Charts {
     return chart;
   }
 
-  static void png(Chart<?, ?> chart, Path file) {
+  /**
+   * Writes the chart as a PNG, or says why it could not be drawn: a headless Java without its font libraries (a
+   * minimal server or container image: no libfreetype/libharfbuzz/fontconfig) cannot lay out text, and the report
+   * is still worth writing without its pictures.
+   */
+  static Optional<String> png(Chart<?, ?> chart, Path file) {
+    return drawn(() -> {
+      try {
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write chart " + file, e);
+      }
+    });
+  }
+
+  /** Runs a drawing; empty when it drew, else why Java's graphics could not (font and native-library failures). */
+  static Optional<String> drawn(Runnable drawing) {
     try {
-      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write chart " + file, e);
+      drawing.run();
+      return Optional.empty();
+    } catch (LinkageError | java.awt.AWTError e) {
+      return Optional.of("this Java cannot draw text (" + e + "); install the fonts and font libraries"
+          + " (Debian: fontconfig, libfreetype6, libharfbuzz0b) to get the charts");
     }
   }
 

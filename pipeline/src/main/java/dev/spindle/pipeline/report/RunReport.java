@@ -337,9 +337,13 @@ final class RunReport {
   }
 
   private void chart(String file, String caption, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
-    Charts.png(chart, out.resolve(file));
-    charts.add(file);
-    page.image(file, caption);
+    Optional<String> failure = Charts.png(chart, out.resolve(file));
+    if (failure.isEmpty()) {
+      charts.add(file);
+      page.image(file, caption);
+    } else {
+      page.paragraph("[" + caption + ": not drawn, " + failure.get() + "]");
+    }
   }
 
   /** The scalar fields of a JSON object as (name, value) rows; nested objects and arrays are left out. */
