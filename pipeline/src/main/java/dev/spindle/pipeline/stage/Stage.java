@@ -44,6 +44,13 @@ public interface Stage {
     return false;
   }
 
+  /**
+   * Refuses, before the runner creates or touches the work directory, what the stage can tell is unusable from its
+   * configuration and inputs alone (a model that cannot fit, an engine without its device), so a refused run leaves
+   * nothing behind. Must not write anything. By default accepts everything.
+   */
+  default void check(StageContext context) throws Exception {}
+
   /** Runs the stage; the returned object is serialised (Jackson) into {@code report.json}. */
   Object run(StageContext context) throws Exception;
 

@@ -103,6 +103,7 @@ public final class StageRunner {
       progress.line("%s: up to date in %s (skipped)", stage.name(), output);
       return new Outcome(stage.name(), output, true, 0, Accounting.readFrom(output));
     }
+    stage.check(context);
     Path resume = work.resolve(RESUME);
     if (stage.resumable() && isMarked(resume, fingerprint)) {
       progress.line("%s: resuming in %s (kept from an interrupted run)", stage.name(), work);

@@ -85,21 +85,32 @@ public final class TrainStage implements Stage {
     }
   }
 
-  @Override
-  public Object run(StageContext context) {
+  /** The job as configured, refused in one line when it cannot run here (memory, devices). */
+  private static TrainingJob job(StageContext context) {
     Path data = context.input(INPUT);
-    TrainingJob job;
     try {
       TrainingConfig config = TrainingConfig.from(context.config().getConfig("train"));
-      Manifest manifest = Manifest.read(data);
-      job = config.job(manifest, data.toAbsolutePath().toString(), context.workDir().toAbsolutePath().toString());
+      TrainingJob job = config.job(Manifest.read(data), data.toAbsolutePath().toString(),
+          context.workDir().toAbsolutePath().toString());
       requireMemory(job, context.spark());
       requireDevices(Engines.provider(job.run().settings().engine()), context.spark().sparkContext().master());
-      // What the checkpoints hold, for export and sampling without the run's configuration.
-      new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()).write(context.workDir());
+      return job;
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }
+  }
+
+  @Override
+  public void check(StageContext context) {
+    job(context);
+  }
+
+  @Override
+  public Object run(StageContext context) {
+    TrainingJob job = job(context);
+    Manifest manifest = Manifest.read(context.input(INPUT));
+    // What the checkpoints hold, for export and sampling without the run's configuration.
+    new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()).write(context.workDir());
     StepPlan plan = job.run().plan();
     context.progress().line("train: %d steps x %d tokens on %d trainers (%s, engine %s, %d parameters), buckets %s%s",
         plan.steps(), plan.settings().tokensPerStep(), plan.trainers(), plan.settings().curriculum().configName(),
