@@ -4,7 +4,9 @@
 #            transformers' GPT2LMHeadModel in fp32 vs the CUDA engine's fp32 logits on held-out rows of the 1024
 #            bucket (the rows run 1's plan holds out), goal 1e-3 relative (bench/hf_check.py)
 #   parity   Spindle (CUDA, bf16) and PyTorch train GPT-2-124M from the same initial weights on the same batches of
-#            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh)
+#            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh);
+#            then step N's loss from Spindle's weights before step N in both (PARITY_PROBES, the steps where the
+#            2026-12-05 run drifted: a forward difference or a trajectory one)
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
 out=${OUT:-/tmp/out}
@@ -21,7 +23,8 @@ for step in "$@"; do
       ls -la "$run/export" | tee -a "$out/hf_check.log"
       ;;
     parity)
-      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} bash bench/parity.sh "$run/decompose" /tmp/parity 2>&1 \
+      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} bash bench/parity.sh "$run/decompose" /tmp/parity \
+        --probe-steps "${PARITY_PROBES:-49,50,51,56,150,277}" 2>&1 \
         | tail -40 | tee "$out/parity.log"
       cp /tmp/parity/parity.png /tmp/parity/*.jsonl "$out/" 2>/dev/null
       ;;

@@ -100,6 +100,29 @@ def plot(path, spindle, torch_losses, relative, validation):
     fig.savefig(path, dpi=120)
 
 
+def same_weights(run, plan, buckets, device, spindle, model_class):
+    """Step N's loss from Spindle's own weights before step N (ParityRun --probe-steps writes probe-N/): PyTorch's
+    forward in bf16 and fp32 on the same batch beside the loss Spindle's engine reported. Equal here but not in the
+    training curves means the trajectories drifted apart; different here means the forward passes differ."""
+    probes = sorted((int(name.split("-")[1]), os.path.join(run, name)) for name in os.listdir(run)
+                    if name.startswith("probe-") and os.path.isdir(os.path.join(run, name)))
+    if not probes:
+        return
+    print("same weights (Spindle's before step N), step N's batch: Spindle | PyTorch bf16 | PyTorch fp32 | "
+          "Spindle vs PyTorch bf16")
+    for step, path in probes:
+        bucket_index, first = plan["steps"][step]
+        bucket = plan["buckets"][bucket_index]
+        tokens = buckets[bucket_index].read(int(first), int(bucket["global_batch"]))
+        probe = model_class.from_pretrained(path, dtype=torch.float32).to(device).eval()
+        with torch.no_grad():
+            bf16 = mean_loss(probe, tokens, device, True).item()
+            fp32 = mean_loss(probe, tokens, device, False).item()
+        print(f"  step {step:>4} len {bucket['length']:>5}: {spindle[step]:.4f} | {bf16:.4f} | {fp32:.4f} | "
+              f"{(spindle[step] - bf16) / bf16:+.3%}", flush=True)
+        del probe
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--run", required=True, help="ParityRun's output directory")
@@ -196,6 +219,7 @@ def main():
                "torch_seconds": time.time() - start}
     with open(os.path.join(args.run, "parity_summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
+    same_weights(args.run, plan, buckets, device, spindle, GPT2LMHeadModel)
     plot_path = args.plot or os.path.join(args.run, "parity.png")
     plot(plot_path, spindle, ours[:n], relative, validation)
     print(f"plot: {plot_path}")

@@ -33,7 +33,7 @@ class BenchMainsTest {
     Path out = dir.resolve("parity");
     ParityRun.main(new String[] {"--data", data.toString(), "--output", out.toString(), "--engine", "bigram",
         "--layers", "1", "--d-model", "8", "--heads", "2", "--steps", "6", "--tokens-per-step", "64",
-        "--validation-sequences", "8", "--warmup", "2", "--lr", "0.01"});
+        "--validation-sequences", "8", "--warmup", "2", "--lr", "0.01", "--probe-steps", "0,4"});
 
     ObjectMapper json = new ObjectMapper();
     JsonNode plan = json.readTree(out.resolve("plan.json").toFile());
@@ -50,6 +50,11 @@ class BenchMainsTest {
     assertThat(SafetensorsFile.open(out.resolve("initial/model.safetensors")).floats("transformer.wte.weight"))
         .as("training changed the weights")
         .isNotEqualTo(SafetensorsFile.open(out.resolve("final/model.safetensors")).floats("transformer.wte.weight"));
+    assertThat(SafetensorsFile.open(out.resolve("probe-0/model.safetensors")).floats("transformer.wte.weight"))
+        .as("the probe before step 0 holds the initial weights")
+        .isEqualTo(SafetensorsFile.open(out.resolve("initial/model.safetensors")).floats("transformer.wte.weight"));
+    assertThat(out.resolve("probe-4/config.json")).exists();
+    assertThat(out.resolve("probe-1")).doesNotExist();
 
     Path dump = dir.resolve("dump");
     LogitsDump.main(new String[] {"--checkpoint", out.resolve("train").toString(), "--data", data.toString(),

@@ -27,7 +27,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -36,11 +38,14 @@ import org.apache.arrow.memory.RootAllocator;
  * run exactly: {@code initial/} (the engine's initial weights as a Hugging Face GPT-2 directory), {@code plan.json}
  * (the batch order), {@code run.json} (model, optimizer and schedule), then {@code spindle_loss.jsonl} (one line per
  * step), {@code spindle_validation.json} (final validation loss per bucket length, over the plan's held-out rows) and
- * {@code final/} (also as a Spindle checkpoint under {@code train/}, for {@code bench/hf_check.py}).
+ * {@code final/} (also as a Spindle checkpoint under {@code train/}, for {@code bench/hf_check.py}). With
+ * {@code --probe-steps 51,277}, also {@code probe-N/}: the weights just before step N's forward, so PyTorch can
+ * compute step N's loss from Spindle's own weights and tell a difference in the forward pass from a trajectory that
+ * drifted.
  *
  * <pre>
  * java -cp ... dev.spindle.trainer.export.bench.ParityRun --data DECOMPOSE_DIR --output DIR [--engine cuda]
- *     [--precision bf16|fp32]
+ *     [--precision bf16|fp32] [--probe-steps N,N...]
  *     [--steps 300] [--tokens-per-step 16384] [--curriculum grow-p2] [--cycles 1] [--seed 1234]
  *     [--validation-sequences 16] [--layers 12] [--d-model 768] [--heads 12] [--lr 6e-4] [--warmup 30]
  *     [--weight-decay 0.1] [--min-lr-ratio 0.1] [--grad-clip 1.0] [--beta1 0.9] [--beta2 0.95] [--epsilon 1e-8]
@@ -62,6 +67,7 @@ public final class ParityRun {
     String precision = a.string("precision", "bf16");
     long steps = a.number("steps", 300);
     long seed = a.number("seed", 1234);
+    Set<Long> probes = probeSteps(a.string("probe-steps", ""));
     Manifest manifest = Manifest.read(data);
     PlanSettings settings = new PlanSettings(seed, 1, steps, a.number("tokens-per-step", 16384),
         Curriculum.parse(a.string("curriculum", "grow-p2")), a.integer("cycles", 1),
@@ -90,6 +96,9 @@ public final class ParityRun {
       long start = System.nanoTime();
       for (long step = 0; step < steps; step++) {
         long stepStart = System.nanoTime();
+        if (probes.contains(step)) {
+          export(engine, parameters, description, output.resolve("probe-" + step));
+        }
         float loss;
         try (LoadedBatch batch = reader.read(step, plan.trainerRange(step, 0))) {
           loss = engine.computeGradients(batch.tokens());
@@ -129,6 +138,17 @@ public final class ParityRun {
       CheckpointStore.writeParameters(store.stage(steps), parameters);
       store.commit(new CheckpointState(steps, model.parameterCount(), 1, plan.fingerprint(), engineName, "none"));
     }
+  }
+
+  /** Steps whose weights are exported before their forward pass, from a comma-separated list. */
+  static Set<Long> probeSteps(String list) {
+    Set<Long> steps = new TreeSet<>();
+    for (String part : list.split(",")) {
+      if (!part.isBlank()) {
+        steps.add(Long.parseLong(part.strip()));
+      }
+    }
+    return steps;
   }
 
   /** Mean loss over the range, evaluated in chunks of at most {@code chunk} rows (equal tokens per row). */
