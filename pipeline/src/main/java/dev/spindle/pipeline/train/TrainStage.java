@@ -85,16 +85,20 @@ public final class TrainStage implements Stage {
     }
   }
 
+  /** The job as configured and what its checkpoints will hold, read from the manifest once. */
+  private record Prepared(TrainingJob job, ModelDescription description) {}
+
   /** The job as configured, refused in one line when it cannot run here (memory, devices). */
-  private static TrainingJob job(StageContext context) {
+  private static Prepared prepare(StageContext context) {
     Path data = context.input(INPUT);
     try {
       TrainingConfig config = TrainingConfig.from(context.config().getConfig("train"));
-      TrainingJob job = config.job(Manifest.read(data), data.toAbsolutePath().toString(),
+      Manifest manifest = Manifest.read(data);
+      TrainingJob job = config.job(manifest, data.toAbsolutePath().toString(),
           context.workDir().toAbsolutePath().toString());
       requireMemory(job, context.spark());
       requireDevices(Engines.provider(job.run().settings().engine()), context.spark().sparkContext().master());
-      return job;
+      return new Prepared(job, new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()));
     } catch (IllegalArgumentException e) {
       throw SpindleException.user("%s", e.getMessage());
     }
@@ -102,15 +106,15 @@ public final class TrainStage implements Stage {
 
   @Override
   public void check(StageContext context) {
-    job(context);
+    prepare(context);
   }
 
   @Override
   public Object run(StageContext context) {
-    TrainingJob job = job(context);
-    Manifest manifest = Manifest.read(context.input(INPUT));
+    Prepared prepared = prepare(context);
+    TrainingJob job = prepared.job();
     // What the checkpoints hold, for export and sampling without the run's configuration.
-    new ModelDescription(job.model(), manifest.tokenizer(), manifest.eosToken()).write(context.workDir());
+    prepared.description().write(context.workDir());
     StepPlan plan = job.run().plan();
     context.progress().line("train: %d steps x %d tokens on %d trainers (%s, engine %s, %d parameters), buckets %s%s",
         plan.steps(), plan.settings().tokensPerStep(), plan.trainers(), plan.settings().curriculum().configName(),
