@@ -232,6 +232,9 @@ public final class Trainer {
       checkpoints.commit(new CheckpointState(nextStep, engine.parameterCount(), plan.trainers(),
           plan.fingerprint(), settings.engine(), "none"));
     }
+    // No rank starts the next step before the checkpoint is committed: a failure there (another rank's crash
+    // ending the barrier stage) would otherwise interrupt rank 0 mid-commit and lose a checkpoint every rank saved.
+    collective.barrier();
   }
 
   private StepMetrics line(long step, double learningRate, ReplicaReport report, String checksum,
