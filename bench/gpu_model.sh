@@ -6,7 +6,10 @@
 #   parity   Spindle (CUDA, bf16) and PyTorch train GPT-2-124M from the same initial weights on the same batches of
 #            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh);
 #            then step N's loss from Spindle's weights before step N in both (PARITY_PROBES, the steps where the
-#            2026-12-05 run drifted: a forward difference or a trajectory one)
+#            2026-12-05 run drifted: a forward difference or a trajectory one), and PyTorch against itself (eager vs
+#            SDPA attention: the bf16 noise floor); TOKENS (16384) tokens per step, output /tmp/parity
+#   parity-fp32  the same in fp32 on both sides for STEPS (120) steps, output /tmp/parity-fp32: without bf16
+#            rounding the two must agree far closer, unless an update differs
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
 out=${OUT:-/tmp/out}
@@ -23,11 +26,20 @@ for step in "$@"; do
       ls -la "$run/export" | tee -a "$out/hf_check.log"
       ;;
     parity)
-      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} bash bench/parity.sh "$run/decompose" /tmp/parity \
-        --probe-steps "${PARITY_PROBES:-49,50,51,56,150,277}" 2>&1 \
-        | tail -40 | tee "$out/parity.log"
-      cp /tmp/parity/parity.png /tmp/parity/*.jsonl "$out/" 2>/dev/null
+      rm -rf /tmp/parity
+      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} TORCH_FLAGS=--noise-floor bash bench/parity.sh \
+        "$run/decompose" /tmp/parity --probe-steps "${PARITY_PROBES:-49,50,51,56,150,277}" 2>&1 \
+        | grep -v "^step " | tail -60 | tee "$out/parity.log"
+      cp /tmp/parity/parity.png /tmp/parity/*.jsonl /tmp/parity/parity_summary.json "$out/" 2>/dev/null
       ;;
-    *) echo "unknown step $step (hf parity)"; exit 2 ;;
+    parity-fp32)
+      rm -rf /tmp/parity-fp32
+      mkdir -p "$out/fp32"
+      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${FP32_STEPS:-120} PRECISION=fp32 bash bench/parity.sh "$run/decompose" \
+        /tmp/parity-fp32 --probe-steps "${FP32_PROBES:-50,51}" 2>&1 | grep -v "^step " | tail -40 \
+        | tee "$out/fp32/parity.log"
+      cp /tmp/parity-fp32/parity.png /tmp/parity-fp32/*.jsonl "$out/fp32/" 2>/dev/null
+      ;;
+    *) echo "unknown step $step (hf parity parity-fp32)"; exit 2 ;;
   esac
 done

@@ -4,7 +4,8 @@
 # weights (parity_torch.py) and compares per-step and final validation losses (goal: within 1%), with a PNG.
 # Usage: bash bench/parity.sh DECOMPOSE_DIR OUT_DIR [more ParityRun flags, e.g. --curriculum uniform --lr 3e-4]
 # Environment: SPINDLE_CP (required: trainer classes + test classes + their jars incl. Parquet/Hadoop), JAVA (java),
-# JAVA_OPTS (-Xmx32g), ENGINE (cuda), PRECISION (bf16), STEPS (300), TOKENS (16384 tokens per step), PYTHON (python3).
+# JAVA_OPTS (-Xmx32g), ENGINE (cuda), PRECISION (bf16), STEPS (300), TOKENS (16384 tokens per step), PYTHON (python3),
+# TORCH_FLAGS (more parity_torch.py flags, e.g. --noise-floor).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -lt 2 ]; then
@@ -20,6 +21,6 @@ LD_LIBRARY_PATH=$cuda_libs "${JAVA:-java}" ${JAVA_OPTS:--Xmx32g} --add-opens=jav
   -cp "$SPINDLE_CP" dev.spindle.trainer.export.bench.ParityRun --precision "${PRECISION:-bf16}" \
   --data "$data" --output "$out" --engine "${ENGINE:-cuda}" --steps "${STEPS:-300}" \
   --tokens-per-step "${TOKENS:-16384}" "$@" 2>&1 | tee "$out/spindle.log"
-PYTHONUNBUFFERED=1 "${PYTHON:-python3}" "$here/parity_torch.py" --run "$out" 2>&1 | grep -v Warning \
+PYTHONUNBUFFERED=1 "${PYTHON:-python3}" "$here/parity_torch.py" --run "$out" ${TORCH_FLAGS:-} 2>&1 | grep -v Warning \
   | tee "$out/torch.log"
 exit "${PIPESTATUS[0]}"

@@ -12,7 +12,10 @@ weight matrix; biases and LayerNorm do not) and Spindle's schedule (linear warmu
 
 Prints the per-step relative loss difference (max, mean, worst steps), the final validation losses side by side, a
 PASS/FAIL line against the goal (1%), writes torch_loss.jsonl, torch_validation.json, parity_summary.json and a PNG.
+--noise-floor replays PyTorch a second time with eager attention (another correct implementation that rounds
+differently in bf16) and prints how far PyTorch parts from itself: the floor under any per-step parity.
 Usage: python3 bench/parity_torch.py --run DIR [--data DECOMPOSE_DIR] [--device cuda] [--precision bf16|fp32]
+       [--noise-floor]
 """
 import argparse
 import json
@@ -123,38 +126,21 @@ def same_weights(run, plan, buckets, device, spindle, model_class):
         del probe
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--run", required=True, help="ParityRun's output directory")
-    parser.add_argument("--data", help="decompose directory (default: run.json's data)")
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--precision", choices=["bf16", "fp32"], help="default: run.json's precision")
-    parser.add_argument("--goal", type=float, default=0.01, help="relative difference goal (default 1%%)")
-    parser.add_argument("--plot", help="PNG path (default RUN/parity.png)")
-    args = parser.parse_args()
-
-    from transformers import GPT2LMHeadModel
-
-    with open(os.path.join(args.run, "run.json")) as f:
-        run = json.load(f)
-    data_dir = args.data or run["data"]
-    precision = args.precision or ("fp32" if run.get("precision") == "fp32" or run["engine"] != "cuda" else "bf16")
-    device = torch.device(args.device)
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    plan, buckets = load_plan(args.run, data_dir)
-    model = GPT2LMHeadModel.from_pretrained(os.path.join(args.run, "initial"), dtype=torch.float32).to(device)
+def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_path, model_class):
+    """PyTorch trains from initial/ on the plan's batches; returns the model, the per-step losses and the validation
+    loss by length. attention: transformers' attn_implementation ("sdpa": PyTorch's fused kernels, "eager": the
+    textbook matmul-softmax-matmul in the autocast dtype), two correct implementations that round differently."""
+    model = model_class.from_pretrained(os.path.join(run_dir, "initial"), dtype=torch.float32,
+                                        attn_implementation=attention).to(device)
     model.train()  # config.json has dropout 0, as Spindle trains
-    adamw = run["optimizer"]
     optimizer, parameters = build_optimizer(model, adamw, device)
-    autocast = precision == "bf16"
     steps = plan["steps"]
-    print(f"parity_torch: {sum(p.numel() for p in parameters)} parameters, {len(steps)} steps, {precision} on {device}, "
-          f"buckets {[b['length'] for b in plan['buckets']]}", flush=True)
-
+    print(f"parity_torch ({attention} attention): {sum(p.numel() for p in parameters)} parameters, {len(steps)} "
+          f"steps, {'bf16' if autocast else 'fp32'} on {device}, buckets {[b['length'] for b in plan['buckets']]}",
+          flush=True)
     losses = []
     start = time.time()
-    with open(os.path.join(args.run, "torch_loss.jsonl"), "w") as out:
+    with open(losses_path, "w") as out:
         for step, (bucket_index, first) in enumerate(steps):
             bucket = plan["buckets"][bucket_index]
             tokens = buckets[bucket_index].read(int(first), int(bucket["global_batch"]))
@@ -173,9 +159,8 @@ def main():
             if (step + 1) % 25 == 0 or step + 1 == len(steps):
                 print(f"step {step + 1}/{len(steps)} len {bucket['length']} loss {losses[-1]:.4f} lr {lr:.2e} "
                       f"({time.time() - start:.1f} s)", flush=True)
-
     model.eval()
-    torch_validation = {}
+    validation = {}
     with torch.no_grad():
         for index, bucket in enumerate(plan["buckets"]):
             count = int(bucket["validation_sequences"])
@@ -187,12 +172,70 @@ def main():
             for row in range(first, first + count, chunk):
                 n = min(chunk, first + count - row)
                 total += mean_loss(model, buckets[index].read(row, n), device, autocast).item() * n
-            torch_validation[str(bucket["length"])] = total / count
+            validation[str(bucket["length"])] = total / count
+    return model, np.array(losses), validation
+
+
+def step_differences(name, ours, theirs, goal):
+    """Relative per-step differences |ours - theirs| / |theirs|: max, mean, steps above the goal."""
+    n = min(len(ours), len(theirs))
+    relative = np.abs(ours[:n] - theirs[:n]) / np.abs(theirs[:n])
+    print(f"  {name}: max {relative.max():.3%} (step {int(relative.argmax())}), mean {relative.mean():.3%}, "
+          f"{int((relative > goal).sum())} of {n} steps above {goal:.0%}")
+    return relative
+
+
+def noise_floor(args, plan, buckets, adamw, device, autocast, sdpa_losses, sdpa_validation, spindle, model_class):
+    """PyTorch against itself: the same replay with eager attention instead of SDPA. Both are correct; how far
+    their per-step losses part is what bf16 rounding alone does to this trajectory, the floor under any parity."""
+    model, eager, validation = replay(args.run, plan, buckets, adamw, device, autocast, "eager",
+                                      os.path.join(args.run, "torch_eager_loss.jsonl"), model_class)
+    del model
+    print("\nnoise floor: PyTorch (eager attention) vs PyTorch (SDPA attention), same weights and batches:")
+    floor = step_differences("PyTorch eager vs SDPA", eager, sdpa_losses, args.goal)
+    step_differences("Spindle vs PyTorch SDPA", spindle, sdpa_losses, args.goal)
+    step_differences("Spindle vs PyTorch eager", spindle, eager, args.goal)
+    for k in sorted(validation, key=int):
+        print(f"  L={k:>5} validation: eager {validation[k]:.4f} | SDPA {sdpa_validation[k]:.4f} | "
+              f"{abs(validation[k] - sdpa_validation[k]) / sdpa_validation[k]:.3%}")
+    return {"max_relative": float(floor.max()), "mean_relative": float(floor.mean()),
+            "steps_above_goal": int((floor > args.goal).sum()),
+            "validation": {k: {"eager": validation[k], "sdpa": sdpa_validation[k]} for k in validation}}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--run", required=True, help="ParityRun's output directory")
+    parser.add_argument("--data", help="decompose directory (default: run.json's data)")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--precision", choices=["bf16", "fp32"], help="default: run.json's precision")
+    parser.add_argument("--goal", type=float, default=0.01, help="relative difference goal (default 1%%)")
+    parser.add_argument("--plot", help="PNG path (default RUN/parity.png)")
+    parser.add_argument("--noise-floor", action="store_true",
+                        help="replay PyTorch again with eager attention and compare it with the SDPA replay")
+    args = parser.parse_args()
+
+    from transformers import GPT2LMHeadModel
+
+    with open(os.path.join(args.run, "run.json")) as f:
+        run = json.load(f)
+    data_dir = args.data or run["data"]
+    precision = args.precision or ("fp32" if run.get("precision") == "fp32" or run["engine"] != "cuda" else "bf16")
+    device = torch.device(args.device)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    plan, buckets = load_plan(args.run, data_dir)
+    autocast = precision == "bf16"
+    adamw = run["optimizer"]
+    start = time.time()
+    model, losses, torch_validation = replay(args.run, plan, buckets, adamw, device, autocast, "sdpa",
+                                             os.path.join(args.run, "torch_loss.jsonl"), GPT2LMHeadModel)
+    del model
     with open(os.path.join(args.run, "torch_validation.json"), "w") as f:
         json.dump(torch_validation, f, indent=2)
 
     spindle = np.array([line["loss"] for line in read_jsonl(os.path.join(args.run, "spindle_loss.jsonl"))])
-    ours = np.array(losses)
+    ours = losses
     n = min(len(spindle), len(ours))
     relative = np.abs(spindle[:n] - ours[:n]) / np.abs(ours[:n])
     with open(os.path.join(args.run, "spindle_validation.json")) as f:
@@ -217,6 +260,9 @@ def main():
     summary = {"steps": n, "precision": precision, "device": str(device), "max_relative": float(relative.max()),
                "mean_relative": float(relative.mean()), "validation": validation, "pass": bool(ok),
                "torch_seconds": time.time() - start}
+    if args.noise_floor:
+        summary["noise_floor"] = noise_floor(args, plan, buckets, adamw, device, autocast, ours, torch_validation,
+                                             spindle, GPT2LMHeadModel)
     with open(os.path.join(args.run, "parity_summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     same_weights(args.run, plan, buckets, device, spindle, GPT2LMHeadModel)
