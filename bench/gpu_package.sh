@@ -11,6 +11,7 @@
 # Third-party jars: the pipeline's runtime + Spark's (local mode) + JUnit for the GPU tests, minus what a CUDA run
 # never loads: DL4J/ND4J and their natives, OpenBLAS, RocksDB, native libraries of other platforms. On the GPU
 # machine: bench/gpu_setup.sh (unpacks into /tmp/spindle), then bench/gpu_check.sh / bench/gpu_pipeline.sh.
+#   .gpu/base/before.txz  with SPINDLE_BEFORE=DIR: the trainer jars of an earlier build (DIR = its trainer/target)
 # Usage: bench/gpu_package.sh [DEST]   (SPINDLE_SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,12 @@ cp config/target/spindle-config-*-SNAPSHOT.jar schema/target/spindle-schema-*-SN
   trainer/target/spindle-trainer-*-SNAPSHOT.jar trainer/target/spindle-trainer-*-tests.jar "$stage/app/lib/"
 mkdir -p "$dest/base"
 tar -C "$stage/app" -cf - lib | xz -T2 -6 > "$dest/base/app.txz"
+# An earlier build's trainer jars (SPINDLE_BEFORE: a checkout's trainer/target), for before/after timings in one
+# call (bench/gpu_speed.sh).
+rm -f "$dest/base/before.txz"
+if [ -n "${SPINDLE_BEFORE:-}" ]; then
+  tar -C "$SPINDLE_BEFORE" -cf - $(cd "$SPINDLE_BEFORE" && ls spindle-trainer-*.jar) | xz -T2 -6 > "$dest/base/before.txz"
+fi
 if ! ls "$dest"/libs*/libs-*.txz >/dev/null 2>&1 || [ "$stage/jars.txt" -nt "$(ls "$dest"/libs*/libs-1.txz)" ] \
     || ! cmp -s "$stage/jars.txt" "$dest/jars.txt"; then
   rm -rf "$dest"/libs*

@@ -48,8 +48,6 @@ final class ActivationBuffers implements AutoCloseable {
   final DeviceMemory dQkv; // (N, 3C)
   final DeviceMemory dFc; // (N, 4C)
   final DeviceMemory attentionDelta; // (N * H)
-  final DeviceMemory ones; // (N) for bias gradients as products
-  final DeviceMemory onesBf16; // (N) the same in bf16 (BF16 mode: bias gradients from bf16 output gradients)
   final DeviceMemory operandA; // (N, 4C) bf16: an activation operand of a bf16 product (BF16 mode only)
   final DeviceMemory operandB; // (N, 4C) bf16: the other one
 
@@ -112,8 +110,6 @@ final class ActivationBuffers implements AutoCloseable {
     dQkv = own(new DeviceMemory(n * 3 * c * attentionBytes, "qkv gradient"));
     dFc = own(new DeviceMemory(n * 4 * c * normBytes, "mlp gradient"));
     attentionDelta = floats(n * heads, "attention delta");
-    ones = floats(n, "ones");
-    onesBf16 = own(new DeviceMemory(bf16Operands ? n * 2 : 2, "bf16 ones"));
     long operandBytes = bf16Operands ? n * 4 * c * 2 : 2;
     operandA = own(new DeviceMemory(operandBytes, "bf16 operand A"));
     operandB = own(new DeviceMemory(operandBytes, "bf16 operand B"));

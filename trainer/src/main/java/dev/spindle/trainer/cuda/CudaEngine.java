@@ -223,12 +223,7 @@ final class CudaEngine implements TrainingEngine {
           + ActivationBuffers.deviceBytes(model, tokens) / (1 << 20) + " MiB): " + e.getMessage(), e.status());
     }
     activationAllocations++;
-    kernels.bias().fill(stream, activations.ones.address(), 1.0f, tokens);
-    if (bf16) {
-      kernels.convert().toBf16(stream, activations.onesBf16.address(), activations.ones.address(), tokens);
-    }
     products.useScratch(activations);
-    linear.useOnes(activations);
   }
 
   private float meanLoss(int n) {

@@ -40,19 +40,6 @@ record DeviceMatrix(long address, Storage storage, int rows, int columns, int st
     return new DeviceMatrix(address, storage, rows, count, stride);
   }
 
-  /**
-   * The first {@code count} elements of a one-row matrix as a (1, count) matrix of stride count: the product then
-   * sees the same shape whatever the buffer's capacity (cuBLAS may choose by leading dimension, and a resumed run
-   * must repeat an uninterrupted one to the bit).
-   */
-  DeviceMatrix rowPrefix(int count) {
-    if (rows != 1 || count > columns) {
-      throw new IllegalArgumentException("Cannot take " + count + " elements of a " + rows + " x " + columns
-          + " matrix as a row (internal error)");
-    }
-    return new DeviceMatrix(address, storage, 1, count, count);
-  }
-
   /** Elements spanned in memory: rows x stride. */
   long span() {
     return (long) rows * stride;

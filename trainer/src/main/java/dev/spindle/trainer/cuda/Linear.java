@@ -6,28 +6,19 @@ import dev.spindle.trainer.cuda.runtime.CudaStream;
 /**
  * A linear layer {@code out (N, OUT) = in (N, IN) W (IN, OUT) + b} over the replica's parameters, forward and
  * backward. Weights are addressed by their float offsets in the parameter vector, so one instance serves every
- * layer. Bias gradients are products with a ones vector (a column sum, fp32 accumulation).
+ * layer. Bias gradients are column sums of the output gradient ({@link BiasKernels#gradient}, fp32 accumulation).
  */
 final class Linear {
   private final Products products;
   private final BiasKernels bias;
   private final DeviceParameters weights;
   private final CudaStream stream;
-  private DeviceMatrix ones; // (1, capacity) fp32, or bf16 in BF16 mode
 
   Linear(Products products, BiasKernels bias, DeviceParameters weights, CudaStream stream) {
     this.products = products;
     this.bias = bias;
     this.weights = weights;
     this.stream = stream;
-  }
-
-  /** The ones vector of the current activation buffers. */
-  void useOnes(ActivationBuffers activations) {
-    int capacity = Math.toIntExact(activations.capacity);
-    ones = products.bf16()
-        ? DeviceMatrix.bf16(activations.onesBf16.address(), 1, capacity)
-        : DeviceMatrix.fp32(activations.ones.address(), 1, capacity);
   }
 
   /** out = in W + b, with W at {@code weightOffset} (IN, OUT) and b at {@code biasOffset} (OUT). */
@@ -53,6 +44,11 @@ final class Linear {
     DeviceMatrix dOutOperand = products.asBf16InScratchB(dOut);
     products.multiply(dOutOperand, false, weights.weight(weightOffset, inWidth, outWidth), true, dIn, false);
     products.multiply(in, true, dOutOperand, false, weights.gradient(weightOffset, inWidth, outWidth), true);
-    products.multiply(ones.rowPrefix(n), false, dOutOperand, false, weights.gradient(biasOffset, 1, outWidth), true);
+    if (dOutOperand.stride() != outWidth) {
+      throw new IllegalArgumentException("Cannot sum the bias gradient of a strided output gradient (row stride "
+          + dOutOperand.stride() + ", width " + outWidth + "; internal error)");
+    }
+    bias.gradient(stream, weights.gradient(biasOffset), dOutOperand.address(),
+        dOutOperand.storage() == DeviceMatrix.Storage.BF16, n, outWidth);
   }
 }

@@ -27,12 +27,13 @@ public final class GeluKernels {
   public void biasGelu(CudaStream s, long out, boolean bf16, long fc, long bias, long rows, int columns) {
     Shapes.positive("bias gelu", rows, columns);
     (bf16 ? biasGeluBf16 : biasGelu)
-        .launch(s, Grid.elementwise(device, rows * columns), 1, Grid.THREADS, 0, out, fc, bias, rows, columns);
+        .launch(s, Grid.rowBlocks(device, rows), 1, Grid.THREADS, 0, out, fc, bias, rows, columns);
   }
 
   /** dinout (n) *= GELU'(in); both bf16 when {@code bf16}. */
   public void backward(CudaStream s, boolean bf16, long dinout, long in, long n) {
     Shapes.positive("gelu backward", n);
-    (bf16 ? backwardBf16 : backward).launch(s, Grid.elementwise(device, n), 1, Grid.THREADS, 0, dinout, in, n);
+    (bf16 ? backwardBf16 : backward)
+        .launch(s, Grid.elementwise(device, (n + 1) / 2), 1, Grid.THREADS, 0, dinout, in, n);
   }
 }

@@ -26,7 +26,8 @@ public final class KernelLibrary implements AutoCloseable {
   private final TensorCoreAttentionKernels tensorCoreAttention; // null unless requested and supported
 
   /**
-   * @param width the model width C (LayerNorm's backward is built for it)
+   * @param width the model width C (LayerNorm's backward is built for it; the bias gradient's scratch holds 4C
+   *     columns, the MLP's)
    * @param tensorCoreAttention load the bf16 tensor-core attention ({@code attention_tc.cu}) where the head size and
    *     device allow it ({@link TensorCoreAttentionKernels#supported})
    */
@@ -36,9 +37,9 @@ public final class KernelLibrary implements AutoCloseable {
     try {
       embedding = new EmbeddingKernels(loader);
       layerNorm = new LayerNormKernels(loader, width);
-      residual = new ResidualKernels(loader);
+      residual = new ResidualKernels(loader, width);
       gelu = new GeluKernels(loader);
-      bias = new BiasKernels(loader);
+      bias = new BiasKernels(loader, 4 * width);
       crossEntropy = new CrossEntropyKernels(loader);
       optimizer = new OptimizerKernels(loader);
       averaging = new AveragingKernels(loader);

@@ -8,7 +8,8 @@ import dev.spindle.trainer.cuda.runtime.KernelModule;
 import java.util.List;
 
 /**
- * {@code layernorm.cu}, built for one width C (the backward keeps C / 32 column sums per lane in registers):
+ * {@code layernorm.cu}, built for one width C (the backward keeps C / 32 column sums per lane in registers, and
+ * where C is a multiple of 128 the row itself, read four columns per access):
  * LayerNorm forward (fp32 or bf16 output) and backward (deterministic: the gain and bias gradients are summed per
  * block, then over blocks in order, in scratch this launcher owns).
  */
@@ -33,17 +34,32 @@ public final class LayerNormKernels {
     this.width = width;
     this.maxBlocks = MAX_BLOCKS;
     this.partials = loader.scratch((long) maxBlocks * 2 * width * Float.BYTES, "layernorm partial sums");
-    KernelModule module = loader.load("layernorm.cu", List.of("COLUMNS_PER_LANE=" + Math.max(1, (width + 31) / 32)));
+    KernelModule module = loader.load("layernorm.cu", rowDefines(width));
     forward = module.kernel("layernorm_forward");
     forwardBf16 = module.kernel("layernorm_forward_bf16");
     backward = module.kernel("layernorm_backward");
     backwardSum = module.kernel("layernorm_backward_sum");
   }
 
+  /**
+   * Whether the row kernels (forward, backward, and {@code residual.cu}'s) read and write four columns per access:
+   * widths that are a multiple of 128 (32 lanes x 4).
+   */
+  static boolean vectorColumns(int width) {
+    return width % 128 == 0;
+  }
+
+  /** The compile-time constants of the warp-per-row kernels built for {@code width}. */
+  static List<String> rowDefines(int width) {
+    return List.of("COLUMNS_PER_LANE=" + Math.max(1, (width + 31) / 32),
+        "VECTOR_COLUMNS=" + (vectorColumns(width) ? 1 : 0));
+  }
+
   /** out (N, C) = LayerNorm(in), bf16 when {@code outBf16}; keeps mean and rstd (N) for the backward. */
   public void forward(CudaStream s, long out, boolean outBf16, long mean, long rstd, long in, long gain, long bias,
       int n, int c) {
     Shapes.positive("layernorm forward", n, c);
+    Shapes.requireWidth("layernorm forward", c, width);
     (outBf16 ? forwardBf16 : forward)
         .launch(s, Grid.warpPerRow(n), 1, Grid.THREADS, 0, out, mean, rstd, in, gain, bias, n, c);
   }

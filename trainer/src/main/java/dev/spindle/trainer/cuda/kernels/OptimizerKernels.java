@@ -33,8 +33,8 @@ public final class OptimizerKernels {
   public void adamw(CudaStream s, long params, long grads, long m, long v, long n, float learningRate, float beta1,
       float beta2, float beta1Correction, float beta2Correction, float epsilon, float weightDecay, float gradScale) {
     Shapes.positive("adamw", n);
-    adamw.launch(s, Grid.elementwise(device, n), 1, Grid.THREADS, 0, params, grads, m, v, n, learningRate, beta1,
-        beta2, beta1Correction, beta2Correction, epsilon, weightDecay, gradScale);
+    adamw.launch(s, Grid.elementwise(device, (n + 3) / 4), 1, Grid.THREADS, 0, params, grads, m, v, n, learningRate,
+        beta1, beta2, beta1Correction, beta2Correction, epsilon, weightDecay, gradScale);
   }
 
   public void sgd(CudaStream s, long params, long grads, long n, float learningRate, float gradScale) {

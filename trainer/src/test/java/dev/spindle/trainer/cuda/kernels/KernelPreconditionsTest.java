@@ -49,4 +49,19 @@ class KernelPreconditionsTest {
     assertThat(Grid.elementwise(device, 1L << 40)).isEqualTo(132 * 32);
     assertThat(Grid.warpPerRow(17)).isEqualTo(3);
   }
+
+  @Test
+  void rowKernelsTakeOneBlockPerRowUpToEightPerMultiprocessor() {
+    var device = new dev.spindle.trainer.cuda.runtime.CudaDevice(0, 9, 0, 132);
+    assertThat(Grid.rowBlocks(device, 5)).isEqualTo(5);
+    assertThat(Grid.rowBlocks(device, 65_536)).isEqualTo(132 * 8);
+  }
+
+  @Test
+  void layerNormBackwardReadsFourColumnsPerAccessOnlyOnWidthsOf128Multiples() {
+    assertThat(LayerNormKernels.vectorColumns(768)).isTrue();
+    assertThat(LayerNormKernels.vectorColumns(128)).isTrue();
+    assertThat(LayerNormKernels.vectorColumns(96)).isFalse();
+    assertThat(LayerNormKernels.vectorColumns(32)).isFalse();
+  }
 }
