@@ -14,14 +14,17 @@ __device__ __forceinline__ void adamw_element(float& p, float g, float& m, float
 }
 
 // Four elements per access where the arrays are 16-byte aligned (they share one alignment: the same float offset
-// into allocations that start aligned); the elements before the first aligned one and after the last whole four
-// go one at a time. Each element's arithmetic is the same either way.
+// into allocations that start aligned; if not, all go one at a time); the elements before the first aligned one
+// and after the last whole four go one at a time. Each element's arithmetic is the same either way.
 extern "C" __global__ void adamw_update(float* params, const float* grads, float* m, float* v, long long n,
                                         float learning_rate, float beta1, float beta2, float beta1_correction,
                                         float beta2_correction, float epsilon, float weight_decay,
                                         float grad_scale) {
-  long long head = (long long)(((16 - ((unsigned long long)params & 15)) & 15) / 4);
-  if (head > n) head = n;
+  unsigned long long base = (unsigned long long)params;
+  long long head = (long long)(((16 - (base & 15)) & 15) / 4);
+  bool shared_alignment = (((base ^ (unsigned long long)grads) | (base ^ (unsigned long long)m)
+                            | (base ^ (unsigned long long)v)) & 15) == 0;
+  if (head > n || !shared_alignment) head = n;
   long long vectors = (n - head) / 4;
   long long tail = head + 4 * vectors;
   long long first = blockIdx.x * (long long)blockDim.x + threadIdx.x;
