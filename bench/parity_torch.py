@@ -14,8 +14,10 @@ Prints the per-step relative loss difference (max, mean, worst steps), the final
 PASS/FAIL line against the goal (1%), writes torch_loss.jsonl, torch_validation.json, parity_summary.json and a PNG.
 --noise-floor replays PyTorch a second time with eager attention (another correct implementation that rounds
 differently in bf16) and prints how far PyTorch parts from itself: the floor under any per-step parity.
+--reference-fp32 replays PyTorch in fp32 as well and prints how far each bf16 run (Spindle's, PyTorch's) parts
+from that trajectory without rounding.
 Usage: python3 bench/parity_torch.py --run DIR [--data DECOMPOSE_DIR] [--device cuda] [--precision bf16|fp32]
-       [--noise-floor]
+       [--noise-floor] [--reference-fp32]
 """
 import argparse
 import json
@@ -203,6 +205,22 @@ def noise_floor(args, plan, buckets, adamw, device, autocast, sdpa_losses, sdpa_
             "validation": {k: {"eager": validation[k], "sdpa": sdpa_validation[k]} for k in validation}}
 
 
+def reference_fp32(args, plan, buckets, adamw, device, torch_bf16, spindle, model_class):
+    """PyTorch in fp32 (no TF32) on the same weights and batches: the trajectory without bf16 rounding. How far each
+    bf16 run (Spindle's, PyTorch's) parts from it says which one rounds its way further off."""
+    model, fp32, validation = replay(args.run, plan, buckets, adamw, device, False, "sdpa",
+                                     os.path.join(args.run, "torch_fp32_loss.jsonl"), model_class)
+    del model
+    print("\nagainst PyTorch in fp32 (same weights and batches, no bf16 anywhere):")
+    ours = step_differences("Spindle bf16 vs PyTorch fp32", spindle, fp32, args.goal)
+    theirs = step_differences("PyTorch bf16 vs PyTorch fp32", torch_bf16, fp32, args.goal)
+    for k in sorted(validation, key=int):
+        print(f"  L={k:>5} validation fp32: {validation[k]:.4f}")
+    return {"spindle_max": float(ours.max()), "spindle_mean": float(ours.mean()),
+            "torch_bf16_max": float(theirs.max()), "torch_bf16_mean": float(theirs.mean()),
+            "validation": validation}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--run", required=True, help="ParityRun's output directory")
@@ -213,6 +231,8 @@ def main():
     parser.add_argument("--plot", help="PNG path (default RUN/parity.png)")
     parser.add_argument("--noise-floor", action="store_true",
                         help="replay PyTorch again with eager attention and compare it with the SDPA replay")
+    parser.add_argument("--reference-fp32", action="store_true",
+                        help="replay PyTorch in fp32 too: which bf16 trajectory stays closer to the fp32 one")
     args = parser.parse_args()
 
     from transformers import GPT2LMHeadModel
@@ -263,6 +283,8 @@ def main():
     if args.noise_floor:
         summary["noise_floor"] = noise_floor(args, plan, buckets, adamw, device, autocast, ours, torch_validation,
                                              spindle, GPT2LMHeadModel)
+    if args.reference_fp32 and autocast:
+        summary["reference_fp32"] = reference_fp32(args, plan, buckets, adamw, device, ours, spindle, GPT2LMHeadModel)
     with open(os.path.join(args.run, "parity_summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     same_weights(args.run, plan, buckets, device, spindle, GPT2LMHeadModel)
