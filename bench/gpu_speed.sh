@@ -9,11 +9,10 @@
 #            with the after figures beside it
 #   profile  the per-category GPU time (every op synchronised), before and after, PROFILE_SHAPES
 #            ("65536:1024 16384:8192")
-#   (tables: python3 bench/speed_table.py $OUT)
 #   ncu      Nsight Compute on the after engine: every kernel of 3 steps at NCU_TOKENS (65536) tokens, length
 #            NCU_LENGTH (1024), with --clock-control none (the clocks the benchmark runs at); bench/ncu_summary.py
 #            sums GPU time per kernel
-# Logs under $OUT: speed_<step>.log.
+# Logs under $OUT: speed_<step>.log; tables from them: python3 bench/speed_table.py $OUT.
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
 out=${OUT:-/tmp/out}
