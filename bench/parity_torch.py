@@ -10,6 +10,8 @@ cross-entropy over all L positions of each row, global-norm clipping exactly as 
 norm exceeds clip), torch AdamW with Spindle's decay rule (2-D tensors decay: wte -- the tied head --, wpe, every
 weight matrix; biases and LayerNorm do not) and Spindle's schedule (linear warmup, cosine to min_lr_ratio).
 
+Where ParityRun wrote probe-N/ (--probe-steps), also step N's loss and gradient from Spindle's own weights before
+step N, Spindle's beside PyTorch's in bf16 and fp32.
 Prints the per-step relative loss difference (max, mean, worst steps), the final validation losses side by side, a
 PASS/FAIL line against the goal (1%), writes torch_loss.jsonl, torch_validation.json, parity_summary.json and a PNG.
 --noise-floor replays PyTorch a second time with eager attention (another correct implementation that rounds
@@ -126,6 +128,46 @@ def same_weights(run, plan, buckets, device, spindle, model_class):
         print(f"  step {step:>4} len {bucket['length']:>5}: {spindle[step]:.4f} | {bf16:.4f} | {fp32:.4f} | "
               f"{(spindle[step] - bf16) / bf16:+.3%}", flush=True)
         del probe
+        gradients(path, tokens, device, model_class, step, int(bucket["length"]))
+
+
+def gradients(path, tokens, device, model_class, step, length):
+    """Step N's gradient from the same weights (probe-N/gradient/, ParityRun): Spindle's against PyTorch's in bf16
+    and in fp32 (the unrounded reference), relative L2 over all tensors, the tensors where Spindle parts most, and the
+    position embedding's rows this length reaches split in halves (the first update on a new length moves rows no
+    earlier step reached)."""
+    directory = os.path.join(path, "gradient")
+    if not os.path.isdir(directory):
+        return
+    ours = {n: p.detach().to(device) for n, p in model_class.from_pretrained(directory, dtype=torch.float32)
+            .named_parameters()}
+    theirs = {}
+    for name, autocast in (("bf16", True), ("fp32", False)):
+        model = model_class.from_pretrained(path, dtype=torch.float32).to(device)
+        model.train()
+        mean_loss(model, tokens, device, autocast).backward()
+        theirs[name] = {n: p.grad.detach().float() for n, p in model.named_parameters()}
+        del model
+
+    def relative(a, b, names):
+        difference = sum(torch.sum((a[n] - b[n]) ** 2).item() for n in names)
+        return math.sqrt(difference / sum(torch.sum(b[n] ** 2).item() for n in names))
+
+    names = list(ours)
+    exact, torch_bf16 = theirs["fp32"], theirs["bf16"]
+    print(f"    gradient, relative L2 over all tensors: Spindle vs PyTorch fp32 {relative(ours, exact, names):.2e}, "
+          f"PyTorch bf16 vs fp32 {relative(torch_bf16, exact, names):.2e}, Spindle vs PyTorch bf16 "
+          f"{relative(ours, torch_bf16, names):.2e}")
+    worst = sorted(names, key=lambda n: -relative(ours, exact, [n]))[:6]
+    print("    most apart from fp32 (Spindle | PyTorch bf16): " + ", ".join(
+        f"{n.replace('transformer.', '')} {relative(ours, exact, [n]):.1e} | {relative(torch_bf16, exact, [n]):.1e}"
+        for n in worst))
+    wpe = "transformer.wpe.weight"
+    if wpe in ours:
+        for first, last in ((0, length // 2), (length // 2, length)):
+            rows = {k: {wpe: g[wpe][first:last]} for k, g in (("ours", ours), ("exact", exact), ("bf16", torch_bf16))}
+            print(f"    wpe rows {first}..{last - 1}: Spindle {relative(rows['ours'], rows['exact'], [wpe]):.1e} | "
+                  f"PyTorch bf16 {relative(rows['bf16'], rows['exact'], [wpe]):.1e} (relative to fp32)", flush=True)
 
 
 def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_path, model_class):

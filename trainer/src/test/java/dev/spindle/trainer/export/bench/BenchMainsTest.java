@@ -33,7 +33,7 @@ class BenchMainsTest {
     Path out = dir.resolve("parity");
     ParityRun.main(new String[] {"--data", data.toString(), "--output", out.toString(), "--engine", "bigram",
         "--layers", "1", "--d-model", "8", "--heads", "2", "--steps", "6", "--tokens-per-step", "64",
-        "--validation-sequences", "8", "--warmup", "2", "--lr", "0.01", "--probe-steps", "0,4"});
+        "--validation-sequences", "8", "--warmup", "2", "--lr", "0.01", "--probe-steps", "0,1,4"});
 
     ObjectMapper json = new ObjectMapper();
     JsonNode plan = json.readTree(out.resolve("plan.json").toFile());
@@ -54,7 +54,24 @@ class BenchMainsTest {
         .as("the probe before step 0 holds the initial weights")
         .isEqualTo(SafetensorsFile.open(out.resolve("initial/model.safetensors")).floats("transformer.wte.weight"));
     assertThat(out.resolve("probe-4/config.json")).exists();
-    assertThat(out.resolve("probe-1")).doesNotExist();
+    assertThat(out.resolve("probe-2")).doesNotExist();
+    // probe-0/gradient is the gradient step 0's update used: AdamW's first step moves each weight by
+    // -lr (g / |g| + decay p), so the weights' change has the opposite sign of the gradient.
+    float[] before = SafetensorsFile.open(out.resolve("probe-0/model.safetensors")).floats("transformer.wte.weight");
+    float[] after = SafetensorsFile.open(out.resolve("probe-1/model.safetensors")).floats("transformer.wte.weight");
+    float[] gradient =
+        SafetensorsFile.open(out.resolve("probe-0/gradient/model.safetensors")).floats("transformer.wte.weight");
+    double lr = json.readTree(losses.get(0)).get("lr").asDouble();
+    int compared = 0;
+    for (int i = 0; i < gradient.length; i++) {
+      double step = after[i] - before[i] + lr * 0.1 * before[i]; // weight decay 0.1 on 2-D tensors
+      if (Math.abs(gradient[i]) > 1e-6) {
+        assertThat(Math.signum(step)).as("element %d: change %s, gradient %s", i, step, gradient[i])
+            .isEqualTo(-Math.signum(gradient[i]));
+        compared++;
+      }
+    }
+    assertThat(compared).as("elements with a gradient").isGreaterThan(gradient.length / 4);
 
     Path dump = dir.resolve("dump");
     LogitsDump.main(new String[] {"--checkpoint", out.resolve("train").toString(), "--data", data.toString(),

@@ -41,7 +41,8 @@ import org.apache.arrow.memory.RootAllocator;
  * {@code final/} (also as a Spindle checkpoint under {@code train/}, for {@code bench/hf_check.py}). With
  * {@code --probe-steps 51,277}, also {@code probe-N/}: the weights just before step N's forward, so PyTorch can
  * compute step N's loss from Spindle's own weights and tell a difference in the forward pass from a trajectory that
- * drifted.
+ * drifted, and {@code probe-N/gradient/}: step N's gradient (before clipping) in the same layout, to compare with
+ * PyTorch's gradient from the same weights tensor by tensor.
  *
  * <pre>
  * java -cp ... dev.spindle.trainer.export.bench.ParityRun --data DECOMPOSE_DIR --output DIR [--engine cuda]
@@ -102,6 +103,9 @@ public final class ParityRun {
         float loss;
         try (LoadedBatch batch = reader.read(step, plan.trainerRange(step, 0))) {
           loss = engine.computeGradients(batch.tokens());
+        }
+        if (probes.contains(step)) {
+          exportGradients(engine, parameters, description, output.resolve("probe-" + step).resolve("gradient"));
         }
         double learningRate = engine.applyUpdate(step);
         double millis = (System.nanoTime() - stepStart) / 1e6;
@@ -168,6 +172,18 @@ public final class ParityRun {
     engine.readParameters(parameters);
     parameters.flip();
     HuggingFaceExport.write(description, parameters, dir);
+  }
+
+  /**
+   * Step's gradient (before clipping) in the same Hugging Face layout as the weights: a "model" whose tensors are the
+   * gradients, so PyTorch can compare them with its own by name.
+   */
+  private static void exportGradients(TrainingEngine engine, FloatBuffer scratch, ModelDescription description,
+      Path dir) {
+    scratch.clear();
+    engine.readGradients(scratch);
+    scratch.flip();
+    HuggingFaceExport.write(description, scratch, dir);
   }
 
   private static Map<String, Object> runFields(Path data, String engine, String precision, PlanSettings settings,
