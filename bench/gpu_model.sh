@@ -5,8 +5,8 @@
 #            bucket (the rows run 1's plan holds out), goal 1e-3 relative (bench/hf_check.py)
 #   parity   Spindle (CUDA, bf16) and PyTorch train GPT-2-124M from the same initial weights on the same batches of
 #            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh);
-#            then step N's loss and gradient from Spindle's weights before step N in both (PARITY_PROBES, the steps where the
-#            2026-12-05 run drifted: a forward difference or a trajectory one), and PyTorch against itself (eager vs
+#            then step N's loss and gradient from Spindle's weights before step N in both (PARITY_PROBES, the steps
+#            where the 2026-12-05 run drifted: a forward difference or a trajectory one), and PyTorch against itself (eager vs
 #            SDPA attention: the bf16 noise floor) and against PyTorch in fp32; TOKENS (16384) tokens per step,
 #            output /tmp/parity
 #   parity-fp32  the same in fp32 on both sides for STEPS (120) steps, output /tmp/parity-fp32: without bf16
