@@ -151,7 +151,8 @@ def gradients(path, tokens, device, model_class, step, length):
 
     def relative(a, b, names):
         difference = sum(torch.sum((a[n] - b[n]) ** 2).item() for n in names)
-        return math.sqrt(difference / sum(torch.sum(b[n] ** 2).item() for n in names))
+        reference = sum(torch.sum(b[n] ** 2).item() for n in names)
+        return math.sqrt(difference / reference) if reference > 0 else float("nan")
 
     names = list(ours)
     exact, torch_bf16 = theirs["fp32"], theirs["bf16"]
