@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -90,7 +91,7 @@ public final class ParityRun {
         RootAllocator allocator = new RootAllocator(Long.MAX_VALUE);
         BatchReader reader = new BatchReader(BucketFiles.of(plan.buckets()), data.toString(), allocator);
         BufferedWriter losses = Files.newBufferedWriter(output.resolve("spindle_loss.jsonl"))) {
-      export(engine, parameters, description, output.resolve("initial"));
+      export(engine::readParameters, parameters, description, output.resolve("initial"));
       System.out.printf(Locale.ROOT, "ParityRun: %s, %d parameters, %d steps x %d tokens, buckets %s%n", engineName,
           model.parameterCount(), steps, settings.tokensPerStep(),
           plan.buckets().stream().map(b -> b.length() + "x" + b.globalBatch()).toList());
@@ -98,14 +99,15 @@ public final class ParityRun {
       for (long step = 0; step < steps; step++) {
         long stepStart = System.nanoTime();
         if (probes.contains(step)) {
-          export(engine, parameters, description, output.resolve("probe-" + step));
+          export(engine::readParameters, parameters, description, output.resolve("probe-" + step));
         }
         float loss;
         try (LoadedBatch batch = reader.read(step, plan.trainerRange(step, 0))) {
           loss = engine.computeGradients(batch.tokens());
         }
         if (probes.contains(step)) {
-          exportGradients(engine, parameters, description, output.resolve("probe-" + step).resolve("gradient"));
+          export(engine::readGradients, parameters, description,
+              output.resolve("probe-" + step).resolve("gradient"));
         }
         double learningRate = engine.applyUpdate(step);
         double millis = (System.nanoTime() - stepStart) / 1e6;
@@ -134,7 +136,7 @@ public final class ParityRun {
       }
       JSON.writeValue(output.resolve("spindle_validation.json").toFile(), validation);
       System.out.println("ParityRun: validation loss by length " + validation);
-      export(engine, parameters, description, output.resolve("final"));
+      export(engine::readParameters, parameters, description, output.resolve("final"));
       // Also as a Spindle checkpoint + model.json, so bench/hf_check.py can compare the engine with transformers.
       Path train = output.resolve("train");
       description.write(train);
@@ -167,21 +169,15 @@ public final class ParityRun {
     return sum / range.count();
   }
 
-  private static void export(TrainingEngine engine, FloatBuffer parameters, ModelDescription description, Path dir) {
-    parameters.clear();
-    engine.readParameters(parameters);
-    parameters.flip();
-    HuggingFaceExport.write(description, parameters, dir);
-  }
-
   /**
-   * Step's gradient (before clipping) in the same Hugging Face layout as the weights: a "model" whose tensors are the
-   * gradients, so PyTorch can compare them with its own by name.
+   * A flat vector the engine fills ({@code TrainingEngine::readParameters}, or {@code ::readGradients} for a step's
+   * gradient before clipping: a "model" whose tensors are the gradients, so PyTorch can compare them with its own by
+   * name) as a Hugging Face GPT-2 directory.
    */
-  private static void exportGradients(TrainingEngine engine, FloatBuffer scratch, ModelDescription description,
+  private static void export(Consumer<FloatBuffer> read, FloatBuffer scratch, ModelDescription description,
       Path dir) {
     scratch.clear();
-    engine.readGradients(scratch);
+    read.accept(scratch);
     scratch.flip();
     HuggingFaceExport.write(description, scratch, dir);
   }
