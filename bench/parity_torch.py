@@ -75,6 +75,11 @@ def mean_loss(model, tokens, device, autocast):
     return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1))
 
 
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2)
+
+
 def read_jsonl(path):
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -128,10 +133,10 @@ def same_weights(run, plan, buckets, device, spindle, model_class):
         print(f"  step {step:>4} len {bucket['length']:>5}: {spindle[step]:.4f} | {bf16:.4f} | {fp32:.4f} | "
               f"{(spindle[step] - bf16) / bf16:+.3%}", flush=True)
         del probe
-        gradients(path, tokens, device, model_class, step, int(bucket["length"]))
+        gradients(path, tokens, device, model_class, int(bucket["length"]))
 
 
-def gradients(path, tokens, device, model_class, step, length):
+def gradients(path, tokens, device, model_class, length):
     """Step N's gradient from the same weights (probe-N/gradient/, ParityRun): Spindle's against PyTorch's in bf16
     and in fp32 (the unrounded reference), relative L2 over all tensors, the tensors where Spindle parts most, and the
     position embedding's rows this length reaches split in halves (the first update on a new length moves rows no
@@ -172,8 +177,8 @@ def gradients(path, tokens, device, model_class, step, length):
 
 
 def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_path, model_class):
-    """PyTorch trains from initial/ on the plan's batches; returns the model, the per-step losses and the validation
-    loss by length. attention: transformers' attn_implementation ("sdpa": PyTorch's fused kernels, "eager": the
+    """PyTorch trains from initial/ on the plan's batches; returns the per-step losses and the validation loss by
+    length (empty when the replay stopped early). attention: transformers' attn_implementation ("sdpa": PyTorch's fused kernels, "eager": the
     textbook matmul-softmax-matmul in the autocast dtype), two correct implementations that round differently."""
     model = model_class.from_pretrained(os.path.join(run_dir, "initial"), dtype=torch.float32,
                                         attn_implementation=attention).to(device)
@@ -216,8 +221,7 @@ def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_pa
     model.eval()
     validation = {}
     if len(losses) < len(steps):
-        optimizer.zero_grad(set_to_none=True)
-        return model, np.array(losses), validation
+        return np.array(losses), validation
     with torch.no_grad():
         for index, bucket in enumerate(plan["buckets"]):
             count = int(bucket["validation_sequences"])
@@ -230,13 +234,19 @@ def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_pa
                 n = min(chunk, first + count - row)
                 total += mean_loss(model, buckets[index].read(row, n), device, autocast).item() * n
             validation[str(bucket["length"])] = total / count
-    return model, np.array(losses), validation
+    return np.array(losses), validation
+
+
+def relative_differences(ours, theirs):
+    """|ours - theirs| / |theirs| per step, over the steps both have."""
+    n = min(len(ours), len(theirs))
+    return np.abs(ours[:n] - theirs[:n]) / np.abs(theirs[:n])
 
 
 def step_differences(name, ours, theirs, goal):
-    """Relative per-step differences |ours - theirs| / |theirs|: max, mean, steps above the goal."""
-    n = min(len(ours), len(theirs))
-    relative = np.abs(ours[:n] - theirs[:n]) / np.abs(theirs[:n])
+    """Prints the relative per-step differences: max, mean, steps above the goal."""
+    relative = relative_differences(ours, theirs)
+    n = len(relative)
     print(f"  {name}: max {relative.max():.3%} (step {int(relative.argmax())}), mean {relative.mean():.3%}, "
           f"{int((relative > goal).sum())} of {n} steps above {goal:.0%}")
     return relative
@@ -245,9 +255,8 @@ def step_differences(name, ours, theirs, goal):
 def noise_floor(args, plan, buckets, adamw, device, autocast, sdpa_losses, sdpa_validation, spindle, model_class):
     """PyTorch against itself: the same replay with eager attention instead of SDPA. Both are correct; how far
     their per-step losses part is what bf16 rounding alone does to this trajectory, the floor under any parity."""
-    model, eager, validation = replay(args.run, plan, buckets, adamw, device, autocast, "eager",
-                                      os.path.join(args.run, "torch_eager_loss.jsonl"), model_class)
-    del model
+    eager, validation = replay(args.run, plan, buckets, adamw, device, autocast, "eager",
+                               os.path.join(args.run, "torch_eager_loss.jsonl"), model_class)
     print("\nnoise floor: PyTorch (eager attention) vs PyTorch (SDPA attention), same weights and batches:")
     floor = step_differences("PyTorch eager vs SDPA", eager, sdpa_losses, args.goal)
     step_differences("Spindle vs PyTorch SDPA", spindle, sdpa_losses, args.goal)
@@ -263,9 +272,8 @@ def noise_floor(args, plan, buckets, adamw, device, autocast, sdpa_losses, sdpa_
 def reference_fp32(args, plan, buckets, adamw, device, torch_bf16, spindle, model_class):
     """PyTorch in fp32 (no TF32) on the same weights and batches: the trajectory without bf16 rounding. How far each
     bf16 run (Spindle's, PyTorch's) parts from it says which one rounds its way further off."""
-    model, fp32, validation = replay(args.run, plan, buckets, adamw, device, False, "sdpa",
-                                     os.path.join(args.run, "torch_fp32_loss.jsonl"), model_class)
-    del model
+    fp32, validation = replay(args.run, plan, buckets, adamw, device, False, "sdpa",
+                              os.path.join(args.run, "torch_fp32_loss.jsonl"), model_class)
     print("\nagainst PyTorch in fp32 (same weights and batches, no bf16 anywhere):")
     ours = step_differences("Spindle bf16 vs PyTorch fp32", spindle, fp32, args.goal)
     theirs = step_differences("PyTorch bf16 vs PyTorch fp32", torch_bf16, fp32, args.goal)
@@ -303,16 +311,13 @@ def main():
     autocast = precision == "bf16"
     adamw = run["optimizer"]
     start = time.time()
-    model, losses, torch_validation = replay(args.run, plan, buckets, adamw, device, autocast, "sdpa",
-                                             os.path.join(args.run, "torch_loss.jsonl"), GPT2LMHeadModel)
-    del model
-    with open(os.path.join(args.run, "torch_validation.json"), "w") as f:
-        json.dump(torch_validation, f, indent=2)
+    ours, torch_validation = replay(args.run, plan, buckets, adamw, device, autocast, "sdpa",
+                                    os.path.join(args.run, "torch_loss.jsonl"), GPT2LMHeadModel)
+    write_json(os.path.join(args.run, "torch_validation.json"), torch_validation)
 
     spindle = np.array([line["loss"] for line in read_jsonl(os.path.join(args.run, "spindle_loss.jsonl"))])
-    ours = losses
-    n = min(len(spindle), len(ours))
-    relative = np.abs(spindle[:n] - ours[:n]) / np.abs(ours[:n])
+    relative = relative_differences(spindle, ours)
+    n = len(relative)
     with open(os.path.join(args.run, "spindle_validation.json")) as f:
         spindle_validation = json.load(f)
     validation = {k: {"spindle": spindle_validation[k], "torch": torch_validation[k],
@@ -338,16 +343,16 @@ def main():
     same_weights(args.run, plan, buckets, device, spindle, GPT2LMHeadModel)
     plot_path = args.plot or os.path.join(args.run, "parity.png")
     plot(plot_path, spindle, ours[:n], relative, validation)
-    with open(os.path.join(args.run, "parity_summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
+    print(f"plot: {plot_path}")
+    # Written now and again after the optional replays, so a call that runs out of time still leaves the summary.
+    summary_path = os.path.join(args.run, "parity_summary.json")
+    write_json(summary_path, summary)
     if args.noise_floor:
         summary["noise_floor"] = noise_floor(args, plan, buckets, adamw, device, autocast, ours, torch_validation,
                                              spindle, GPT2LMHeadModel)
     if args.reference_fp32 and autocast:
         summary["reference_fp32"] = reference_fp32(args, plan, buckets, adamw, device, ours, spindle, GPT2LMHeadModel)
-    with open(os.path.join(args.run, "parity_summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-    print(f"plot: {plot_path}")
+    write_json(summary_path, summary)
     return 0 if ok else 1
 
 
