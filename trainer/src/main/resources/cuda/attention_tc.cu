@@ -20,10 +20,29 @@
 #define HS HEAD_SIZE
 #define DCHUNKS (HS / 16)  // k-chunks of 16 over head dimensions
 #define DTILES (HS / 8)    // n-tiles of 8 over head dimensions
-#define FWD_QUERIES 64     // forward: queries per block (16 per warp, 4 warps)
-#define FWD_KEYS 64        // forward: keys per shared tile
-#define BWD_KEYS 64        // backward: keys per block (16 per warp, 4 warps)
-#define BWD_QUERIES 32     // backward: queries per shared tile
+// Tile shapes (defaults are the launcher's; bench/attention_kernels.py compiles other choices to time them):
+#ifndef FWD_WARPS
+#define FWD_WARPS 8        // forward: warps per block, 16 query rows each (8: K/V tiles shared by 128 queries)
+#endif
+#ifndef QUERY_WARPS
+#define QUERY_WARPS 4      // dQ: warps per block, 16 query rows each
+#endif
+#ifndef BWD_WARPS
+#define BWD_WARPS 4        // dK/dV: warps per block, 16 key rows each
+#endif
+#ifndef BWD_QUERIES
+#define BWD_QUERIES 32     // dK/dV: queries per shared tile
+#endif
+#ifndef KEY_BLOCKS_PER_SM
+#define KEY_BLOCKS_PER_SM 3    // dK/dV: blocks an SM must fit (caps its registers)
+#endif
+#ifndef QUERY_BLOCKS_PER_SM
+#define QUERY_BLOCKS_PER_SM 3  // dQ: blocks an SM must fit (caps its registers)
+#endif
+#define FWD_QUERIES (16 * FWD_WARPS)
+#define DQ_QUERIES (16 * QUERY_WARPS)
+#define FWD_KEYS 64        // forward and dQ: keys per shared tile
+#define BWD_KEYS (16 * BWD_WARPS)
 #define ROW_PAD (HS + 8)   // row stride (bf16) of [row][dim] tiles
 #define LOG2E 1.4426950408889634f
 #define LN2 0.6931471805599453f
@@ -173,8 +192,9 @@ __device__ __forceinline__ void products_with_columns(float acc[DTILES][4], cons
   }
 }
 
-// Launch: grid (ceil(T / 64), B * H), 128 threads. Query tiles run longest first (causal work grows with t).
-extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* out, float* lse, const bf16_t* qkv,
+// Launch: grid (ceil(T / FWD_QUERIES), B * H), 32 * FWD_WARPS threads. Query tiles run longest first (causal work
+// grows with t).
+extern "C" __global__ void __launch_bounds__(32 * FWD_WARPS) attention_tc_forward(bf16_t* out, float* lse, const bf16_t* qkv,
                                                                       int B, int T, int H) {
   __shared__ __align__(16) bf16_t keys[2][FWD_KEYS * ROW_PAD];
   __shared__ __align__(16) bf16_t values[2][FWD_KEYS * ROW_PAD];
@@ -206,8 +226,9 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_forward(bf16_t* o
     const bf16_t* v_tile = values[tile & 1];
     float s[FWD_KEYS / 8][4];
     products_with_rows<FWD_KEYS>(s, qf, k_tile);
-    // Scale; mask keys after the query (only the last, diagonal tile has any; keys past T are past every row < T).
-    const bool diagonal = tile == tiles - 1;
+    // Scale; mask keys after the query (only tiles reaching past the block's first query have any; keys past T
+    // are past every row < T).
+    const bool diagonal = first_key + FWD_KEYS > first_query;
     float x0 = m0, x1 = m1;
 #pragma unroll
     for (int n = 0; n < FWD_KEYS / 8; n++) {
@@ -303,9 +324,9 @@ extern "C" __global__ void attention_tc_delta(float* delta, const bf16_t* dout, 
 // Backward for dK and dV. Each block owns 64 keys (16 per warp, kept in registers as A fragments of K and V) and
 // walks the query tiles at or after them: S^T = K Q^T and dP^T = V dO^T per warp, P^T = exp(S^T - lse), dS^T =
 // P^T (dP^T - delta); dV += P^T dO and dK += dS^T Q accumulate in registers and are written once at the end.
-// Writes the k and v columns of dqkv; delta comes from attention_tc_delta. Launch: grid (ceil(T / 64), B * H),
-// 128 threads.
-extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_value(bf16_t* dqkv, const bf16_t* dout,
+// Writes the k and v columns of dqkv; delta comes from attention_tc_delta. Launch: grid (ceil(T / BWD_KEYS), B * H),
+// 32 * BWD_WARPS threads.
+extern "C" __global__ void __launch_bounds__(32 * BWD_WARPS, KEY_BLOCKS_PER_SM) attention_tc_backward_key_value(bf16_t* dqkv, const bf16_t* dout,
                                                                        const bf16_t* qkv, const float* lse,
                                                                        const float* delta, int B, int T, int H) {
   __shared__ __align__(16) bf16_t queries[2][BWD_QUERIES * ROW_PAD];  // Q [query][dim]
@@ -405,8 +426,8 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_backward_key_valu
 // three blocks share an SM): each warp keeps 16 query
 // rows of Q and dO as A fragments and walks the key tiles up to the diagonal: S = Q K^T, dP = dO V^T,
 // dS = P (dP - delta) with the row's lse and delta in registers, dQ += dS K. Writes the q columns of dqkv.
-// Launch: grid (ceil(T / 64), B * H), 128 threads.
-extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query(bf16_t* dqkv, const bf16_t* dout,
+// Launch: grid (ceil(T / DQ_QUERIES), B * H), 32 * QUERY_WARPS threads.
+extern "C" __global__ void __launch_bounds__(32 * QUERY_WARPS, QUERY_BLOCKS_PER_SM) attention_tc_backward_query(bf16_t* dqkv, const bf16_t* dout,
                                                                              const bf16_t* qkv, const float* lse,
                                                                              const float* delta, int B, int T, int H) {
   __shared__ __align__(16) bf16_t keys[2][FWD_KEYS * ROW_PAD];
@@ -416,7 +437,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query
   const int bh = blockIdx.y;
   const int b = bh / H;
   const int h = bh % H;
-  const int first_query = (gridDim.x - 1 - blockIdx.x) * FWD_QUERIES;
+  const int first_query = (gridDim.x - 1 - blockIdx.x) * DQ_QUERIES;
   const int warp = threadIdx.x >> 5;
   const int g = (threadIdx.x & 31) >> 2;
   const int q = threadIdx.x & 3;
@@ -425,7 +446,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query
   const float scale_log2 = scale * LOG2E;
   const int row0 = first_query + warp * 16 + g;
   const int row1 = row0 + 8;
-  const int tiles = (min(first_query + FWD_QUERIES, T) - 1) / FWD_KEYS + 1;
+  const int tiles = (min(first_query + DQ_QUERIES, T) - 1) / FWD_KEYS + 1;
   copy_key_value_tile_async(keys[0], values[0], base, 0, T, C, h);
   unsigned qf[DCHUNKS][4];
   unsigned gf[DCHUNKS][4];
@@ -448,7 +469,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) attention_tc_backward_query
     float dp[FWD_KEYS / 8][4];
     products_with_rows<FWD_KEYS>(s, qf, k_tile);    // S = Q K^T
     products_with_rows<FWD_KEYS>(dp, gf, v_tile);   // dP = dO V^T
-    const bool diagonal = tile == tiles - 1;
+    const bool diagonal = first_key + FWD_KEYS > first_query;
 #pragma unroll
     for (int n = 0; n < FWD_KEYS / 8; n++) {
       int key = first_key + n * 8 + 2 * q;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Reads the CUDA C kernel sources bundled under {@code /cuda/} and prepends the shared helpers to each. */
 final class KernelSources {
@@ -12,7 +13,16 @@ final class KernelSources {
   private KernelSources() {}
 
   static String load(String file) {
-    return read(COMMON) + "\n#line 1 \"" + file + "\"\n" + read(file);
+    return load(List.of(file));
+  }
+
+  /** The shared helpers, then each file in order (a later file may use an earlier one's definitions). */
+  static String load(List<String> files) {
+    StringBuilder source = new StringBuilder(read(COMMON));
+    for (String file : files) {
+      source.append("\n#line 1 \"").append(file).append("\"\n").append(read(file));
+    }
+    return source.toString();
   }
 
   static String read(String file) {

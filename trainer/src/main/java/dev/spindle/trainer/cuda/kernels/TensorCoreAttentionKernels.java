@@ -7,37 +7,81 @@ import dev.spindle.trainer.cuda.runtime.KernelModule;
 import java.util.List;
 
 /**
- * {@code attention_tc.cu}: causal attention on the tensor cores (bf16 {@code mma.sync}, fp32 accumulation,
- * FlashAttention-2 algorithm), with bf16 qkv, output and output gradient. Backward without atomics (dK, dV per
- * key block; dQ per query block), so it is deterministic.
+ * Causal attention on the tensor cores (FlashAttention-2 algorithm, bf16 operands, fp32 accumulation) with bf16
+ * qkv, output and output gradient, in one of two generations: {@code attention_tc.cu} (warp-level {@code mma.sync},
+ * compute capability 8.0 or newer, head sizes 32 and 64; what the engine uses) or, on Hopper (9.0) at head size 64,
+ * {@code attention_wgmma.cu} (warpgroup {@code wgmma} reading its B operand straight from shared memory, built for
+ * {@code sm_90a}; tested, not yet faster). Both run the backward without atomics (dK, dV per key block; dQ per
+ * query block), so both are deterministic.
  */
 public final class TensorCoreAttentionKernels {
-  private static final int TILE = 64; // queries per forward block, keys per backward block
+  /** Which instruction the products use. */
+  public enum Generation {
+    /** {@code attention_tc.cu}: 16 rows a warp (forward 8 warps, dQ and dK/dV 4 warps a block). */
+    MMA_SYNC("attention_tc_", 128, 64, 64),
+    /** {@code attention_wgmma.cu}: 64 rows a warpgroup (forward 2 warpgroups, dQ and dK/dV 1 a block). */
+    WGMMA("attention_wgmma_", 128, 64, 64);
+
+    private final String prefix;
+    private final int forwardRows;
+    private final int queryRows;
+    private final int keyRows;
+
+    Generation(String prefix, int forwardRows, int queryRows, int keyRows) {
+      this.prefix = prefix;
+      this.forwardRows = forwardRows;
+      this.queryRows = queryRows;
+      this.keyRows = keyRows;
+    }
+
+    /**
+     * Whether this generation runs here (given {@link #supported}): WGMMA needs compute capability exactly 9.0
+     * ({@code sm_90a} code runs nowhere else) and head size 64.
+     */
+    public boolean runsOn(int headSize, int computeMajor, int computeMinor) {
+      return this == MMA_SYNC || computeMajor == 9 && computeMinor == 0 && headSize == 64;
+    }
+  }
 
   private final CudaDevice device;
+  private final Generation generation;
   private final Kernel forward;
   private final Kernel delta;
   private final Kernel backwardKeyValue;
   private final Kernel backwardQuery;
 
+  /**
+   * The engine's choice: MMA_SYNC everywhere. The WGMMA kernels are correct but not yet faster: on an H100 at
+   * 2 x 8192 tokens they took 0.93 ms forward (mma.sync 0.91) and 3.52 ms backward (2.99), each product waiting for
+   * the one before it (bench/RESULTS.md, 2026-12-05 evening). They stay tested so that a pipelined version can
+   * replace them.
+   */
   TensorCoreAttentionKernels(ModuleLoader loader, int headSize) {
+    this(loader, headSize, Generation.MMA_SYNC);
+  }
+
+  TensorCoreAttentionKernels(ModuleLoader loader, int headSize, Generation generation) {
     this.device = loader.device();
-    if (!supported(headSize, device.computeMajor())) {
-      throw new IllegalArgumentException("Cannot build tensor-core attention for head size " + headSize
-          + " on compute capability " + device.computeMajor() + "." + device.computeMinor()
-          + " (supported: head sizes 32 and 64 on 8.0 or newer)");
+    this.generation = generation;
+    if (!supported(headSize, device.computeMajor())
+        || !generation.runsOn(headSize, device.computeMajor(), device.computeMinor())) {
+      throw new IllegalArgumentException("Cannot build " + generation + " tensor-core attention for head size "
+          + headSize + " on compute capability " + device.computeMajor() + "." + device.computeMinor()
+          + " (supported: head sizes 32 and 64 on 8.0 or newer; WGMMA only at head size 64 on 9.0)");
     }
-    KernelModule module = loader.load("attention_tc.cu", List.of("HEAD_SIZE=" + headSize));
-    forward = module.kernel("attention_tc_forward");
+    List<String> defines = List.of("HEAD_SIZE=" + headSize);
+    KernelModule module = generation == Generation.WGMMA
+        ? loader.load(List.of("attention_tc.cu", "attention_wgmma.cu"), defines, true)
+        : loader.load("attention_tc.cu", defines);
+    forward = module.kernel(generation.prefix + "forward");
     delta = module.kernel("attention_tc_delta");
-    backwardKeyValue = module.kernel("attention_tc_backward_key_value");
-    backwardQuery = module.kernel("attention_tc_backward_query");
+    backwardKeyValue = module.kernel(generation.prefix + "backward_key_value");
+    backwardQuery = module.kernel(generation.prefix + "backward_query");
   }
 
   /**
-   * The kernels keep a warp's 16 rows of K, V, dK and dV in registers over whole head dimensions and split dQ's
-   * head dimensions in two halves of whole 16-wide fragment pairs: head sizes 32 and 64, on compute capability
-   * 8.0 or newer (bf16 mma.sync, cp.async, ldmatrix).
+   * The kernels keep a warp's 16 rows of K, V, dK and dV in registers over whole head dimensions: head sizes 32
+   * and 64, on compute capability 8.0 or newer (bf16 mma.sync, cp.async, ldmatrix).
    */
   public static boolean supported(int headSize, int computeMajor) {
     return computeMajor >= 8 && (headSize == 32 || headSize == 64);
@@ -46,7 +90,8 @@ public final class TensorCoreAttentionKernels {
   /** out (B, T, C) bf16 and lse (B, H, T) fp32 from qkv (B, T, 3C) bf16. */
   public void forward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
     AttentionKernels.checkShape(b, t, heads, "forward");
-    forward.launch(s, tiles(t), b * heads, 128, 0, out, lse, qkv, b, t, heads);
+    int rows = generation.forwardRows;
+    forward.launch(s, blocks(t, rows), b * heads, 2 * rows, 0, out, lse, qkv, b, t, heads);
   }
 
   /** Writes all of {@code dqkv} (B, T, 3C) bf16 from dout, qkv and out (bf16) and lse; deltaScratch (B, H, T). */
@@ -55,11 +100,15 @@ public final class TensorCoreAttentionKernels {
     AttentionKernels.checkShape(b, t, heads, "backward");
     delta.launch(s, Grid.elementwise(device, (long) b * heads * t), 1, Grid.THREADS, 0, deltaScratch, dout, out, b, t,
         heads);
-    backwardKeyValue.launch(s, tiles(t), b * heads, 128, 0, dqkv, dout, qkv, lse, deltaScratch, b, t, heads);
-    backwardQuery.launch(s, tiles(t), b * heads, 128, 0, dqkv, dout, qkv, lse, deltaScratch, b, t, heads);
+    int keys = generation.keyRows;
+    int queries = generation.queryRows;
+    backwardKeyValue.launch(s, blocks(t, keys), b * heads, 2 * keys, 0, dqkv, dout, qkv, lse, deltaScratch, b, t,
+        heads);
+    backwardQuery.launch(s, blocks(t, queries), b * heads, 2 * queries, 0, dqkv, dout, qkv, lse, deltaScratch, b, t,
+        heads);
   }
 
-  private static long tiles(int t) {
-    return (t + TILE - 1) / TILE;
+  private static long blocks(int t, int rows) {
+    return (t + rows - 1) / rows;
   }
 }

@@ -1,8 +1,10 @@
 package dev.spindle.trainer.cuda.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spindle.trainer.cuda.GpuTests;
+import dev.spindle.trainer.cuda.kernels.TensorCoreAttentionKernels.Generation;
 import dev.spindle.trainer.cuda.runtime.CudaDevice;
 import dev.spindle.trainer.cuda.runtime.CudaStream;
 import dev.spindle.trainer.cuda.runtime.DeviceMemory;
@@ -17,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The tensor-core (bf16 operand) attention against the fp32 attention kernels, which the gradient tests tie to
  * the CPU reference: same qkv and output gradient in, forward output, log-sum-exp and all of dQKV compared.
  * Shapes cover partial tiles (T not a multiple of 64 or 32), several heads, and every supported head size
- * class. Inputs are rounded to bf16 first (the kernels then see equal values); the tensor-core kernel rounds
+ * class, for both kernel generations (the Hopper ones where the device is 9.0). Inputs are rounded to bf16 first (the kernels then see equal values); the tensor-core kernel rounds
  * probabilities, dS and its outputs (out, dQKV) to bf16 (8 significant bits, relative rounding 2^-9), so results built from
  * dozens to hundreds of such products agree to about 1e-2 in relative L2 error, not 1e-5.
  */
@@ -29,11 +31,15 @@ class TensorCoreAttentionTest {
     GpuTests.assumeGpu();
   }
 
-  @ParameterizedTest(name = "B={0} T={1} H={2} HS={3}")
-  @CsvSource({"2, 150, 2, 64", "1, 1024, 3, 64", "3, 77, 4, 32", "2, 200, 2, 32", "1, 64, 12, 64", "2, 33, 2, 64"})
-  void matchesTheFp32Kernels(int b, int t, int heads, int headSize) {
+  @ParameterizedTest(name = "{4} B={0} T={1} H={2} HS={3}")
+  @CsvSource({"2, 150, 2, 64, MMA_SYNC", "1, 1024, 3, 64, MMA_SYNC", "3, 77, 4, 32, MMA_SYNC",
+      "2, 200, 2, 32, MMA_SYNC", "1, 64, 12, 64, MMA_SYNC", "2, 33, 2, 64, MMA_SYNC", "2, 150, 2, 64, WGMMA",
+      "1, 1024, 3, 64, WGMMA", "1, 64, 12, 64, WGMMA", "2, 33, 2, 64, WGMMA", "1, 300, 2, 64, WGMMA"})
+  void matchesTheFp32Kernels(int b, int t, int heads, int headSize, Generation generation) {
     CudaDevice device = CudaDevice.open(0);
     device.makeCurrent();
+    assumeTrue(generation.runsOn(headSize, device.computeMajor(), device.computeMinor()),
+        generation + " kernels need compute capability 9.0 and head size 64");
     int c = heads * headSize;
     long n = (long) b * t;
     SplittableRandom random = new SplittableRandom(31L * t + headSize);
@@ -42,10 +48,10 @@ class TensorCoreAttentionTest {
     float[] dout = roundToBf16(randomArray(random, (int) (n * c), 1.0f));
     try (CudaStream stream = new CudaStream();
         KernelLibrary fp32 = new KernelLibrary(device, c, headSize, false);
-        KernelLibrary tensorCores = new KernelLibrary(device, c, headSize, true)) {
-      assertThat(tensorCores.hasTensorCoreAttention()).as("tensor-core kernels loaded").isTrue();
+        ModuleLoader loader = new ModuleLoader(device)) {
+      TensorCoreAttentionKernels tensorCores = new TensorCoreAttentionKernels(loader, headSize, generation);
       Result expected = runFp32(fp32, stream, qkv, dout, b, t, heads, headSize);
-      Result actual = runTensorCores(tensorCores, stream, qkv, dout, b, t, heads, headSize);
+      Result actual = runTensorCores(fp32.convert(), tensorCores, stream, qkv, dout, b, t, heads, headSize);
       assertThat(relativeError(actual.out, expected.out, 0, 1, 1)).as("forward output").isLessThan(TOLERANCE);
       double worstLse = 0;
       for (int i = 0; i < expected.lse.length; i++) {
@@ -62,8 +68,8 @@ class TensorCoreAttentionTest {
 
   private record Result(float[] out, float[] lse, float[] dqkv) {}
 
-  private static Result runTensorCores(KernelLibrary kernels, CudaStream stream, float[] qkv, float[] dout, int b, int t,
-      int heads, int headSize) {
+  private static Result runTensorCores(ConvertKernels convert, TensorCoreAttentionKernels attention, CudaStream stream,
+      float[] qkv, float[] dout, int b, int t, int heads, int headSize) {
     int c = heads * headSize;
     long n = (long) b * t;
     try (DeviceMemory qkv32 = upload(stream, qkv);
@@ -74,11 +80,11 @@ class TensorCoreAttentionTest {
         DeviceMemory lse = DeviceMemory.floats(n * heads, "lse");
         DeviceMemory delta = DeviceMemory.floats(n * heads, "delta");
         DeviceMemory dqkv = new DeviceMemory(n * 3 * c * 2, "dqkv bf16")) {
-      kernels.convert().toBf16(stream, qkv16.address(), qkv32.address(), n * 3 * c);
-      kernels.convert().toBf16(stream, dout16.address(), dout32.address(), n * c);
+      convert.toBf16(stream, qkv16.address(), qkv32.address(), n * 3 * c);
+      convert.toBf16(stream, dout16.address(), dout32.address(), n * c);
       stream.copy(dqkv.address(), qkv16.address(), n * 3 * c * 2); // garbage the kernels must overwrite
-      kernels.tensorCoreAttention().forward(stream, out16.address(), lse.address(), qkv16.address(), b, t, heads);
-      kernels.tensorCoreAttention().backward(stream, dqkv.address(), delta.address(), dout16.address(), qkv16.address(),
+      attention.forward(stream, out16.address(), lse.address(), qkv16.address(), b, t, heads);
+      attention.backward(stream, dqkv.address(), delta.address(), dout16.address(), qkv16.address(),
           out16.address(), lse.address(), b, t, heads);
       return new Result(downloadBf16(stream, out16), download(stream, lse), downloadBf16(stream, dqkv));
     }
