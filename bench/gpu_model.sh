@@ -7,8 +7,8 @@
 #            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh);
 #            then step N's loss and gradient from Spindle's weights before step N in both (PARITY_PROBES, the steps
 #            where the 2026-12-05 run drifted: a forward difference or a trajectory one), and PyTorch against itself (eager vs
-#            SDPA attention: the bf16 noise floor) and against PyTorch in fp32; TOKENS (16384) tokens per step,
-#            output /tmp/parity
+#            SDPA attention: the bf16 noise floor) and against PyTorch in fp32 (TORCH_FLAGS= skips those two
+#            replays); TOKENS (16384) tokens per step, output /tmp/parity
 #   parity-fp32  the same in fp32 on both sides for STEPS (120) steps, output /tmp/parity-fp32: without bf16
 #            rounding the two must agree far closer, unless an update differs
 set -uo pipefail
@@ -28,7 +28,7 @@ for step in "$@"; do
       ;;
     parity)
       rm -rf /tmp/parity
-      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} TORCH_FLAGS="--noise-floor --reference-fp32" bash bench/parity.sh \
+      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} TORCH_FLAGS=${TORCH_FLAGS-"--noise-floor --reference-fp32"} bash bench/parity.sh \
         "$run/decompose" /tmp/parity --probe-steps "${PARITY_PROBES:-49,50,51,56,150,277}" 2>&1 \
         | grep -v "^step " | tail -60 | tee "$out/parity.log"
       cp /tmp/parity/parity.png /tmp/parity/*.jsonl /tmp/parity/*.json "$out/" 2>/dev/null

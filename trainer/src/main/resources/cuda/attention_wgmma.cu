@@ -55,6 +55,7 @@ __device__ __forceinline__ unsigned long long rows_as_k(const bf16_t* tile, int 
 __device__ __forceinline__ void wgmma_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
 __device__ __forceinline__ void wgmma_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
 __device__ __forceinline__ void wgmma_wait_all() { asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory"); }
+__device__ __forceinline__ void wgmma_wait_one() { asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory"); }
 
 // Keeps the compiler from moving reads of wgmma results (or reuse of its A registers) across the wait: an empty
 // volatile asm that "writes" each register, placed after wgmma_wait_all.
@@ -95,10 +96,8 @@ __device__ __forceinline__ void issue_products_with_rows(float x[8][4], const un
   for (int kc = 0; kc < DCHUNKS; kc++) wgmma_64x64<0>(x, a[kc], rows_as_n(tile, kc), kc);
 }
 
-// acc (64 x HS) += c (64 x 64 fp32, rounded to bf16 A fragments) tile: O += P V, dQ += dS K, dV += P^T dO, ...
-// The A registers must live until the products complete: the caller keeps `packed` until wgmma_wait_all.
-__device__ __forceinline__ void issue_products_with_columns(float acc[8][4], unsigned packed[4][4],
-                                                            const float c[8][4], const bf16_t* tile) {
+// c (64 x 64 fp32, this thread's part) rounded to bf16 A fragments, one per k-step of 16 columns.
+__device__ __forceinline__ void pack_a_fragments(unsigned packed[4][4], const float c[8][4]) {
 #pragma unroll
   for (int kk = 0; kk < 4; kk++) {
     packed[kk][0] = pack_bf16(c[2 * kk][0], c[2 * kk][1]);
@@ -106,38 +105,108 @@ __device__ __forceinline__ void issue_products_with_columns(float acc[8][4], uns
     packed[kk][2] = pack_bf16(c[2 * kk + 1][0], c[2 * kk + 1][1]);
     packed[kk][3] = pack_bf16(c[2 * kk + 1][2], c[2 * kk + 1][3]);
   }
-  wgmma_fence();
+}
+
+// acc (64 x HS) += packed (64 x 64, A fragments) tile: O += P V, dQ += dS K, dV += P^T dO, dK += dS^T Q. The
+// packed registers must live until the products complete (fence_registers after the wait).
+__device__ __forceinline__ void issue_products_with_columns(float acc[8][4], const unsigned packed[4][4],
+                                                            const bf16_t* tile) {
 #pragma unroll
   for (int kk = 0; kk < 4; kk++) wgmma_64x64<1>(acc, packed[kk], rows_as_k(tile, kk), 1);
 }
 
-// Starts copying keys and values first_key.. of head h into one stage (one commit group).
-__device__ __forceinline__ void copy_core_key_value_async(bf16_t* keys, bf16_t* values, const bf16_t* base,
-                                                          int first_key, int T, int C, int h) {
-  copy_core_tile_async<WG_ROWS>(keys, base, first_key, T, 3 * C, C + h * HS);
-  copy_core_tile_async<WG_ROWS>(values, base, first_key, T, 3 * C, 2 * C + h * HS);
-  copy_async_commit();
-}
+// Forward, software-pipelined (FlashAttention-3's intra-warpgroup overlap): each iteration issues S = Q K^T of key
+// tile j and O += P V of tile j - 1 together, waits for S only, runs tile j's softmax on the CUDA cores while the
+// tensor cores finish P V, then rescales O. K/V tiles rotate through three shared stages (j - 1 for V, j for K,
+// j + 1 arriving).
+#define WG_STAGES 3
 
-// At key tile `tile` of `tiles`: starts the next tile's copy into the other stage, waits for this one, and makes
-// it visible to the tensor cores of the whole block.
-__device__ __forceinline__ void next_core_key_value(bf16_t (*keys)[WG_ROWS * HS], bf16_t (*values)[WG_ROWS * HS],
-                                                    const bf16_t* base, int tile, int tiles, int T, int C, int h) {
-  if (tile + 1 < tiles) {
-    copy_core_key_value_async(keys[(tile + 1) & 1], values[(tile + 1) & 1], base, (tile + 1) * WG_ROWS, T, C, h);
-    copy_async_wait<1>();
-  } else {
-    copy_async_wait<0>();
+// Two head slices (K and V, or Q and dO) streamed through WG_STAGES shared stages, 64 rows a tile starting at
+// first_row: while tile j's products run, tile j - 1's stage is still read and tile j + 1 is arriving.
+struct TileStream {
+  bf16_t (*a)[WG_ROWS * HS];
+  const bf16_t* a_base;
+  int a_stride, a_column;
+  bf16_t (*b)[WG_ROWS * HS];
+  const bf16_t* b_base;
+  int b_stride, b_column;
+  int first_row, tiles, T;
+
+  // Starts copying tile `tile` into its stage when it exists; commits a group either way, so the wait counts
+  // hold for any number of tiles.
+  __device__ __forceinline__ void prefetch(int tile) const {
+    if (tile < tiles) {
+      copy_core_tile_async<WG_ROWS>(a[tile % WG_STAGES], a_base, first_row + tile * WG_ROWS, T, a_stride, a_column);
+      copy_core_tile_async<WG_ROWS>(b[tile % WG_STAGES], b_base, first_row + tile * WG_ROWS, T, b_stride, b_column);
+    }
+    copy_async_commit();
   }
-  fence_shared_for_tensor_cores();
-  __syncthreads();
+  // Tiles 0 and 1 started, tile 0 arrived and visible to the tensor cores of the whole block.
+  __device__ __forceinline__ void start() const {
+    prefetch(0);
+    prefetch(1);
+    copy_async_wait<1>();
+    fence_shared_for_tensor_cores();
+    __syncthreads();
+  }
+  // After tile `tile`: every warpgroup is done with tile - 1's stage; refill it with tile + 2, wait for tile + 1.
+  __device__ __forceinline__ void rotate(int tile) const {
+    __syncthreads();
+    prefetch(tile + 2);
+    copy_async_wait<1>();
+    fence_shared_for_tensor_cores();
+    __syncthreads();
+  }
+  __device__ __forceinline__ const bf16_t* first(int tile) const { return a[tile % WG_STAGES]; }
+  __device__ __forceinline__ const bf16_t* second(int tile) const { return b[tile % WG_STAGES]; }
+};
+
+// Online softmax of one finished S tile in place (s becomes P in the new max's units): masks keys after the query
+// on tiles that reach past the block's first query, updates the running max m and sum l of rows g and g + 8, and
+// returns in c0, c1 the factors that rescale what O holds so far.
+__device__ __forceinline__ void online_softmax(float (&s)[8][4], float& m0, float& m1, float& l0, float& l1,
+                                               float& c0, float& c1, int first_key, int first_query, int row0,
+                                               int row1, float scale) {
+  const int q = threadIdx.x & 3;
+  const bool diagonal = first_key + WG_ROWS > first_query;
+  float x0 = m0, x1 = m1;
+#pragma unroll
+  for (int n = 0; n < 8; n++) {
+    int key = first_key + n * 8 + 2 * q;
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      int row = e < 2 ? row0 : row1;
+      s[n][e] = (!diagonal || key + (e & 1) <= row) ? s[n][e] * scale : NEG_INF;
+    }
+    x0 = fmaxf(x0, fmaxf(s[n][0], s[n][1]));
+    x1 = fmaxf(x1, fmaxf(s[n][2], s[n][3]));
+  }
+  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 1));
+  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 2));
+  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 1));
+  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 2));
+  c0 = exp2f(m0 - x0);  // every row meets key 0 in its first tile: x0, x1 finite from then on
+  c1 = exp2f(m1 - x1);
+  m0 = x0;
+  m1 = x1;
+  l0 *= c0;
+  l1 *= c1;
+#pragma unroll
+  for (int n = 0; n < 8; n++) {
+    s[n][0] = exp2f(s[n][0] - x0);
+    s[n][1] = exp2f(s[n][1] - x0);
+    s[n][2] = exp2f(s[n][2] - x1);
+    s[n][3] = exp2f(s[n][3] - x1);
+    l0 += s[n][0] + s[n][1];
+    l1 += s[n][2] + s[n][3];
+  }
 }
 
-// Forward. Launch: grid (ceil(T / (64 * WG_FORWARD_GROUPS)), B * H), 128 * WG_FORWARD_GROUPS threads.
+// Launch: grid (ceil(T / (64 * WG_FORWARD_GROUPS)), B * H), 128 * WG_FORWARD_GROUPS threads.
 extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_wgmma_forward(
     bf16_t* out, float* lse, const bf16_t* qkv, int B, int T, int H) {
-  __shared__ __align__(128) bf16_t keys[2][WG_ROWS * HS];
-  __shared__ __align__(128) bf16_t values[2][WG_ROWS * HS];
+  __shared__ __align__(128) bf16_t keys[WG_STAGES][WG_ROWS * HS];
+  __shared__ __align__(128) bf16_t values[WG_STAGES][WG_ROWS * HS];
   const int C = H * HS;
   const int C3 = 3 * C;
   const int bh = blockIdx.y;
@@ -153,7 +222,8 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
   const int row0 = first_query + warp * 16 + g;
   const int row1 = row0 + 8;
   const int tiles = (min(first_query + block_rows, T) - 1) / WG_ROWS + 1;
-  copy_core_key_value_async(keys[0], values[0], base, 0, T, C, h);
+  const TileStream stream = {keys, base, C3, C + h * HS, values, base, C3, 2 * C + h * HS, 0, tiles, T};
+  stream.start();
   unsigned qf[DCHUNKS][4];
   load_row_fragments(qf, base, row0, T, C3, h * HS);
   float o[8][4];
@@ -161,58 +231,43 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
   unsigned packed[4][4];
 #pragma unroll
   for (int n = 0; n < 8; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
-  float m0 = NEG_INF, m1 = NEG_INF, l0 = 0.0f, l1 = 0.0f;
-  for (int tile = 0; tile < tiles; tile++) {
-    const int first_key = tile * WG_ROWS;
-    next_core_key_value(keys, values, base, tile, tiles, T, C, h);
+  float m0 = NEG_INF, m1 = NEG_INF, l0 = 0.0f, l1 = 0.0f, c0, c1;
+  wgmma_fence();
+  issue_products_with_rows(s, qf, stream.first(0));
+  wgmma_commit();
+  wgmma_wait_all();
+  fence_registers(s);
+  online_softmax(s, m0, m1, l0, l1, c0, c1, 0, first_query, row0, row1, scale);  // o is still zero: no rescale
+  stream.rotate(0);
+  for (int tile = 1; tile < tiles; tile++) {
+    pack_a_fragments(packed, s);  // P of tile - 1
     wgmma_fence();
-    issue_products_with_rows(s, qf, keys[tile & 1]);  // S = Q K^T
+    issue_products_with_rows(s, qf, stream.first(tile));  // S of this tile
     wgmma_commit();
-    wgmma_wait_all();
+    issue_products_with_columns(o, packed, stream.second(tile - 1));  // O += P V of tile - 1
+    wgmma_commit();
+    wgmma_wait_one();  // S has arrived; P V may still run
     fence_registers(s);
-    const bool diagonal = first_key + WG_ROWS > first_query;
-    float x0 = m0, x1 = m1;
-#pragma unroll
-    for (int n = 0; n < 8; n++) {
-      int key = first_key + n * 8 + 2 * q;
-#pragma unroll
-      for (int e = 0; e < 4; e++) {
-        int row = e < 2 ? row0 : row1;
-        s[n][e] = (!diagonal || key + (e & 1) <= row) ? s[n][e] * scale : NEG_INF;
-      }
-      x0 = fmaxf(x0, fmaxf(s[n][0], s[n][1]));
-      x1 = fmaxf(x1, fmaxf(s[n][2], s[n][3]));
-    }
-    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 1));
-    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 2));
-    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 1));
-    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 2));
-    float c0 = exp2f(m0 - x0);  // every row meets key 0 in its first tile: x0, x1 finite from then on
-    float c1 = exp2f(m1 - x1);
-    m0 = x0;
-    m1 = x1;
-    l0 *= c0;
-    l1 *= c1;
+    online_softmax(s, m0, m1, l0, l1, c0, c1, tile * WG_ROWS, first_query, row0, row1, scale);
+    wgmma_wait_all();
+    fence_registers(o);
+    fence_registers(packed);
 #pragma unroll
     for (int n = 0; n < 8; n++) {
       o[n][0] *= c0;
       o[n][1] *= c0;
       o[n][2] *= c1;
       o[n][3] *= c1;
-      s[n][0] = exp2f(s[n][0] - x0);
-      s[n][1] = exp2f(s[n][1] - x0);
-      s[n][2] = exp2f(s[n][2] - x1);
-      s[n][3] = exp2f(s[n][3] - x1);
-      l0 += s[n][0] + s[n][1];
-      l1 += s[n][2] + s[n][3];
     }
-    issue_products_with_columns(o, packed, s, values[tile & 1]);  // O += P V
-    wgmma_commit();
-    wgmma_wait_all();
-    fence_registers(o);
-    fence_registers(packed);
-    __syncthreads();  // this stage is refilled two tiles on
+    stream.rotate(tile);
   }
+  pack_a_fragments(packed, s);
+  wgmma_fence();
+  issue_products_with_columns(o, packed, stream.second(tiles - 1));  // O += P V of the last tile
+  wgmma_commit();
+  wgmma_wait_all();
+  fence_registers(o);
+  fence_registers(packed);
   l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
   l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
   l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
@@ -237,15 +292,22 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
   }
 }
 
-// dK and dV: one warpgroup owns 64 keys (K, V as A fragments in registers) and walks the 64-query tiles at or
-// after them: S^T = K Q^T, dP^T = V dO^T, P^T = exp(S^T - lse), dS^T = P^T (dP^T - delta), dV += P^T dO,
-// dK += dS^T Q. Launch: grid (ceil(T / 64), B * H), 128 threads.
+// dP turned into dS in place, with P from S: dS = P (dP - delta), P = exp(S scale - lse), 0 where the key comes
+// after the query. Rows and columns as the caller's product lays them out (transposed: rows are keys).
+__device__ __forceinline__ float softmax_gradient(float score, float dp, float scale_log2, float lse_log2,
+                                                  float delta, bool visible) {
+  float p = visible ? exp2f(score * scale_log2 - lse_log2) : 0.0f;
+  return p * (dp - delta);
+}
+
+// dK and dV, software-pipelined like the forward: one warpgroup owns 64 keys (K, V as A fragments) and walks the
+// 64-query tiles at or after them; each iteration issues S^T = K Q^T and dP^T = V dO^T of query tile j with
+// dV += P^T dO and dK += dS^T Q of tile j - 1, and computes P^T, dS^T of tile j while the latter run.
+// Launch: grid (ceil(T / 64), B * H), 128 threads.
 extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_key_value(
     bf16_t* dqkv, const bf16_t* dout, const bf16_t* qkv, const float* lse, const float* delta, int B, int T, int H) {
-  __shared__ __align__(128) bf16_t queries[2][WG_ROWS * HS];  // Q, core matrices
-  __shared__ __align__(128) bf16_t grads[2][WG_ROWS * HS];    // dO, core matrices
-  __shared__ float tile_lse[2][WG_ROWS];
-  __shared__ float tile_delta[2][WG_ROWS];
+  __shared__ __align__(128) bf16_t queries[WG_STAGES][WG_ROWS * HS];  // Q, core matrices
+  __shared__ __align__(128) bf16_t grads[WG_STAGES][WG_ROWS * HS];    // dO, core matrices
   const int C = H * HS;
   const int C3 = 3 * C;
   const int bh = blockIdx.y;
@@ -256,33 +318,22 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_key_v
   const int g = (threadIdx.x & 31) >> 2;
   const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
-  const bf16_t* dout_base = dout + (long long)b * T * C;
   bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS);
   const float scale_log2 = scale * LOG2E;
   const int key0 = first_key + warp * 16 + g;
   const int tiles = (T - first_key + WG_ROWS - 1) / WG_ROWS;
-  auto prefetch = [&](int tile) {
-    int first_query = first_key + tile * WG_ROWS;
-    int stage = tile & 1;
-    copy_core_tile_async<WG_ROWS>(queries[stage], base, first_query, T, C3, h * HS);
-    copy_core_tile_async<WG_ROWS>(grads[stage], dout_base, first_query, T, C, h * HS);
-    copy_async_commit();
-    for (int r = threadIdx.x; r < WG_ROWS; r += blockDim.x) {
-      int t = first_query + r;
-      tile_lse[stage][r] = t < T ? lse[(long long)bh * T + t] * LOG2E : __int_as_float(0x7f800000);
-      tile_delta[stage][r] = t < T ? delta[(long long)bh * T + t] : 0.0f;
-    }
-  };
-  prefetch(0);
+  const TileStream stream = {queries, base, C3, h * HS, grads, dout + (long long)b * T * C, C, h * HS, first_key,
+                             tiles, T};
+  stream.start();
   unsigned kf[DCHUNKS][4];
   unsigned vf[DCHUNKS][4];
   load_row_fragments(kf, base, key0, T, C3, C + h * HS);
   load_row_fragments(vf, base, key0, T, C3, 2 * C + h * HS);
   float dk[8][4];
   float dv[8][4];
-  float st[8][4];
-  float dpt[8][4];
+  float st[8][4];   // S^T, then P^T
+  float dpt[8][4];  // dP^T, then dS^T
   unsigned packed_p[4][4];
   unsigned packed_ds[4][4];
 #pragma unroll
@@ -290,48 +341,69 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_key_v
     dk[n][0] = dk[n][1] = dk[n][2] = dk[n][3] = 0.0f;
     dv[n][0] = dv[n][1] = dv[n][2] = dv[n][3] = 0.0f;
   }
-  for (int tile = 0; tile < tiles; tile++) {
+  // P^T and dS^T of query tile `tile` in place; lse and delta straight from global memory (cached).
+  auto gradients = [&](int tile) {
     const int first_query = first_key + tile * WG_ROWS;
-    if (tile + 1 < tiles) {
-      prefetch(tile + 1);
-      copy_async_wait<1>();
-    } else {
-      copy_async_wait<0>();
-    }
-    fence_shared_for_tensor_cores();
-    __syncthreads();
-    const bf16_t* q_tile = queries[tile & 1];
-    const bf16_t* g_tile = grads[tile & 1];
-    const float* lse_tile = tile_lse[tile & 1];
-    const float* delta_tile = tile_delta[tile & 1];
-    wgmma_fence();
-    issue_products_with_rows(st, kf, q_tile);   // S^T = K Q^T
-    issue_products_with_rows(dpt, vf, g_tile);  // dP^T = V dO^T
-    wgmma_commit();
-    wgmma_wait_all();
-    fence_registers(st);
-    fence_registers(dpt);
 #pragma unroll
     for (int n = 0; n < 8; n++) {
 #pragma unroll
-      for (int e = 0; e < 4; e++) {
-        int local = n * 8 + 2 * q + (e & 1);
-        int key = e < 2 ? key0 : key0 + 8;
-        float p = first_query + local >= key ? exp2f(st[n][e] * scale_log2 - lse_tile[local]) : 0.0f;  // causal
-        st[n][e] = p;
-        dpt[n][e] = p * (dpt[n][e] - delta_tile[local]);
+      for (int c = 0; c < 2; c++) {
+        int query = first_query + n * 8 + 2 * q + c;
+        // Past T: lse = +inf makes P = 0, so padding queries contribute nothing.
+        float lse_log2 = query < T ? lse[(long long)bh * T + query] * LOG2E : __int_as_float(0x7f800000);
+        float d = query < T ? delta[(long long)bh * T + query] : 0.0f;
+#pragma unroll
+        for (int r = 0; r < 2; r++) {
+          int e = 2 * r + c;
+          bool visible = query >= key0 + 8 * r;  // causal
+          float p = visible ? exp2f(st[n][e] * scale_log2 - lse_log2) : 0.0f;
+          dpt[n][e] = p * (dpt[n][e] - d);
+          st[n][e] = p;
+        }
       }
     }
-    issue_products_with_columns(dv, packed_p, st, g_tile);   // dV += P^T dO
-    issue_products_with_columns(dk, packed_ds, dpt, q_tile); // dK += dS^T Q
+  };
+  wgmma_fence();
+  issue_products_with_rows(st, kf, stream.first(0));    // S^T = K Q^T
+  issue_products_with_rows(dpt, vf, stream.second(0));  // dP^T = V dO^T
+  wgmma_commit();
+  wgmma_wait_all();
+  fence_registers(st);
+  fence_registers(dpt);
+  gradients(0);
+  stream.rotate(0);
+  for (int tile = 1; tile < tiles; tile++) {
+    pack_a_fragments(packed_p, st);   // P^T of tile - 1
+    pack_a_fragments(packed_ds, dpt); // dS^T of tile - 1
+    wgmma_fence();
+    issue_products_with_rows(st, kf, stream.first(tile));
+    issue_products_with_rows(dpt, vf, stream.second(tile));
     wgmma_commit();
+    issue_products_with_columns(dv, packed_p, stream.second(tile - 1));  // dV += P^T dO
+    issue_products_with_columns(dk, packed_ds, stream.first(tile - 1));  // dK += dS^T Q
+    wgmma_commit();
+    wgmma_wait_one();
+    fence_registers(st);
+    fence_registers(dpt);
+    gradients(tile);
     wgmma_wait_all();
     fence_registers(dv);
     fence_registers(dk);
     fence_registers(packed_p);
     fence_registers(packed_ds);
-    __syncthreads();  // this stage is refilled two tiles on
+    stream.rotate(tile);
   }
+  pack_a_fragments(packed_p, st);
+  pack_a_fragments(packed_ds, dpt);
+  wgmma_fence();
+  issue_products_with_columns(dv, packed_p, stream.second(tiles - 1));
+  issue_products_with_columns(dk, packed_ds, stream.first(tiles - 1));
+  wgmma_commit();
+  wgmma_wait_all();
+  fence_registers(dv);
+  fence_registers(dk);
+  fence_registers(packed_p);
+  fence_registers(packed_ds);
 #pragma unroll
   for (int n = 0; n < 8; n++) {
     int column = h * HS + n * 8 + 2 * q;
@@ -348,13 +420,14 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_key_v
   }
 }
 
-// dQ: one warpgroup owns 64 queries (Q, dO as A fragments; lse, delta per row in registers) and walks the key
-// tiles up to the diagonal: S = Q K^T, dP = dO V^T, dS = P (dP - delta), dQ += dS K. Launch: grid (ceil(T / 64),
-// B * H), 128 threads.
+// dQ, software-pipelined the same way: one warpgroup owns 64 queries (Q, dO as A fragments; lse, delta per row in
+// registers) and walks the key tiles up to the diagonal; each iteration issues S = Q K^T and dP = dO V^T of key
+// tile j with dQ += dS K of tile j - 1, and computes dS = P (dP - delta) of tile j while the latter runs.
+// Launch: grid (ceil(T / 64), B * H), 128 threads.
 extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_query(
     bf16_t* dqkv, const bf16_t* dout, const bf16_t* qkv, const float* lse, const float* delta, int B, int T, int H) {
-  __shared__ __align__(128) bf16_t keys[2][WG_ROWS * HS];
-  __shared__ __align__(128) bf16_t values[2][WG_ROWS * HS];
+  __shared__ __align__(128) bf16_t keys[WG_STAGES][WG_ROWS * HS];
+  __shared__ __align__(128) bf16_t values[WG_STAGES][WG_ROWS * HS];
   const int C = H * HS;
   const int C3 = 3 * C;
   const int bh = blockIdx.y;
@@ -370,32 +443,25 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_query
   const int row0 = first_query + warp * 16 + g;
   const int row1 = row0 + 8;
   const int tiles = (min(first_query + WG_ROWS, T) - 1) / WG_ROWS + 1;
-  copy_core_key_value_async(keys[0], values[0], base, 0, T, C, h);
+  const TileStream stream = {keys, base, C3, C + h * HS, values, base, C3, 2 * C + h * HS, 0, tiles, T};
+  stream.start();
   unsigned qf[DCHUNKS][4];
   unsigned gf[DCHUNKS][4];
   load_row_fragments(qf, base, row0, T, C3, h * HS);
   load_row_fragments(gf, dout + (long long)b * T * C, row0, T, C, h * HS);
+  // Past T: lse = +inf makes P = 0, so padding rows stay zero.
   const float lse0 = row0 < T ? lse[(long long)bh * T + row0] * LOG2E : __int_as_float(0x7f800000);
   const float lse1 = row1 < T ? lse[(long long)bh * T + row1] * LOG2E : __int_as_float(0x7f800000);
   const float delta0 = row0 < T ? delta[(long long)bh * T + row0] : 0.0f;
   const float delta1 = row1 < T ? delta[(long long)bh * T + row1] : 0.0f;
   float dq[8][4];
-  float s[8][4];
+  float s[8][4];   // S, then dS
   float dp[8][4];
   unsigned packed[4][4];
 #pragma unroll
   for (int n = 0; n < 8; n++) dq[n][0] = dq[n][1] = dq[n][2] = dq[n][3] = 0.0f;
-  for (int tile = 0; tile < tiles; tile++) {
+  auto gradients = [&](int tile) {  // dS of key tile `tile` into s
     const int first_key = tile * WG_ROWS;
-    next_core_key_value(keys, values, base, tile, tiles, T, C, h);
-    const bf16_t* k_tile = keys[tile & 1];
-    wgmma_fence();
-    issue_products_with_rows(s, qf, k_tile);            // S = Q K^T
-    issue_products_with_rows(dp, gf, values[tile & 1]); // dP = dO V^T
-    wgmma_commit();
-    wgmma_wait_all();
-    fence_registers(s);
-    fence_registers(dp);
     const bool diagonal = tile == tiles - 1;
 #pragma unroll
     for (int n = 0; n < 8; n++) {
@@ -403,18 +469,45 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_query
 #pragma unroll
       for (int e = 0; e < 4; e++) {
         bool upper = e < 2;
-        float p = (!diagonal || key + (e & 1) <= (upper ? row0 : row1))
-            ? exp2f(s[n][e] * scale_log2 - (upper ? lse0 : lse1)) : 0.0f;  // causal
-        s[n][e] = p * (dp[n][e] - (upper ? delta0 : delta1));  // dS
+        bool visible = !diagonal || key + (e & 1) <= (upper ? row0 : row1);  // causal
+        s[n][e] = softmax_gradient(s[n][e], dp[n][e], scale_log2, upper ? lse0 : lse1, upper ? delta0 : delta1,
+                                   visible);
       }
     }
-    issue_products_with_columns(dq, packed, s, k_tile);  // dQ += dS K
+  };
+  wgmma_fence();
+  issue_products_with_rows(s, qf, stream.first(0));    // S = Q K^T
+  issue_products_with_rows(dp, gf, stream.second(0));  // dP = dO V^T
+  wgmma_commit();
+  wgmma_wait_all();
+  fence_registers(s);
+  fence_registers(dp);
+  gradients(0);
+  stream.rotate(0);
+  for (int tile = 1; tile < tiles; tile++) {
+    pack_a_fragments(packed, s);  // dS of tile - 1
+    wgmma_fence();
+    issue_products_with_rows(s, qf, stream.first(tile));
+    issue_products_with_rows(dp, gf, stream.second(tile));
     wgmma_commit();
+    issue_products_with_columns(dq, packed, stream.first(tile - 1));  // dQ += dS K
+    wgmma_commit();
+    wgmma_wait_one();
+    fence_registers(s);
+    fence_registers(dp);
+    gradients(tile);
     wgmma_wait_all();
     fence_registers(dq);
     fence_registers(packed);
-    __syncthreads();  // this stage is refilled two tiles on
+    stream.rotate(tile);
   }
+  pack_a_fragments(packed, s);
+  wgmma_fence();
+  issue_products_with_columns(dq, packed, stream.first(tiles - 1));
+  wgmma_commit();
+  wgmma_wait_all();
+  fence_registers(dq);
+  fence_registers(packed);
   bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
 #pragma unroll
   for (int n = 0; n < 8; n++) {

@@ -73,7 +73,8 @@ final class CudaEngine implements TrainingEngine {
     try {
       this.stream = created.add(new CudaStream());
       this.blas = created.add(new CublasHandle(stream));
-      this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16));
+      this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16,
+          options.attention()));
       this.bf16Attention = kernels.hasTensorCoreAttention();
       this.vectors = created.add(new DeviceParameters(model, offsets, precision, stream));
       this.transfers = created.add(new HostTransfers(stream));

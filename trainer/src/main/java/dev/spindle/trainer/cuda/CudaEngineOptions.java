@@ -12,10 +12,19 @@ import java.util.Map;
  * @param tokenCapacity tokens per step (B * T) to size activation buffers for at creation; 0 sizes them on the
  *     first batch. Buffers grow only when a batch with more tokens arrives, never per step.
  * @param profile per-category GPU time (each operation followed by a sync: slower steps; for benchmarks)
+ * @param attention which bf16 attention kernels: {@code auto} (the fastest measured for the device), {@code mma-sync}
+ *     or {@code wgmma} (Hopper only)
  */
-public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean profile) {
+public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean profile, String attention) {
+  /** The {@code attention} values. */
+  public static final java.util.List<String> ATTENTION_CHOICES = java.util.List.of("auto", "mma-sync", "wgmma");
+
   public CudaEngineOptions {
     requireNonNull(precision, "precision is null");
+    if (!ATTENTION_CHOICES.contains(attention)) {
+      throw new IllegalArgumentException("Invalid spindle.train.cuda.attention '" + attention + "': expected one of "
+          + ATTENTION_CHOICES);
+    }
     if (tokenCapacity < 0) {
       throw new IllegalArgumentException("Invalid spindle.train.cuda.token-capacity: must be >= 0, got " + tokenCapacity);
     }
@@ -25,7 +34,14 @@ public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean
     this(precision, tokenCapacity, false);
   }
 
-  /** From the engine's option block ({@code precision}, {@code token-capacity}, {@code profile}), all required. */
+  public CudaEngineOptions(Precision precision, long tokenCapacity, boolean profile) {
+    this(precision, tokenCapacity, profile, "auto");
+  }
+
+  /**
+   * From the engine's option block ({@code precision}, {@code token-capacity}, {@code profile}, {@code attention}),
+   * all required.
+   */
   public static CudaEngineOptions from(Map<String, String> options) {
     String capacity = required(options, "token-capacity");
     String profile = required(options, "profile");
@@ -34,7 +50,7 @@ public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean
     }
     try {
       return new CudaEngineOptions(Precision.parse(required(options, "precision")), Long.parseLong(capacity.trim()),
-          Boolean.parseBoolean(profile));
+          Boolean.parseBoolean(profile), required(options, "attention").trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "Invalid spindle.train.cuda.token-capacity '" + capacity + "': expected a whole number of tokens", e);

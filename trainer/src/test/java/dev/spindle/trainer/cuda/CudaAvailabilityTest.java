@@ -18,7 +18,7 @@ class CudaAvailabilityTest {
     assertThat(CudaAvailability.reason()).isNotBlank();
     assertThatThrownBy(() -> Engines.provider("cuda")
             .create(new ModelConfig(1, 8, 2, 10, 4, true), OptimizerConfig.sgd(0.1, 1), 1, 0,
-                java.util.Map.of("precision", "bf16", "token-capacity", "0", "profile", "false")))
+                java.util.Map.of("precision", "bf16", "token-capacity", "0", "profile", "false", "attention", "auto")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Cannot create the CUDA engine")
         .hasMessageContaining("--engine dl4j");
@@ -34,8 +34,10 @@ class CudaAvailabilityTest {
     assertThat(Precision.parse("BF16")).isEqualTo(Precision.BF16);
     assertThatThrownBy(() -> Precision.parse("fp8")).hasMessageContaining("expected fp32 or bf16");
     assertThatThrownBy(() -> new CudaEngineOptions(Precision.FP32, -1)).hasMessageContaining("got -1");
-    assertThat(CudaEngineOptions.from(java.util.Map.of("precision", "fp32", "token-capacity", "4096", "profile", "true")))
-        .isEqualTo(new CudaEngineOptions(Precision.FP32, 4096, true));
+    assertThat(CudaEngineOptions.from(java.util.Map.of("precision", "fp32", "token-capacity", "4096", "profile", "true",
+        "attention", "wgmma"))).isEqualTo(new CudaEngineOptions(Precision.FP32, 4096, true, "wgmma"));
+    assertThatThrownBy(() -> CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "token-capacity", "0",
+        "profile", "false", "attention", "flash"))).hasMessageContaining("expected one of [auto, mma-sync, wgmma]");
     assertThatThrownBy(() -> CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "profile", "false")))
         .hasMessageContaining("Missing spindle.train.cuda.token-capacity");
     assertThatThrownBy(() -> CudaEngineOptions.from(

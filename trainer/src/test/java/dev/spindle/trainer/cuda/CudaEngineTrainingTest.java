@@ -143,7 +143,7 @@ class CudaEngineTrainingTest {
   @Test
   void engineIsFoundByNameAndStartsFromTheSharedInitialParameters() {
     try (TrainingEngine engine = Engines.provider("cuda").create(MODEL, ADAMW, 77, 0,
-        java.util.Map.of("precision", "bf16", "token-capacity", "0", "profile", "false"))) {
+        java.util.Map.of("precision", "bf16", "token-capacity", "0", "profile", "false", "attention", "auto"))) {
       assertThat(GpuTests.parameters(engine)).containsExactly(InitialParameters.create(MODEL, 77));
     }
   }

@@ -60,7 +60,7 @@ class CudaTrainingTest {
       int checkpointEvery) {
     StepPlan plan = StepPlanner.plan(manifest, new PlanSettings(3, trainers, steps, 256, Curriculum.GROW_P2, 2, 8));
     TrainerSettings settings = new TrainerSettings("cuda",
-        Map.of("precision", precision, "token-capacity", "0", "profile", "false"), SyncMode.PARAMETERS,
+        Map.of("precision", precision, "token-capacity", "0", "profile", "false", "attention", "auto"), SyncMode.PARAMETERS,
         checkpointEvery, 3, 4, 5, 60, CollectiveMode.AUTO, new FeedSettings(2, 16 << 20));
     return new TrainingJob(TrainingRun.heldOut(plan, data.toString(), output.toString(), settings),
         new ModelConfig(2, 64, 2, VOCAB, 64, true), optimizer, 42);

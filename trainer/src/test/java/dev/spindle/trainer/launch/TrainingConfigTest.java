@@ -55,7 +55,8 @@ class TrainingConfigTest {
         Map.entry("spindle.train.model.layers", 3), Map.entry("spindle.train.model.d-model", 96),
         Map.entry("spindle.train.model.heads", 6), Map.entry("spindle.train.model.tied-head", false),
         Map.entry("spindle.train.cuda.precision", "fp32"), Map.entry("spindle.train.cuda.token-capacity", 65536),
-        Map.entry("spindle.train.cuda.profile", true), Map.entry("spindle.train.optimizer.kind", "sgd"),
+        Map.entry("spindle.train.cuda.profile", true), Map.entry("spindle.train.cuda.attention", "mma-sync"),
+        Map.entry("spindle.train.optimizer.kind", "sgd"),
         Map.entry("spindle.train.optimizer.learning-rate", 0.5),
         Map.entry("spindle.train.optimizer.betas", java.util.List.of(0.8, 0.9)),
         Map.entry("spindle.train.optimizer.epsilon", 1e-6), Map.entry("spindle.train.optimizer.weight-decay", 0.2),
@@ -77,7 +78,8 @@ class TrainingConfigTest {
         .isEqualTo(new OptimizerConfig("sgd", 0.5, 0.8, 0.9, 1e-6, 0.2, 3, 7, 0.05, 2.0));
     assertThat(config.trainer().engine()).isEqualTo("cuda");
     assertThat(config.trainer().engineOptions())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("precision", "fp32", "token-capacity", "65536", "profile", "true"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("precision", "fp32", "token-capacity", "65536", "profile", "true", "attention", "mma-sync"));
     assertThat(config.trainer().sync()).isEqualTo(SyncMode.GRADIENTS);
     assertThat(config.trainer().checkpointEvery()).isEqualTo(2);
     assertThat(config.trainer().keepCheckpoints()).isEqualTo(5);

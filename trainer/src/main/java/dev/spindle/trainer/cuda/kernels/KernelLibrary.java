@@ -28,10 +28,16 @@ public final class KernelLibrary implements AutoCloseable {
   /**
    * @param width the model width C (LayerNorm's backward is built for it; the bias gradient's scratch holds 4C
    *     columns, the MLP's)
-   * @param tensorCoreAttention load the bf16 tensor-core attention ({@code attention_tc.cu}) where the head size and
-   *     device allow it ({@link TensorCoreAttentionKernels#supported})
+   * @param tensorCoreAttention load the bf16 tensor-core attention where the head size and device allow it
+   *     ({@link TensorCoreAttentionKernels#supported}), of the {@code auto} generation
    */
   public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention) {
+    this(device, width, headSize, tensorCoreAttention, "auto");
+  }
+
+  /** @param attentionChoice the engine's {@code attention} option ({@link TensorCoreAttentionKernels.Generation#choose}) */
+  public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention,
+      String attentionChoice) {
     this.loader = new ModuleLoader(device);
     this.headSize = headSize;
     try {
@@ -48,7 +54,9 @@ public final class KernelLibrary implements AutoCloseable {
       attention = new AttentionKernels(loader, headSize);
       this.tensorCoreAttention = tensorCoreAttention
           && TensorCoreAttentionKernels.supported(headSize, device.computeMajor())
-          ? new TensorCoreAttentionKernels(loader, headSize) : null;
+          ? new TensorCoreAttentionKernels(loader, headSize, TensorCoreAttentionKernels.Generation.choose(
+              attentionChoice, headSize, device.computeMajor(), device.computeMinor()))
+          : null;
     } catch (RuntimeException e) {
       loader.close();
       throw e;

@@ -41,6 +41,25 @@ public final class TensorCoreAttentionKernels {
     public boolean runsOn(int headSize, int computeMajor, int computeMinor) {
       return this == MMA_SYNC || computeMajor == 9 && computeMinor == 0 && headSize == 64;
     }
+
+    /**
+     * The generation for the engine's {@code attention} option: {@code mma-sync}, {@code wgmma} (fails where it
+     * cannot run), or {@code auto}, the fastest measured: MMA_SYNC everywhere for now (see bench/RESULTS.md).
+     */
+    public static Generation choose(String choice, int headSize, int computeMajor, int computeMinor) {
+      Generation generation = switch (choice) {
+        case "auto", "mma-sync" -> MMA_SYNC;
+        case "wgmma" -> WGMMA;
+        default -> throw new IllegalArgumentException(
+            "Invalid spindle.train.cuda.attention '" + choice + "': expected auto, mma-sync or wgmma");
+      };
+      if (!generation.runsOn(headSize, computeMajor, computeMinor)) {
+        throw new IllegalArgumentException("Cannot use spindle.train.cuda.attention = " + choice + " at head size "
+            + headSize + " on compute capability " + computeMajor + "." + computeMinor
+            + ": the wgmma kernels need 9.0 (Hopper) and head size 64 (use auto or mma-sync)");
+      }
+      return generation;
+    }
   }
 
   private final CudaDevice device;
@@ -49,16 +68,6 @@ public final class TensorCoreAttentionKernels {
   private final Kernel delta;
   private final Kernel backwardKeyValue;
   private final Kernel backwardQuery;
-
-  /**
-   * The engine's choice: MMA_SYNC everywhere. The WGMMA kernels are correct but not yet faster: on an H100 at
-   * 2 x 8192 tokens they took 0.93 ms forward (mma.sync 0.91) and 3.52 ms backward (2.99), each product waiting for
-   * the one before it (bench/RESULTS.md, 2026-12-05 evening). They stay tested so that a pipelined version can
-   * replace them.
-   */
-  TensorCoreAttentionKernels(ModuleLoader loader, int headSize) {
-    this(loader, headSize, Generation.MMA_SYNC);
-  }
 
   TensorCoreAttentionKernels(ModuleLoader loader, int headSize, Generation generation) {
     this.device = loader.device();

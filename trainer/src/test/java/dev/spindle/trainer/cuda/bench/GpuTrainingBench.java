@@ -24,6 +24,8 @@ public final class GpuTrainingBench {
   private static final double PEAK_FLOPS = 989.4e12;
   /** JVM property: per-category GPU time (the engine's profile option). */
   static final String PROFILE_PROPERTY = "spindle.cuda.profile";
+  /** JVM property: the engine's attention option (auto, mma-sync, wgmma). */
+  static final String ATTENTION_PROPERTY = "spindle.cuda.attention";
 
   private GpuTrainingBench() {}
 
@@ -43,7 +45,8 @@ public final class GpuTrainingBench {
     System.out.printf("model: %s, %,d parameters; %d tokens per step, %d timed steps, %s%n", model, parameters,
         tokensPerStep, steps, precision);
     try (TrainingEngine engine = new CudaEngineProvider().create(model, optimizer, 1, 0,
-        new CudaEngineOptions(precision, tokensPerStep, Boolean.getBoolean(PROFILE_PROPERTY)))) {
+        new CudaEngineOptions(precision, tokensPerStep, Boolean.getBoolean(PROFILE_PROPERTY),
+            System.getProperty(ATTENTION_PROPERTY, "auto")))) {
       long step = 0;
       for (String lengthText : lengths) {
         int length = Integer.parseInt(lengthText.trim());

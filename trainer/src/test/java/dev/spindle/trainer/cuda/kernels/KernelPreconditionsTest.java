@@ -40,6 +40,9 @@ class KernelPreconditionsTest {
     assertThat(Generation.WGMMA.runsOn(64, 8, 9)).isFalse();
     assertThat(Generation.WGMMA.runsOn(64, 10, 0)).as("sm_90a code runs on 9.0 only").isFalse();
     assertThat(Generation.MMA_SYNC.runsOn(32, 8, 0)).isTrue();
+    assertThat(Generation.choose("auto", 64, 9, 0)).isEqualTo(Generation.MMA_SYNC);
+    assertThat(Generation.choose("wgmma", 64, 9, 0)).isEqualTo(Generation.WGMMA);
+    assertThatThrownBy(() -> Generation.choose("wgmma", 64, 8, 0)).hasMessageContaining("need 9.0 (Hopper)");
     assertThat(KernelSources.load(java.util.List.of("attention_tc.cu", "attention_wgmma.cu")))
         .containsSubsequence("attention_tc_forward", "#line 1 \"attention_wgmma.cu\"", "attention_wgmma_forward");
   }
