@@ -6,7 +6,8 @@
 # Steps (any order):
 #   bench    GpuTrainingBench bf16, before and after, at TOKENS_LIST (16384 65536) tokens per step and LENGTHS
 #            (1024,8192), STEPS (10) timed steps; then bench/torch_reference.py (eager, compile) on the same shapes,
-#            with the after figures beside it
+#            with the after figures beside it. ATTENTIONS ("wgmma", say) adds an "after-X" run per value of the
+#            engine's attention option (-Dspindle.cuda.attention=X)
 #   profile  the per-category GPU time (every op synchronised), before and after, PROFILE_SHAPES
 #            ("65536:1024 16384:8192")
 #   ncu      Nsight Compute on the after engine: every kernel of 3 steps at NCU_TOKENS (65536) tokens, length
@@ -36,6 +37,10 @@ for step in "$@"; do
       for tokens in $tokens_list; do
         bench before "$before_cp" "$tokens" | tee -a "$out/speed_bench.log"
         bench after "$SPINDLE_CP" "$tokens" | tee -a "$out/speed_bench.log" | tee "$out/after_$tokens.log"
+        for attention in ${ATTENTIONS:-}; do
+          bench "after-$attention" "$SPINDLE_CP" "$tokens" "-Dspindle.cuda.attention=$attention" \
+            | tee -a "$out/speed_bench.log"
+        done
         sed 's/^after //' "$out/after_$tokens.log" > "$out/after_$tokens.results"
         PYTHONUNBUFFERED=1 python3 bench/torch_reference.py --tokens "$tokens" --steps "$steps" --lengths "$lengths" \
           --java "$out/after_$tokens.results" 2>&1 | grep -v Warning | tee -a "$out/speed_bench.log"

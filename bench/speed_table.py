@@ -18,7 +18,7 @@ def bench_table(path):
     rows = defaultdict(dict)  # (tokens, length) -> side -> (tokens/s, mfu)
     for line in open(path):
         side = None
-        if line.startswith(("before RESULT", "after RESULT")):
+        if line.startswith(("before RESULT", "after RESULT", "after-")) and " RESULT " in line + " ":
             side = line.split()[0]
         elif line.startswith("RESULT engine=torch-"):
             side = fields(line)["engine"].replace("torch-", "torch ")
@@ -27,16 +27,19 @@ def bench_table(path):
         f = fields(line)
         length, batch = int(f["length"]), int(f["batch"])
         rows[(length * batch, length)][side] = (float(f["tokens_per_s"]), float(f["mfu"]))
+    # other "after-X" sides: the current engine with another option (gpu_speed.sh ATTENTIONS), own columns
+    extra = sorted({side for sides in rows.values() for side in sides if side.startswith("after-")})
     print("| tokens/step | length | before | after | after/before | torch eager | torch.compile | after/compiled "
-          "| after MFU |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| after MFU |" + "".join(f" {side} | {side}/compiled |" for side in extra))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|---:|" * len(extra))
     for (tokens, length), sides in sorted(rows.items()):
         def tps(side):
             return sides[side][0] if side in sides else float("nan")
         after = tps("after")
         print(f"| {tokens:,} | {length} | {tps('before'):,.0f} | {after:,.0f} | {after / tps('before'):.3f} "
               f"| {tps('torch eager'):,.0f} | {tps('torch compile'):,.0f} | {after / tps('torch compile'):.2f} "
-              f"| {100 * sides.get('after', (0, float('nan')))[1]:.1f}% |")
+              f"| {100 * sides.get('after', (0, float('nan')))[1]:.1f}% |"
+              + "".join(f" {tps(side):,.0f} | {tps(side) / tps('torch compile'):.2f} |" for side in extra))
 
 
 def profile_table(path):
