@@ -192,6 +192,104 @@ __device__ __forceinline__ void products_with_columns(float acc[DTILES][4], cons
   }
 }
 
+// Where a thread of an attention block sits: bh = blockIdx.y = b * H + h, its warp, and its place in mma fragments
+// (g = lane / 4, q = lane % 4).
+struct ThreadPlace {
+  int bh, b, h, warp, g, q;
+};
+__device__ __forceinline__ ThreadPlace thread_place(int H) {
+  const int bh = blockIdx.y;
+  const int lane = threadIdx.x & 31;
+  return {bh, bh / H, bh % H, (int)(threadIdx.x >> 5), lane >> 2, lane & 3};
+}
+
+// Online softmax of one finished S tile (16 rows x KEYS keys per warp) in place: s becomes P in the new max's
+// units. Masks keys after the query on tiles that reach past the block's first query (keys past T are past every
+// row < T), updates the running max m (log2 units) and sum l of this thread's rows row0 and row1, and returns in
+// c0, c1 the factors that rescale what O holds so far.
+template <int KEYS>
+__device__ __forceinline__ void online_softmax(float (&s)[KEYS / 8][4], float& m0, float& m1, float& l0, float& l1,
+                                               float& c0, float& c1, int first_key, int first_query, int row0,
+                                               int row1, float scale) {
+  const int q = threadIdx.x & 3;
+  const bool diagonal = first_key + KEYS > first_query;
+  float x0 = m0, x1 = m1;
+#pragma unroll
+  for (int n = 0; n < KEYS / 8; n++) {
+    int key = first_key + n * 8 + 2 * q;
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      int row = e < 2 ? row0 : row1;
+      s[n][e] = (!diagonal || key + (e & 1) <= row) ? s[n][e] * scale : NEG_INF;
+    }
+    x0 = fmaxf(x0, fmaxf(s[n][0], s[n][1]));
+    x1 = fmaxf(x1, fmaxf(s[n][2], s[n][3]));
+  }
+  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 1));
+  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 2));
+  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 1));
+  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 2));
+  c0 = exp2f(m0 - x0);  // every row meets key 0 in its first tile: x0, x1 finite from then on
+  c1 = exp2f(m1 - x1);
+  m0 = x0;
+  m1 = x1;
+  l0 *= c0;
+  l1 *= c1;
+#pragma unroll
+  for (int n = 0; n < KEYS / 8; n++) {
+    s[n][0] = exp2f(s[n][0] - x0);
+    s[n][1] = exp2f(s[n][1] - x0);
+    s[n][2] = exp2f(s[n][2] - x1);
+    s[n][3] = exp2f(s[n][3] - x1);
+    l0 += s[n][0] + s[n][1];
+    l1 += s[n][2] + s[n][3];
+  }
+}
+
+// o (16 rows x HS per warp) *= c0 on this thread's row g, c1 on row g + 8.
+__device__ __forceinline__ void rescale_rows(float o[DTILES][4], float c0, float c1) {
+#pragma unroll
+  for (int n = 0; n < DTILES; n++) {
+    o[n][0] *= c0;
+    o[n][1] *= c0;
+    o[n][2] *= c1;
+    o[n][3] *= c1;
+  }
+}
+
+// Stores a warp's 16 rows x HS of fp32 accumulators (this thread's rows `row` and `row` + 8, scaled by scale0 and
+// scale1) as bf16 at target + r * stride + column; rows at or past T are skipped.
+__device__ __forceinline__ void store_rows(bf16_t* target, long long stride, int column, int row, int T,
+                                           const float acc[DTILES][4], float scale0, float scale1) {
+  const int q = threadIdx.x & 3;
+#pragma unroll
+  for (int n = 0; n < DTILES; n++) {
+    int c = column + n * 8 + 2 * q;
+    if (row < T) {
+      *reinterpret_cast<unsigned*>(target + row * stride + c) = pack_bf16(acc[n][0] * scale0, acc[n][1] * scale0);
+    }
+    if (row + 8 < T) {
+      *reinterpret_cast<unsigned*>(target + (row + 8) * stride + c) =
+          pack_bf16(acc[n][2] * scale1, acc[n][3] * scale1);
+    }
+  }
+}
+
+// Forward epilogue: sums l over the 4 threads of each row, writes O / l (bf16) and lse = m + log2(l) (natural log
+// units) of this thread's rows row0 and row0 + 8.
+__device__ __forceinline__ void finish_forward(bf16_t* out, float* lse, const float o[DTILES][4], float m0, float m1,
+                                               float l0, float l1, int b, int bh, int row0, int T, int C, int h) {
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  store_rows(out + (long long)b * T * C, C, h * HS, row0, T, o, 1.0f / l0, 1.0f / l1);
+  if ((threadIdx.x & 3) == 0) {
+    if (row0 < T) lse[(long long)bh * T + row0] = (m0 + log2f(l0)) * LN2;
+    if (row0 + 8 < T) lse[(long long)bh * T + row0 + 8] = (m1 + log2f(l1)) * LN2;
+  }
+}
+
 // Launch: grid (ceil(T / FWD_QUERIES), B * H), 32 * FWD_WARPS threads. Query tiles run longest first (causal work
 // grows with t).
 extern "C" __global__ void __launch_bounds__(32 * FWD_WARPS) attention_tc_forward(bf16_t* out, float* lse, const bf16_t* qkv,
@@ -200,13 +298,9 @@ extern "C" __global__ void __launch_bounds__(32 * FWD_WARPS) attention_tc_forwar
   __shared__ __align__(16) bf16_t values[2][FWD_KEYS * ROW_PAD];
   const int C = H * HS;
   const int C3 = 3 * C;
-  const int bh = blockIdx.y;
-  const int b = bh / H;
-  const int h = bh % H;
+  const ThreadPlace at = thread_place(H);
+  const int bh = at.bh, b = at.b, h = at.h, warp = at.warp, g = at.g;
   const int first_query = (gridDim.x - 1 - blockIdx.x) * FWD_QUERIES;
-  const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS) * LOG2E;  // scores in log2 units: exp2 instead of exp
   const int row0 = first_query + warp * 16 + g;
@@ -226,73 +320,13 @@ extern "C" __global__ void __launch_bounds__(32 * FWD_WARPS) attention_tc_forwar
     const bf16_t* v_tile = values[tile & 1];
     float s[FWD_KEYS / 8][4];
     products_with_rows<FWD_KEYS>(s, qf, k_tile);
-    // Scale; mask keys after the query (only tiles reaching past the block's first query have any; keys past T
-    // are past every row < T).
-    const bool diagonal = first_key + FWD_KEYS > first_query;
-    float x0 = m0, x1 = m1;
-#pragma unroll
-    for (int n = 0; n < FWD_KEYS / 8; n++) {
-      int key = first_key + n * 8 + 2 * q;
-#pragma unroll
-      for (int e = 0; e < 4; e++) {
-        int row = e < 2 ? row0 : row1;
-        s[n][e] = (!diagonal || key + (e & 1) <= row) ? s[n][e] * scale : NEG_INF;
-      }
-      x0 = fmaxf(x0, fmaxf(s[n][0], s[n][1]));
-      x1 = fmaxf(x1, fmaxf(s[n][2], s[n][3]));
-    }
-    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 1));
-    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 2));
-    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 1));
-    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 2));
-    // Every row sees key 0 in its first tile: x0, x1 are finite from the first tile on.
-    float c0 = exp2f(m0 - x0);
-    float c1 = exp2f(m1 - x1);
-    m0 = x0;
-    m1 = x1;
-    l0 *= c0;
-    l1 *= c1;
-#pragma unroll
-    for (int n = 0; n < DTILES; n++) {
-      o[n][0] *= c0;
-      o[n][1] *= c0;
-      o[n][2] *= c1;
-      o[n][3] *= c1;
-    }
-#pragma unroll
-    for (int n = 0; n < FWD_KEYS / 8; n++) {
-      s[n][0] = exp2f(s[n][0] - x0);
-      s[n][1] = exp2f(s[n][1] - x0);
-      s[n][2] = exp2f(s[n][2] - x1);
-      s[n][3] = exp2f(s[n][3] - x1);
-      l0 += s[n][0] + s[n][1];
-      l1 += s[n][2] + s[n][3];
-    }
+    float c0, c1;
+    online_softmax<FWD_KEYS>(s, m0, m1, l0, l1, c0, c1, first_key, first_query, row0, row1, scale);
+    rescale_rows(o, c0, c1);
     products_with_columns<FWD_KEYS>(o, s, v_tile);  // O += P V
     __syncthreads();  // this stage is refilled two tiles on
   }
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-  float inverse0 = 1.0f / l0;
-  float inverse1 = 1.0f / l1;
-#pragma unroll
-  for (int n = 0; n < DTILES; n++) {
-    int column = h * HS + n * 8 + 2 * q;
-    if (row0 < T) {
-      *reinterpret_cast<unsigned*>(out + ((long long)b * T + row0) * C + column) =
-          pack_bf16(o[n][0] * inverse0, o[n][1] * inverse0);
-    }
-    if (row1 < T) {
-      *reinterpret_cast<unsigned*>(out + ((long long)b * T + row1) * C + column) =
-          pack_bf16(o[n][2] * inverse1, o[n][3] * inverse1);
-    }
-  }
-  if (q == 0) {
-    if (row0 < T) lse[(long long)bh * T + row0] = (m0 + log2f(l0)) * LN2;
-    if (row1 < T) lse[(long long)bh * T + row1] = (m1 + log2f(l1)) * LN2;
-  }
+  finish_forward(out, lse, o, m0, m1, l0, l1, b, bh, row0, T, C, h);
 }
 
 // delta (B, H, T) = rowsum(dout * out) per head, the softmax backward's correction term (fp32 sums of bf16).
@@ -335,13 +369,9 @@ extern "C" __global__ void __launch_bounds__(32 * BWD_WARPS, KEY_BLOCKS_PER_SM) 
   __shared__ float tile_delta[2][BWD_QUERIES];
   const int C = H * HS;
   const int C3 = 3 * C;
-  const int bh = blockIdx.y;
-  const int b = bh / H;
-  const int h = bh % H;
+  const ThreadPlace at = thread_place(H);
+  const int bh = at.bh, b = at.b, h = at.h, warp = at.warp, g = at.g, q = at.q;
   const int first_key = blockIdx.x * BWD_KEYS;
-  const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const bf16_t* dout_base = dout + (long long)b * T * C;
   bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
@@ -406,20 +436,8 @@ extern "C" __global__ void __launch_bounds__(32 * BWD_WARPS, KEY_BLOCKS_PER_SM) 
     products_with_columns<BWD_QUERIES>(dk, dpt, q_tile);  // dK += dS^T Q
     __syncthreads();  // this stage is refilled two tiles on
   }
-#pragma unroll
-  for (int n = 0; n < DTILES; n++) {
-    int column = h * HS + n * 8 + 2 * q;
-    if (key0 < T) {
-      bf16_t* row = dqkv_base + (long long)key0 * C3 + column;
-      *reinterpret_cast<unsigned*>(row + C) = pack_bf16(dk[n][0] * scale, dk[n][1] * scale);
-      *reinterpret_cast<unsigned*>(row + 2 * C) = pack_bf16(dv[n][0], dv[n][1]);
-    }
-    if (key0 + 8 < T) {
-      bf16_t* row = dqkv_base + (long long)(key0 + 8) * C3 + column;
-      *reinterpret_cast<unsigned*>(row + C) = pack_bf16(dk[n][2] * scale, dk[n][3] * scale);
-      *reinterpret_cast<unsigned*>(row + 2 * C) = pack_bf16(dv[n][2], dv[n][3]);
-    }
-  }
+  store_rows(dqkv_base, C3, C + h * HS, key0, T, dk, scale, scale);
+  store_rows(dqkv_base, C3, 2 * C + h * HS, key0, T, dv, 1.0f, 1.0f);
 }
 
 // Backward for dQ, query-major like the forward (no atomics, so dQ is deterministic; at most 168 registers, so
@@ -434,13 +452,9 @@ extern "C" __global__ void __launch_bounds__(32 * QUERY_WARPS, QUERY_BLOCKS_PER_
   __shared__ __align__(16) bf16_t values[2][FWD_KEYS * ROW_PAD];
   const int C = H * HS;
   const int C3 = 3 * C;
-  const int bh = blockIdx.y;
-  const int b = bh / H;
-  const int h = bh % H;
+  const ThreadPlace at = thread_place(H);
+  const int bh = at.bh, b = at.b, h = at.h, warp = at.warp, g = at.g, q = at.q;
   const int first_query = (gridDim.x - 1 - blockIdx.x) * DQ_QUERIES;
-  const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS);
   const float scale_log2 = scale * LOG2E;
@@ -484,15 +498,5 @@ extern "C" __global__ void __launch_bounds__(32 * QUERY_WARPS, QUERY_BLOCKS_PER_
     products_with_columns<FWD_KEYS>(dq, s, k_tile);  // dQ += dS K
     __syncthreads();  // this stage is refilled two tiles on
   }
-  bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
-#pragma unroll
-  for (int n = 0; n < DTILES; n++) {
-    int column = h * HS + n * 8 + 2 * q;
-    if (row0 < T) {
-      *reinterpret_cast<unsigned*>(dqkv_base + (long long)row0 * C3 + column) = pack_bf16(dq[n][0] * scale, dq[n][1] * scale);
-    }
-    if (row1 < T) {
-      *reinterpret_cast<unsigned*>(dqkv_base + (long long)row1 * C3 + column) = pack_bf16(dq[n][2] * scale, dq[n][3] * scale);
-    }
-  }
+  store_rows(dqkv + (long long)b * T * C3, C3, h * HS, row0, T, dq, scale, scale);
 }

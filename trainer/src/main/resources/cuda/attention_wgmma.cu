@@ -161,47 +161,6 @@ struct TileStream {
   __device__ __forceinline__ const bf16_t* second(int tile) const { return b[tile % WG_STAGES]; }
 };
 
-// Online softmax of one finished S tile in place (s becomes P in the new max's units): masks keys after the query
-// on tiles that reach past the block's first query, updates the running max m and sum l of rows g and g + 8, and
-// returns in c0, c1 the factors that rescale what O holds so far.
-__device__ __forceinline__ void online_softmax(float (&s)[8][4], float& m0, float& m1, float& l0, float& l1,
-                                               float& c0, float& c1, int first_key, int first_query, int row0,
-                                               int row1, float scale) {
-  const int q = threadIdx.x & 3;
-  const bool diagonal = first_key + WG_ROWS > first_query;
-  float x0 = m0, x1 = m1;
-#pragma unroll
-  for (int n = 0; n < 8; n++) {
-    int key = first_key + n * 8 + 2 * q;
-#pragma unroll
-    for (int e = 0; e < 4; e++) {
-      int row = e < 2 ? row0 : row1;
-      s[n][e] = (!diagonal || key + (e & 1) <= row) ? s[n][e] * scale : NEG_INF;
-    }
-    x0 = fmaxf(x0, fmaxf(s[n][0], s[n][1]));
-    x1 = fmaxf(x1, fmaxf(s[n][2], s[n][3]));
-  }
-  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 1));
-  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffffu, x0, 2));
-  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 1));
-  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffffu, x1, 2));
-  c0 = exp2f(m0 - x0);  // every row meets key 0 in its first tile: x0, x1 finite from then on
-  c1 = exp2f(m1 - x1);
-  m0 = x0;
-  m1 = x1;
-  l0 *= c0;
-  l1 *= c1;
-#pragma unroll
-  for (int n = 0; n < 8; n++) {
-    s[n][0] = exp2f(s[n][0] - x0);
-    s[n][1] = exp2f(s[n][1] - x0);
-    s[n][2] = exp2f(s[n][2] - x1);
-    s[n][3] = exp2f(s[n][3] - x1);
-    l0 += s[n][0] + s[n][1];
-    l1 += s[n][2] + s[n][3];
-  }
-}
-
 // Launch: grid (ceil(T / (64 * WG_FORWARD_GROUPS)), B * H), 128 * WG_FORWARD_GROUPS threads.
 extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_wgmma_forward(
     bf16_t* out, float* lse, const bf16_t* qkv, int B, int T, int H) {
@@ -209,14 +168,10 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
   __shared__ __align__(128) bf16_t values[WG_STAGES][WG_ROWS * HS];
   const int C = H * HS;
   const int C3 = 3 * C;
-  const int bh = blockIdx.y;
-  const int b = bh / H;
-  const int h = bh % H;
+  const ThreadPlace at = thread_place(H);
+  const int bh = at.bh, b = at.b, h = at.h, warp = at.warp, g = at.g;
   const int block_rows = WG_ROWS * WG_FORWARD_GROUPS;
   const int first_query = (gridDim.x - 1 - blockIdx.x) * block_rows;
-  const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS) * LOG2E;
   const int row0 = first_query + warp * 16 + g;
@@ -237,7 +192,7 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
   wgmma_commit();
   wgmma_wait_all();
   fence_registers(s);
-  online_softmax(s, m0, m1, l0, l1, c0, c1, 0, first_query, row0, row1, scale);  // o is still zero: no rescale
+  online_softmax<WG_ROWS>(s, m0, m1, l0, l1, c0, c1, 0, first_query, row0, row1, scale);  // o is still zero: no rescale
   stream.rotate(0);
   for (int tile = 1; tile < tiles; tile++) {
     pack_a_fragments(packed, s);  // P of tile - 1
@@ -248,17 +203,11 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
     wgmma_commit();
     wgmma_wait_one();  // S has arrived; P V may still run
     fence_registers(s);
-    online_softmax(s, m0, m1, l0, l1, c0, c1, tile * WG_ROWS, first_query, row0, row1, scale);
+    online_softmax<WG_ROWS>(s, m0, m1, l0, l1, c0, c1, tile * WG_ROWS, first_query, row0, row1, scale);
     wgmma_wait_all();
     fence_registers(o);
     fence_registers(packed);
-#pragma unroll
-    for (int n = 0; n < 8; n++) {
-      o[n][0] *= c0;
-      o[n][1] *= c0;
-      o[n][2] *= c1;
-      o[n][3] *= c1;
-    }
+    rescale_rows(o, c0, c1);
     stream.rotate(tile);
   }
   pack_a_fragments(packed, s);
@@ -268,28 +217,7 @@ extern "C" __global__ void __launch_bounds__(128 * WG_FORWARD_GROUPS) attention_
   wgmma_wait_all();
   fence_registers(o);
   fence_registers(packed);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-  float inverse0 = 1.0f / l0;
-  float inverse1 = 1.0f / l1;
-#pragma unroll
-  for (int n = 0; n < 8; n++) {
-    int column = h * HS + n * 8 + 2 * q;
-    if (row0 < T) {
-      *reinterpret_cast<unsigned*>(out + ((long long)b * T + row0) * C + column) =
-          pack_bf16(o[n][0] * inverse0, o[n][1] * inverse0);
-    }
-    if (row1 < T) {
-      *reinterpret_cast<unsigned*>(out + ((long long)b * T + row1) * C + column) =
-          pack_bf16(o[n][2] * inverse1, o[n][3] * inverse1);
-    }
-  }
-  if (q == 0) {
-    if (row0 < T) lse[(long long)bh * T + row0] = (m0 + log2f(l0)) * LN2;
-    if (row1 < T) lse[(long long)bh * T + row1] = (m1 + log2f(l1)) * LN2;
-  }
+  finish_forward(out, lse, o, m0, m1, l0, l1, b, bh, row0, T, C, h);
 }
 
 // dP turned into dS in place, with P from S: dS = P (dP - delta), P = exp(S scale - lse), 0 where the key comes
@@ -310,13 +238,9 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_key_v
   __shared__ __align__(128) bf16_t grads[WG_STAGES][WG_ROWS * HS];    // dO, core matrices
   const int C = H * HS;
   const int C3 = 3 * C;
-  const int bh = blockIdx.y;
-  const int b = bh / H;
-  const int h = bh % H;
+  const ThreadPlace at = thread_place(H);
+  const int bh = at.bh, b = at.b, h = at.h, warp = at.warp, g = at.g, q = at.q;
   const int first_key = blockIdx.x * WG_ROWS;
-  const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS);
@@ -404,20 +328,8 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_key_v
   fence_registers(dk);
   fence_registers(packed_p);
   fence_registers(packed_ds);
-#pragma unroll
-  for (int n = 0; n < 8; n++) {
-    int column = h * HS + n * 8 + 2 * q;
-    if (key0 < T) {
-      bf16_t* row = dqkv_base + (long long)key0 * C3 + column;
-      *reinterpret_cast<unsigned*>(row + C) = pack_bf16(dk[n][0] * scale, dk[n][1] * scale);
-      *reinterpret_cast<unsigned*>(row + 2 * C) = pack_bf16(dv[n][0], dv[n][1]);
-    }
-    if (key0 + 8 < T) {
-      bf16_t* row = dqkv_base + (long long)(key0 + 8) * C3 + column;
-      *reinterpret_cast<unsigned*>(row + C) = pack_bf16(dk[n][2] * scale, dk[n][3] * scale);
-      *reinterpret_cast<unsigned*>(row + 2 * C) = pack_bf16(dv[n][2], dv[n][3]);
-    }
-  }
+  store_rows(dqkv_base, C3, C + h * HS, key0, T, dk, scale, scale);
+  store_rows(dqkv_base, C3, 2 * C + h * HS, key0, T, dv, 1.0f, 1.0f);
 }
 
 // dQ, software-pipelined the same way: one warpgroup owns 64 queries (Q, dO as A fragments; lse, delta per row in
@@ -430,13 +342,9 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_query
   __shared__ __align__(128) bf16_t values[WG_STAGES][WG_ROWS * HS];
   const int C = H * HS;
   const int C3 = 3 * C;
-  const int bh = blockIdx.y;
-  const int b = bh / H;
-  const int h = bh % H;
+  const ThreadPlace at = thread_place(H);
+  const int bh = at.bh, b = at.b, h = at.h, warp = at.warp, g = at.g, q = at.q;
   const int first_query = (gridDim.x - 1 - blockIdx.x) * WG_ROWS;
-  const int warp = threadIdx.x >> 5;
-  const int g = (threadIdx.x & 31) >> 2;
-  const int q = threadIdx.x & 3;
   const bf16_t* base = qkv + (long long)b * T * C3;
   const float scale = rsqrtf((float)HS);
   const float scale_log2 = scale * LOG2E;
@@ -508,17 +416,5 @@ extern "C" __global__ void __launch_bounds__(128) attention_wgmma_backward_query
   wgmma_wait_all();
   fence_registers(dq);
   fence_registers(packed);
-  bf16_t* dqkv_base = dqkv + (long long)b * T * C3;
-#pragma unroll
-  for (int n = 0; n < 8; n++) {
-    int column = h * HS + n * 8 + 2 * q;
-    if (row0 < T) {
-      *reinterpret_cast<unsigned*>(dqkv_base + (long long)row0 * C3 + column) =
-          pack_bf16(dq[n][0] * scale, dq[n][1] * scale);
-    }
-    if (row1 < T) {
-      *reinterpret_cast<unsigned*>(dqkv_base + (long long)row1 * C3 + column) =
-          pack_bf16(dq[n][2] * scale, dq[n][3] * scale);
-    }
-  }
+  store_rows(dqkv + (long long)b * T * C3, C3, h * HS, row0, T, dq, scale, scale);
 }
