@@ -25,6 +25,11 @@ public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean
       throw new IllegalArgumentException("Invalid spindle.train.cuda.attention '" + attention + "': expected one of "
           + ATTENTION_CHOICES);
     }
+    if (attention.equals("wgmma") && precision != Precision.BF16) {
+      throw new IllegalArgumentException("Cannot use spindle.train.cuda.attention = wgmma with precision "
+          + precision.name().toLowerCase(java.util.Locale.ROOT) + ": the wgmma kernels are bf16 (set precision = bf16,"
+          + " or attention = auto)");
+    }
     if (tokenCapacity < 0) {
       throw new IllegalArgumentException("Invalid spindle.train.cuda.token-capacity: must be >= 0, got " + tokenCapacity);
     }

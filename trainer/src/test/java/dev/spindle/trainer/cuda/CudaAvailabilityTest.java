@@ -34,8 +34,10 @@ class CudaAvailabilityTest {
     assertThat(Precision.parse("BF16")).isEqualTo(Precision.BF16);
     assertThatThrownBy(() -> Precision.parse("fp8")).hasMessageContaining("expected fp32 or bf16");
     assertThatThrownBy(() -> new CudaEngineOptions(Precision.FP32, -1)).hasMessageContaining("got -1");
-    assertThat(CudaEngineOptions.from(java.util.Map.of("precision", "fp32", "token-capacity", "4096", "profile", "true",
-        "attention", "wgmma"))).isEqualTo(new CudaEngineOptions(Precision.FP32, 4096, true, "wgmma"));
+    assertThat(CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "token-capacity", "4096", "profile", "true",
+        "attention", "wgmma"))).isEqualTo(new CudaEngineOptions(Precision.BF16, 4096, true, "wgmma"));
+    assertThatThrownBy(() -> new CudaEngineOptions(Precision.FP32, 0, false, "wgmma"))
+        .hasMessageContaining("the wgmma kernels are bf16");
     assertThatThrownBy(() -> CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "token-capacity", "0",
         "profile", "false", "attention", "flash"))).hasMessageContaining("expected one of [auto, mma-sync, wgmma]");
     assertThatThrownBy(() -> CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "profile", "false")))
