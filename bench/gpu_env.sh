@@ -3,8 +3,7 @@
 export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 export SPARK_LOCAL_IP=127.0.0.1
-# SPINDLE_CP_FIRST: jars that go first (e.g. /tmp/spindle/before/*, an earlier engine: bench/gpu_speed.sh).
-SPINDLE_CP="${SPINDLE_CP_FIRST:+$SPINDLE_CP_FIRST:}/tmp/spindle/app/lib/*:/tmp/spindle/lib/*"
+SPINDLE_CP="/tmp/spindle/app/lib/*:/tmp/spindle/lib/*"
 export SPINDLE_CP
 JAVA=/tmp/spindle/spindle-jre/bin/java
 export JAVA
