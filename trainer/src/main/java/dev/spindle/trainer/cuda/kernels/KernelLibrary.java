@@ -29,13 +29,10 @@ public final class KernelLibrary implements AutoCloseable {
    * @param width the model width C (LayerNorm's backward is built for it; the bias gradient's scratch holds 4C
    *     columns, the MLP's)
    * @param tensorCoreAttention load the bf16 tensor-core attention where the head size and device allow it
-   *     ({@link TensorCoreAttentionKernels#supported}), of the {@code auto} generation
+   *     ({@link TensorCoreAttentionKernels#supported})
+   * @param attentionChoice its generation: the engine's {@code attention} option
+   *     ({@link TensorCoreAttentionKernels.Generation#choose})
    */
-  public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention) {
-    this(device, width, headSize, tensorCoreAttention, "auto");
-  }
-
-  /** @param attentionChoice the engine's {@code attention} option ({@link TensorCoreAttentionKernels.Generation#choose}) */
   public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention,
       String attentionChoice) {
     this.loader = new ModuleLoader(device);

@@ -18,20 +18,14 @@ public final class TensorCoreAttentionKernels {
   /** Which instruction the products use. */
   public enum Generation {
     /** {@code attention_tc.cu}: 16 rows a warp (forward 8 warps, dQ and dK/dV 4 warps a block). */
-    MMA_SYNC("attention_tc_", 128, 64, 64),
+    MMA_SYNC("attention_tc_"),
     /** {@code attention_wgmma.cu}: 64 rows a warpgroup (forward 2 warpgroups, dQ and dK/dV 1 a block). */
-    WGMMA("attention_wgmma_", 128, 64, 64);
+    WGMMA("attention_wgmma_");
 
     private final String prefix;
-    private final int forwardRows;
-    private final int queryRows;
-    private final int keyRows;
 
-    Generation(String prefix, int forwardRows, int queryRows, int keyRows) {
+    Generation(String prefix) {
       this.prefix = prefix;
-      this.forwardRows = forwardRows;
-      this.queryRows = queryRows;
-      this.keyRows = keyRows;
     }
 
     /**
@@ -62,8 +56,13 @@ public final class TensorCoreAttentionKernels {
     }
   }
 
+  // Rows per block, the same in both generations (the kernel files' FWD_WARPS / QUERY_WARPS / BWD_WARPS and
+  // WG_FORWARD_GROUPS defaults), two threads a row: forward queries, dQ queries, dK/dV keys.
+  private static final int FORWARD_ROWS = 128;
+  private static final int QUERY_ROWS = 64;
+  private static final int KEY_ROWS = 64;
+
   private final CudaDevice device;
-  private final Generation generation;
   private final Kernel forward;
   private final Kernel delta;
   private final Kernel backwardKeyValue;
@@ -71,7 +70,6 @@ public final class TensorCoreAttentionKernels {
 
   TensorCoreAttentionKernels(ModuleLoader loader, int headSize, Generation generation) {
     this.device = loader.device();
-    this.generation = generation;
     if (!supported(headSize, device.computeMajor())
         || !generation.runsOn(headSize, device.computeMajor(), device.computeMinor())) {
       throw new IllegalArgumentException("Cannot build " + generation + " tensor-core attention for head size "
@@ -99,8 +97,7 @@ public final class TensorCoreAttentionKernels {
   /** out (B, T, C) bf16 and lse (B, H, T) fp32 from qkv (B, T, 3C) bf16. */
   public void forward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
     AttentionKernels.checkShape(b, t, heads, "forward");
-    int rows = generation.forwardRows;
-    forward.launch(s, blocks(t, rows), b * heads, 2 * rows, 0, out, lse, qkv, b, t, heads);
+    forward.launch(s, blocks(t, FORWARD_ROWS), b * heads, 2 * FORWARD_ROWS, 0, out, lse, qkv, b, t, heads);
   }
 
   /** Writes all of {@code dqkv} (B, T, 3C) bf16 from dout, qkv and out (bf16) and lse; deltaScratch (B, H, T). */
@@ -109,12 +106,10 @@ public final class TensorCoreAttentionKernels {
     AttentionKernels.checkShape(b, t, heads, "backward");
     delta.launch(s, Grid.elementwise(device, (long) b * heads * t), 1, Grid.THREADS, 0, deltaScratch, dout, out, b, t,
         heads);
-    int keys = generation.keyRows;
-    int queries = generation.queryRows;
-    backwardKeyValue.launch(s, blocks(t, keys), b * heads, 2 * keys, 0, dqkv, dout, qkv, lse, deltaScratch, b, t,
-        heads);
-    backwardQuery.launch(s, blocks(t, queries), b * heads, 2 * queries, 0, dqkv, dout, qkv, lse, deltaScratch, b, t,
-        heads);
+    backwardKeyValue.launch(s, blocks(t, KEY_ROWS), b * heads, 2 * KEY_ROWS, 0, dqkv, dout, qkv, lse, deltaScratch,
+        b, t, heads);
+    backwardQuery.launch(s, blocks(t, QUERY_ROWS), b * heads, 2 * QUERY_ROWS, 0, dqkv, dout, qkv, lse, deltaScratch,
+        b, t, heads);
   }
 
   private static long blocks(int t, int rows) {

@@ -47,7 +47,7 @@ class TensorCoreAttentionTest {
     float[] qkv = roundToBf16(randomArray(random, (int) (n * 3 * c), 1.5f));
     float[] dout = roundToBf16(randomArray(random, (int) (n * c), 1.0f));
     try (CudaStream stream = new CudaStream();
-        KernelLibrary fp32 = new KernelLibrary(device, c, headSize, false);
+        KernelLibrary fp32 = new KernelLibrary(device, c, headSize, false, "auto");
         ModuleLoader loader = new ModuleLoader(device)) {
       TensorCoreAttentionKernels tensorCores = new TensorCoreAttentionKernels(loader, headSize, generation);
       Result expected = runFp32(fp32, stream, qkv, dout, b, t, heads, headSize);
