@@ -129,14 +129,16 @@ def run(kernels, qkv, dout, h):
     out = torch.full((b, t, c), nan, dtype=torch.bfloat16, device="cuda")  # poisoned: every element is written
     lse = torch.full((b, h, t), nan, device="cuda")
     dqkv = torch.full_like(qkv, nan)
-    delta = torch.full((b, h, t), float("nan"), device="cuda")
+    delta = torch.full((b, h, t), nan, device="cuda")
     kernels.forward(out, lse, qkv, b, t, h)
     kernels.backward(dqkv, delta, dout, qkv, out, lse, b, t, h)
     torch.cuda.synchronize()
     return out, lse, dqkv
 
 
-def check(name, defines, failures):
+def check(name, defines):
+    """Prints a CHECK line per shape; returns the failed ones ("hs=64 2x200x3: dq,dk"), empty when all pass."""
+    failures = []
     for hs, shapes in ((64, ((2, 200, 3), (1, 1000, 2), (3, 64, 1))), (32, ((2, 333, 2),))):
         if hs != 64 and "@wgmma" in defines:
             continue  # the Hopper kernels are for head size 64 only
@@ -160,7 +162,8 @@ def check(name, defines, failures):
                 f"{k}={e:.2e}" for k, e in errors.items()) + f" | torch-bf16 out={yardstick['out']:.2e} "
                 f"dq={yardstick['dq']:.2e} {status}", flush=True)
             if bad:
-                failures.append(f"{name} hs={hs} {b}x{t}x{h}: {bad}")
+                failures.append(f"hs={hs} {b}x{t}x{h}: {','.join(bad)}")
+    return failures
 
 
 def median_ms(fn, repeats):
@@ -233,28 +236,30 @@ def main():
         name, _, defines = spec.partition("=")
         variants.append((name, [d for d in defines.split(",") if d]))
     print(f"device: {torch.cuda.get_device_name()}, torch {torch.__version__}, cupy {cupy.__version__}")
-    failures = []
+    failed = {}  # variant -> what failed; such a variant is not timed
     if not args.skip_check:
         for name, defines in variants:
             try:
-                check(name, defines, failures)
+                failures = check(name, defines)
             except Exception as e:  # a variant that does not compile or launch is reported, the others still run
                 print(f"CHECK variant={name} ERROR {type(e).__name__}: {str(e).splitlines()[0][:300]}", flush=True)
-                failures.append(f"{name} : {type(e).__name__}")
+                failures = [type(e).__name__]
+            if failures:
+                failed[name] = failures
     table = {}
     shapes = [tuple(int(x) for x in s.split("x")) for s in args.shapes.split(",")]
     for b, t in shapes:
         time_torch(b, t, 12, 64, args.repeats, table)
         for name, defines in variants:
-            if not any(f.startswith(name + " ") for f in failures):
+            if name not in failed:
                 time_variant(name, defines, b, t, 12, 64, args.repeats, table)
-    print("\nshape      dir   " + "  ".join(f"{v:>14}" for v in sorted({v for r in table.values() for v in r})))
     names = sorted({v for r in table.values() for v in r})
+    print("\nshape      dir   " + "  ".join(f"{v:>14}" for v in names))
     for (b, t, direction), row in table.items():
         print(f"{b}x{t:<7} {direction}  " + "  ".join(
             f"{row[v]:>11.3f} ms" if v in row else f"{'-':>14}" for v in names))
-    if failures:
-        print("FAILED: " + "; ".join(failures))
+    if failed:
+        print("FAILED: " + "; ".join(f"{name} {', '.join(f)}" for name, f in failed.items()))
         sys.exit(1)
 
 
