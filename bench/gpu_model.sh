@@ -16,6 +16,17 @@ source "$(dirname "$0")/gpu_env.sh"
 out=${OUT:-/tmp/out}
 mkdir -p "$out"
 run=/tmp/runs/gpu1
+# run_parity WORK LOGS PROBES [NAME=VALUE...]: bench/parity.sh on run 1's decompose output with those settings; its
+# output without the per-step lines in LOGS/parity.log, its plot, losses and summaries copied beside.
+run_parity() {
+  local work=$1 logs=$2 probes=$3
+  shift 3
+  rm -rf "$work"
+  mkdir -p "$logs"
+  env JAVA_OPTS="${SPINDLE_JVM[*]}" "$@" bash bench/parity.sh "$run/decompose" "$work" --probe-steps "$probes" 2>&1 \
+    | grep -v "^step " | tail -60 | tee "$logs/parity.log"
+  cp "$work"/parity.png "$work"/*.jsonl "$work"/*.json "$logs/" 2>/dev/null
+}
 for step in "$@"; do
   echo "=== $step $(date -u +%T)"
   case "$step" in
@@ -27,19 +38,11 @@ for step in "$@"; do
       ls -la "$run/export" | tee -a "$out/hf_check.log"
       ;;
     parity)
-      rm -rf /tmp/parity
-      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${STEPS:-300} TORCH_FLAGS=${TORCH_FLAGS-"--noise-floor --reference-fp32"} bash bench/parity.sh \
-        "$run/decompose" /tmp/parity --probe-steps "${PARITY_PROBES:-49,50,51,56,150,277}" 2>&1 \
-        | grep -v "^step " | tail -60 | tee "$out/parity.log"
-      cp /tmp/parity/parity.png /tmp/parity/*.jsonl /tmp/parity/*.json "$out/" 2>/dev/null
+      run_parity /tmp/parity "$out" "${PARITY_PROBES:-49,50,51,56,150,277}" STEPS="${STEPS:-300}" \
+        TORCH_FLAGS="${TORCH_FLAGS-"--noise-floor --reference-fp32"}"
       ;;
     parity-fp32)
-      rm -rf /tmp/parity-fp32
-      mkdir -p "$out/fp32"
-      JAVA_OPTS="${SPINDLE_JVM[*]}" STEPS=${FP32_STEPS:-120} PRECISION=fp32 bash bench/parity.sh "$run/decompose" \
-        /tmp/parity-fp32 --probe-steps "${FP32_PROBES:-50,51}" 2>&1 | grep -v "^step " | tail -40 \
-        | tee "$out/fp32/parity.log"
-      cp /tmp/parity-fp32/parity.png /tmp/parity-fp32/*.jsonl "$out/fp32/" 2>/dev/null
+      run_parity /tmp/parity-fp32 "$out/fp32" "${FP32_PROBES:-50,51}" STEPS="${FP32_STEPS:-120}" PRECISION=fp32
       ;;
     *) echo "unknown step $step (hf parity parity-fp32)"; exit 2 ;;
   esac
