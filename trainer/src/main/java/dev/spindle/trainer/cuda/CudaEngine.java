@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.trainer.collective.Collective;
 import dev.spindle.trainer.cuda.collective.DeviceCollective;
+import dev.spindle.trainer.cuda.cudnn.CudnnAttention;
+import dev.spindle.trainer.cuda.kernels.Bf16Attention;
 import dev.spindle.trainer.cuda.kernels.KernelLibrary;
 import dev.spindle.trainer.cuda.runtime.CublasHandle;
 import dev.spindle.trainer.cuda.runtime.CudaDevice;
@@ -46,6 +48,9 @@ final class CudaEngine implements TrainingEngine {
   private final KernelLibrary kernels;
   /** Attention on the tensor cores with bf16 qkv / output / output gradient (BF16 mode, head size 32 or 64). */
   private final boolean bf16Attention;
+  /** That attention: cuDNN's fused attention or Spindle's kernels ({@link AttentionChoice}); null in FP32 mode. */
+  private final Bf16Attention tensorAttention;
+  private final CudnnAttention cudnnAttention; // when cuDNN runs it (this engine closes it)
   private final DeviceParameters vectors;
   private final HostTransfers transfers;
   private final DeviceOptimizer optimizer;
@@ -76,6 +81,10 @@ final class CudaEngine implements TrainingEngine {
       this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16,
           options.attention()));
       this.bf16Attention = kernels.hasTensorCoreAttention();
+      CudnnAttention cudnn = bf16Attention ? AttentionChoice.cudnn(options.attention(), kernels, model.headSize())
+          : null;
+      this.cudnnAttention = cudnn == null ? null : created.add(cudnn);
+      this.tensorAttention = cudnn != null ? cudnn : bf16Attention ? kernels.tensorCoreAttention() : null;
       this.vectors = created.add(new DeviceParameters(model, offsets, precision, stream));
       this.transfers = created.add(new HostTransfers(stream));
       this.optimizer = created.add(
@@ -283,7 +292,7 @@ final class CudaEngine implements TrainingEngine {
       linear.forward(DeviceMatrix.activation(qkv, bf16Attention, n, 3 * c), ln1, p.qkvWeight(), p.qkvBias()); // (N, 3C)
       profile.mark("linear");
       if (bf16Attention) {
-        kernels.tensorCoreAttention().forward(stream, attention, lse, qkv, b, t, heads); // (N, C)
+        tensorAttention.forward(stream, attention, lse, qkv, b, t, heads); // (N, C)
       } else {
         kernels.attention().forward(stream, attention, lse, qkv, b, t, heads);
       }
@@ -395,7 +404,7 @@ final class CudaEngine implements TrainingEngine {
       linear.backward(dAttention, dResidualOperand, attention, p.projectionWeight(), p.projectionBias());
       profile.mark("linear");
       if (bf16Attention) {
-        kernels.tensorCoreAttention().backward(stream, a.dQkv.address(), a.attentionDelta.address(),
+        tensorAttention.backward(stream, a.dQkv.address(), a.attentionDelta.address(),
             dAttention.address(), qkv, attention.address(), lse, b, t, heads);
       } else {
         kernels.attention().backward(stream, a.dQkv.address(), a.attentionDelta.address(), dAttention.address(), qkv,
@@ -528,7 +537,8 @@ final class CudaEngine implements TrainingEngine {
     } catch (RuntimeException e) {
       failure = e; // e.g. a kernel fault: every free below then fails too, and this is the error to report
     }
-    try (stream; blas; kernels; vectors; transfers; optimizer; checksumScratch; ActivationBuffers a = activations) {
+    try (stream; blas; kernels; CudnnAttention c = cudnnAttention; vectors; transfers; optimizer; checksumScratch;
+        ActivationBuffers a = activations) {
       activations = null;
     } catch (RuntimeException e) {
       if (failure == null) {

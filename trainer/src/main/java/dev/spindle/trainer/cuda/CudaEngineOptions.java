@@ -12,12 +12,15 @@ import java.util.Map;
  * @param tokenCapacity tokens per step (B * T) to size activation buffers for at creation; 0 sizes them on the
  *     first batch. Buffers grow only when a batch with more tokens arrives, never per step.
  * @param profile per-category GPU time (each operation followed by a sync: slower steps; for benchmarks)
- * @param attention which bf16 attention kernels: {@code auto} (the fastest measured for the device), {@code mma-sync}
- *     or {@code wgmma} (Hopper only)
+ * @param attention which bf16 attention runs: {@code auto} (cuDNN's fused attention, deterministic, where cuDNN 9
+ *     loads; else Spindle's mma-sync kernels), {@code cudnn} (deterministic; fails without cuDNN),
+ *     {@code cudnn-nondeterministic} (dQ accumulated with atomics: faster at long lengths, runs not bit-reproducible),
+ *     or Spindle's own kernels: {@code mma-sync} or {@code wgmma} (Hopper only)
  */
 public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean profile, String attention) {
   /** The {@code attention} values. */
-  public static final java.util.List<String> ATTENTION_CHOICES = java.util.List.of("auto", "mma-sync", "wgmma");
+  public static final java.util.List<String> ATTENTION_CHOICES = java.util.List.of("auto", "cudnn",
+      "cudnn-nondeterministic", "mma-sync", "wgmma");
 
   public CudaEngineOptions {
     requireNonNull(precision, "precision is null");
@@ -25,9 +28,9 @@ public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean
       throw new IllegalArgumentException("Invalid spindle.train.cuda.attention '" + attention + "': expected one of "
           + ATTENTION_CHOICES);
     }
-    if (attention.equals("wgmma") && precision != Precision.BF16) {
-      throw new IllegalArgumentException("Cannot use spindle.train.cuda.attention = wgmma with precision "
-          + precision.name().toLowerCase(java.util.Locale.ROOT) + ": the wgmma kernels are bf16 (set precision = bf16,"
+    if (!attention.equals("auto") && !attention.equals("mma-sync") && precision != Precision.BF16) {
+      throw new IllegalArgumentException("Cannot use spindle.train.cuda.attention = " + attention + " with precision "
+          + precision.name().toLowerCase(java.util.Locale.ROOT) + ": that attention is bf16 (set precision = bf16,"
           + " or attention = auto)");
     }
     if (tokenCapacity < 0) {

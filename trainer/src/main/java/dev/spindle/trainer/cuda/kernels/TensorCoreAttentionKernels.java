@@ -14,7 +14,7 @@ import java.util.List;
  * {@code sm_90a}; tested, not yet faster). Both run the backward without atomics (dK, dV per key block; dQ per
  * query block), so both are deterministic.
  */
-public final class TensorCoreAttentionKernels {
+public final class TensorCoreAttentionKernels implements Bf16Attention {
   /** Which instruction the products use. */
   public enum Generation {
     /** {@code attention_tc.cu}: 16 rows a warp (forward 8 warps, dQ and dK/dV 4 warps a block). */
@@ -38,14 +38,15 @@ public final class TensorCoreAttentionKernels {
 
     /**
      * The generation for the engine's {@code attention} option: {@code mma-sync}, {@code wgmma} (fails where it
-     * cannot run), or {@code auto}, the fastest measured: MMA_SYNC everywhere for now (see bench/RESULTS.md).
+     * cannot run), or MMA_SYNC, the faster of the two, for {@code auto} and the cuDNN choices (whose fallback and
+     * reference these kernels are).
      */
     public static Generation choose(String choice, int headSize, int computeMajor, int computeMinor) {
       Generation generation = switch (choice) {
-        case "auto", "mma-sync" -> MMA_SYNC;
+        case "auto", "mma-sync", "cudnn", "cudnn-nondeterministic" -> MMA_SYNC;
         case "wgmma" -> WGMMA;
-        default -> throw new IllegalArgumentException(
-            "Invalid spindle.train.cuda.attention '" + choice + "': expected auto, mma-sync or wgmma");
+        default -> throw new IllegalArgumentException("Invalid spindle.train.cuda.attention '" + choice
+            + "': expected auto, cudnn, cudnn-nondeterministic, mma-sync or wgmma");
       };
       if (!generation.runsOn(headSize, computeMajor, computeMinor)) {
         throw new IllegalArgumentException("Cannot use spindle.train.cuda.attention = " + choice + " at head size "
@@ -94,13 +95,13 @@ public final class TensorCoreAttentionKernels {
     return computeMajor >= 8 && (headSize == 32 || headSize == 64);
   }
 
-  /** out (B, T, C) bf16 and lse (B, H, T) fp32 from qkv (B, T, 3C) bf16. */
+  @Override
   public void forward(CudaStream s, long out, long lse, long qkv, int b, int t, int heads) {
     AttentionKernels.checkShape(b, t, heads, "forward");
     forward.launch(s, blocks(t, FORWARD_ROWS), b * heads, 2 * FORWARD_ROWS, 0, out, lse, qkv, b, t, heads);
   }
 
-  /** Writes all of {@code dqkv} (B, T, 3C) bf16 from dout, qkv and out (bf16) and lse; deltaScratch (B, H, T). */
+  @Override
   public void backward(CudaStream s, long dqkv, long deltaScratch, long dout, long qkv, long out, long lse, int b,
       int t, int heads) {
     AttentionKernels.checkShape(b, t, heads, "backward");

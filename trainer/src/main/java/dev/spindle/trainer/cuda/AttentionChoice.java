@@ -1,0 +1,40 @@
+package dev.spindle.trainer.cuda;
+
+import dev.spindle.trainer.cuda.cudnn.Cudnn;
+import dev.spindle.trainer.cuda.cudnn.CudnnAttention;
+import dev.spindle.trainer.cuda.kernels.KernelLibrary;
+import java.lang.System.Logger.Level;
+
+/**
+ * Resolves {@code spindle.train.cuda.attention} for a bf16 engine: {@code cudnn} (deterministic) and
+ * {@code cudnn-nondeterministic} need cuDNN 9 and fail clearly without it; {@code auto} takes deterministic cuDNN
+ * attention where the library loads (the fastest measured, see bench/RESULTS.md), falling back shape by shape to
+ * Spindle's tensor-core kernels, and those kernels where it does not; {@code mma-sync} and {@code wgmma} are
+ * Spindle's kernels.
+ */
+final class AttentionChoice {
+  private static final System.Logger LOG = System.getLogger(AttentionChoice.class.getName());
+
+  private AttentionChoice() {}
+
+  /** The cuDNN attention to run, or null when the library's tensor-core kernels run. */
+  static CudnnAttention cudnn(String option, KernelLibrary kernels, int headSize) {
+    return switch (option) {
+      case "cudnn", "cudnn-nondeterministic" -> {
+        if (!Cudnn.available()) {
+          throw new IllegalStateException("Cannot use spindle.train.cuda.attention = " + option + ": "
+              + Cudnn.reason());
+        }
+        yield new CudnnAttention(headSize, option.equals("cudnn"), null);
+      }
+      case "auto" -> {
+        if (!Cudnn.available()) {
+          LOG.log(Level.INFO, "Attention runs on Spindle's tensor-core kernels: " + Cudnn.reason());
+          yield null;
+        }
+        yield new CudnnAttention(headSize, true, kernels.tensorCoreAttention());
+      }
+      default -> null;
+    };
+  }
+}
