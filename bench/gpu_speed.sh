@@ -10,6 +10,10 @@
 #            engine's attention option (-Dspindle.cuda.attention=X)
 #   profile  the per-category GPU time (every op synchronised), before and after, PROFILE_SHAPES
 #            ("65536:1024 16384:8192")
+#   attention  the bf16 attention alone (AttentionBench): Spindle's mma-sync kernels (the baseline), cuDNN
+#            deterministic and non-deterministic, forward and backward ms and the speed-up, at ATTENTION_SHAPES
+#            (B:T pairs, default the DD buckets at 16,384 tokens and 64:1024) with 12 heads of 64, plus cuDNN's plan
+#            reports (engine configuration, build time, workspace)
 #   ncu      Nsight Compute on the after engine: every kernel of 3 steps at NCU_TOKENS (65536) tokens, length
 #            NCU_LENGTH (1024), with --clock-control none (the clocks the benchmark runs at); bench/ncu_summary.py
 #            sums GPU time per kernel
@@ -56,6 +60,11 @@ for step in "$@"; do
         done
       done
       ;;
+    attention)
+      "$JAVA" "${SPINDLE_JVM[@]}" -cp "$SPINDLE_CP" dev.spindle.trainer.cuda.bench.AttentionBench \
+        "${ATTENTION_SHAPES:-64:256,32:512,16:1024,8:2048,4:4096,2:8192,64:1024}" 12 64 2>&1 \
+        | grep -E "^(ATTENTION|PLAN|cuDNN|SKIP)|Exception|Caused" | tee "$out/speed_attention.log"
+      ;;
     ncu)
       # Every kernel of a 3-step run (2 warm-up steps, 1 timed) at 65536 tokens, length 1024; shares are what count.
       timeout 480 ncu --clock-control none --target-processes all --csv --page raw \
@@ -65,6 +74,6 @@ for step in "$@"; do
       echo "ncu exit $? ($(wc -l < "$out/ncu_raw.csv") lines)"
       python3 bench/ncu_summary.py "$out/ncu_raw.csv" | tee "$out/speed_ncu.log"
       ;;
-    *) echo "unknown step $step (bench profile ncu)"; exit 2 ;;
+    *) echo "unknown step $step (bench profile attention ncu)"; exit 2 ;;
   esac
 done
