@@ -67,6 +67,12 @@ record AttentionLayout(long batch, long heads, long length, long headSize) {
         new long[] {heads * length * headSize, length * headSize, heads * headSize, 1});
   }
 
+  /** The non-deterministic backward's fp32 dQ accumulator, (B, H, T, D) dense: B*T*C floats of workspace. */
+  Shape queryAccumulator() {
+    return new Shape(new long[] {batch, heads, length, headSize},
+        new long[] {heads * length * headSize, length * headSize, headSize, 1});
+  }
+
   /** Byte offset of K (block 1) or V (block 2) inside a bf16 qkv or dqkv buffer. */
   long blockOffsetBytes(int block) {
     return block * width() * 2;

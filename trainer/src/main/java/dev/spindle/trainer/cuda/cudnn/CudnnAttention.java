@@ -14,9 +14,9 @@ import org.bytedeco.cuda.cudnn.cudnnContext;
 /**
  * Causal attention through cuDNN's fused flash-attention engines (bf16 operands, fp32 softmax and accumulation),
  * on the engine's own buffers: the forward reads Q, K and V in place inside qkv and writes the output and the
- * log-sum-exp; the backward writes dQ, dK and dV in place inside dqkv. Graphs follow the pattern cuDNN fuses
- * (scale, causal mask by generated indices, softmax with its statistics; backward from the statistics, with
- * sum(dO * O) precomputed into the caller's delta scratch). Plans are built once per (B, T) and kept.
+ * log-sum-exp; the backward writes dQ, dK and dV in place inside dqkv, with sum(dO * O) kept in the caller's delta
+ * scratch. The graphs are {@link AttentionGraphs}'; plans are built once per (B, T) and kept, and the workspace
+ * grows to the largest a plan asks for.
  *
  * <p>Deterministic by default: the backward then uses cuDNN's dP-workspace algorithm (no atomics; workspace
  * B*H*T*T*2 bytes, 3.2 GB at 16,384 tokens of length 8192), so repeated steps and resumed runs reproduce bit for
@@ -35,6 +35,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
   private final boolean deterministic;
   private final Bf16Attention fallback;
   private final cudnnContext handle = new cudnnContext();
+  private final AttentionGraphs graphs;
   private final Map<Key, Plans> plans = new HashMap<>();
   private final java.util.List<String> reports = new java.util.ArrayList<>();
   private DeviceMemory workspace;
@@ -52,6 +53,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
     this.headSize = headSize;
     this.deterministic = deterministic;
     this.fallback = fallback;
+    this.graphs = new AttentionGraphs(headSize, deterministic);
     Cudnn.check(cudnnCreate(handle), "create a cuDNN handle");
   }
 
@@ -110,8 +112,8 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
     Plans created;
     Built forward = null;
     try {
-      forward = build("attention forward" + shape, graph -> forwardGraph(graph, layout));
-      Built backward = build("attention backward" + shape, graph -> backwardGraph(graph, layout));
+      forward = build("attention forward" + shape, graph -> graphs.forward(graph, layout));
+      Built backward = build("attention backward" + shape, graph -> graphs.backward(graph, layout));
       created = new Plans(forward.plan(), forward.uids(), backward.plan(), backward.uids());
       reports.add(forward.plan().report());
       reports.add(backward.plan().report());
@@ -145,90 +147,9 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
     }
   }
 
-  /** Forward: O = softmax(mask(Q K^T / sqrt(D))) V and Stats = rowmax + log(rowsum(exp(. - rowmax))). */
-  private long[] forwardGraph(OperationGraph g, AttentionLayout layout) {
-    int bf16 = CUDNN_DATA_BFLOAT16;
-    int fp32 = CUDNN_DATA_FLOAT;
-    AttentionLayout.Shape scores = layout.scores();
-    AttentionLayout.Shape rows = layout.rows();
-    OperationGraph.Tensor q = g.tensor("Q", layout.packed(), bf16);
-    OperationGraph.Tensor kTransposed = g.tensor("K^T", layout.packedTransposed(), bf16);
-    OperationGraph.Tensor v = g.tensor("V", layout.packed(), bf16);
-    OperationGraph.Tensor o = g.tensor("O", layout.output(), bf16);
-    OperationGraph.Tensor stats = g.tensor("Stats", rows, fp32);
-    OperationGraph.Tensor x = g.matmul(q, kTransposed, g.virtual("S", scores, fp32));
-    x = g.binary(CUDNN_POINTWISE_MUL, x, g.scalar("scale", scale()), g.virtual("S * scale", scores, fp32));
-    x = g.causalMask(x, scores);
-    OperationGraph.Tensor max = g.reduction(CUDNN_REDUCE_TENSOR_MAX, x, g.virtual("row max", rows, fp32));
-    x = g.binary(CUDNN_POINTWISE_SUB, x, max, g.virtual("S - max", scores, fp32));
-    OperationGraph.Tensor exp = g.unary(CUDNN_POINTWISE_EXP, x, g.virtual("exp", scores, fp32));
-    OperationGraph.Tensor sum = g.reduction(CUDNN_REDUCE_TENSOR_ADD, exp, g.virtual("row sum", rows, fp32));
-    OperationGraph.Tensor log = g.unary(CUDNN_POINTWISE_LOG, sum, g.virtual("log row sum", rows, fp32));
-    g.binary(CUDNN_POINTWISE_ADD, max, log, stats);
-    OperationGraph.Tensor p = g.binary(CUDNN_POINTWISE_DIV, exp, sum, g.virtual("P", scores, bf16));
-    g.matmul(p, v, o);
-    return new long[] {q.uid(), kTransposed.uid(), v.uid(), o.uid(), stats.uid()};
-  }
-
-  /**
-   * Backward from the forward's statistics: P = exp(mask(S * scale) - Stats), dV = P^T dO, dS = P (dO V^T -
-   * rowsum(dO * O)) * scale, dK = dS^T Q, dQ = dS K (through an fp32 accumulator unless deterministic).
-   */
-  private long[] backwardGraph(OperationGraph g, AttentionLayout layout) {
-    int bf16 = CUDNN_DATA_BFLOAT16;
-    int fp32 = CUDNN_DATA_FLOAT;
-    AttentionLayout.Shape scores = layout.scores();
-    AttentionLayout.Shape transposed = layout.scoresTransposed();
-    AttentionLayout.Shape rows = layout.rows();
-    OperationGraph.Tensor q = g.tensor("Q", layout.packed(), bf16);
-    OperationGraph.Tensor kTransposed = g.tensor("K^T", layout.packedTransposed(), bf16);
-    OperationGraph.Tensor vTransposed = g.tensor("V^T", layout.packedTransposed(), bf16);
-    OperationGraph.Tensor o = g.tensor("O", layout.output(), bf16);
-    OperationGraph.Tensor dO = g.tensor("dO", layout.output(), bf16);
-    OperationGraph.Tensor stats = g.tensor("Stats", rows, fp32);
-    OperationGraph.Tensor dQ = g.tensor("dQ", layout.packed(), bf16);
-    OperationGraph.Tensor dK = g.tensor("dK", layout.packed(), bf16);
-    OperationGraph.Tensor dV = g.tensor("dV", layout.packed(), bf16);
-    OperationGraph.Tensor rowSums = g.tensor("rowsum(dO * O)", rows, fp32);
-    OperationGraph.Tensor x = g.binary(CUDNN_POINTWISE_MUL, dO, o, g.virtual("dO * O", layout.outputProduct(), fp32));
-    x = g.reduction(CUDNN_REDUCE_TENSOR_ADD, x, g.virtual("row sums", rows, fp32));
-    g.binary(CUDNN_POINTWISE_MUL, x, g.scalar("one", 1f), rowSums);
-    x = g.matmul(q, kTransposed, g.virtual("S", scores, fp32));
-    x = g.binary(CUDNN_POINTWISE_MUL, x, g.scalar("scale", scale()), g.virtual("S * scale", scores, fp32));
-    x = g.binary(CUDNN_POINTWISE_SUB, x, stats, g.virtual("S - Stats", scores, fp32));
-    x = g.causalMask(x, scores);
-    OperationGraph.Tensor p = g.unary(CUDNN_POINTWISE_EXP, x, g.virtual("P", scores, fp32));
-    g.matmul(g.reshape(p, g.virtual("P^T", transposed, bf16)), dO, dV);
-    x = g.matmul(dO, vTransposed, g.virtual("dP", scores, fp32));
-    x = g.binary(CUDNN_POINTWISE_SUB, x, rowSums, g.virtual("dP - row sums", scores, fp32));
-    x = g.binary(CUDNN_POINTWISE_MUL, x, p, g.virtual("(dP - row sums) * P", scores, fp32));
-    OperationGraph.Tensor dS = g.binary(CUDNN_POINTWISE_MUL, x, g.scalar("scale", scale()),
-        g.virtual("dS", scores, fp32));
-    g.matmul(g.reshape(dS, g.virtual("dS^T", transposed, bf16)), q, dK);
-    OperationGraph.Tensor k = g.reshape(kTransposed, g.virtual("K", layout.packed(), bf16));
-    long[] uids = {q.uid(), kTransposed.uid(), vTransposed.uid(), o.uid(), dO.uid(), stats.uid(), dQ.uid(), dK.uid(),
-        dV.uid(), rowSums.uid()};
-    if (deterministic) {
-      g.matmul(dS, k, dQ);
-      return uids;
-    }
-    AttentionLayout.Shape accumulatorShape = new AttentionLayout.Shape(layout.packed().dimensions(), new long[] {
-        layout.heads() * layout.length() * headSize, layout.length() * headSize, headSize, 1});
-    OperationGraph.Tensor accumulator = g.tensor("dQ accumulator", accumulatorShape, fp32);
-    g.matmul(dS, k, accumulator);
-    g.unary(CUDNN_POINTWISE_IDENTITY, accumulator, dQ);
-    long[] withAccumulator = java.util.Arrays.copyOf(uids, uids.length + 1);
-    withAccumulator[uids.length] = accumulator.uid();
-    return withAccumulator;
-  }
-
   /** One line per plan built so far: shape, engine configuration, build time (for benchmarks and diagnosis). */
   public java.util.List<String> planReports() {
     return java.util.List.copyOf(reports);
-  }
-
-  private float scale() {
-    return (float) (1 / Math.sqrt(headSize));
   }
 
   private AttentionLayout layout(int b, int t, int heads) {
