@@ -27,11 +27,9 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 CUDA_DIR = os.path.join(ROOT, "trainer", "src", "main", "resources", "cuda")
 
 
-def source(files):
-    text = open(os.path.join(CUDA_DIR, "common.cuh")).read()
-    for file in files:
-        text += '\n#line 1 "' + file + '"\n' + open(os.path.join(CUDA_DIR, file)).read()
-    return text
+def source(file):
+    return (open(os.path.join(CUDA_DIR, "common.cuh")).read() + '\n#line 1 "' + file + '"\n'
+            + open(os.path.join(CUDA_DIR, file)).read())
 
 
 class Kernels:
@@ -39,27 +37,19 @@ class Kernels:
 
     def __init__(self, head_size, defines):
         major, minor = torch.cuda.get_device_capability()
-        hopper = "@wgmma" in defines  # attention_wgmma.cu's kernels (sm_90a) instead of attention_tc.cu's
-        defines = [d for d in defines if d != "@wgmma"]
-        files = ["attention_tc.cu"] + (["attention_wgmma.cu"] if hopper else [])
-        arch = f"sm_{major}{minor}" + ("a" if hopper else "")
+        arch = f"sm_{major}{minor}"
         options = ("--std=c++17", f"--gpu-architecture={arch}", f"-DHEAD_SIZE={head_size}") + tuple(
             "-D" + d for d in defines)
-        module = cupy.RawModule(code=source(files), options=options, backend="nvrtc")
-        prefix = "attention_wgmma_" if hopper else "attention_tc_"
-        self.forward_kernel = module.get_function(prefix + "forward")
+        module = cupy.RawModule(code=source("attention_tc.cu"), options=options, backend="nvrtc")
+        self.forward_kernel = module.get_function("attention_tc_forward")
         self.delta_kernel = module.get_function("attention_tc_delta")
-        self.key_value_kernel = module.get_function(prefix + "backward_key_value")
-        self.query_kernel = module.get_function(prefix + "backward_query")
+        self.key_value_kernel = module.get_function("attention_tc_backward_key_value")
+        self.query_kernel = module.get_function("attention_tc_backward_query")
         values = dict(d.split("=") for d in defines if "=" in d)
-        # rows per block; the defaults are the kernel files' (16 rows a warp, 64 a warpgroup)
-        if hopper:
-            self.forward_rows = 64 * int(values.get("WG_FORWARD_GROUPS", 2))
-            self.query_rows = self.key_rows = 64
-        else:
-            self.forward_rows = 16 * int(values.get("FWD_WARPS", 8))
-            self.query_rows = 16 * int(values.get("QUERY_WARPS", 4))
-            self.key_rows = 16 * int(values.get("BWD_WARPS", 4))
+        # rows per block; the defaults are the kernel file's (16 rows a warp)
+        self.forward_rows = 16 * int(values.get("FWD_WARPS", 8))
+        self.query_rows = 16 * int(values.get("QUERY_WARPS", 4))
+        self.key_rows = 16 * int(values.get("BWD_WARPS", 4))
 
     def forward(self, out, lse, qkv, b, t, h):
         grid = ((t + self.forward_rows - 1) // self.forward_rows, b * h)
@@ -140,8 +130,6 @@ def check(name, defines):
     """Prints a CHECK line per shape; returns the failed ones ("hs=64 2x200x3: dq,dk"), empty when all pass."""
     failures = []
     for hs, shapes in ((64, ((2, 200, 3), (1, 1000, 2), (3, 64, 1))), (32, ((2, 333, 2),))):
-        if hs != 64 and "@wgmma" in defines:
-            continue  # the Hopper kernels are for head size 64 only
         kernels = Kernels(hs, defines)
         for b, t, h in shapes:
             qkv, dout = inputs(b, t, h, hs, seed=b * 1000 + t + hs)
@@ -225,7 +213,7 @@ def time_variant(name, defines, b, t, h, hs, repeats, table):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--variant", action="append", default=[],
-                        help="NAME=DEFINE,DEFINE (e.g. narrow=FWD_WARPS=4; @wgmma for the Hopper kernels); "
+                        help="NAME=DEFINE,DEFINE (e.g. narrow=FWD_WARPS=4); "
                              "the engine's kernels as shipped are always measured")
     parser.add_argument("--shapes", default="2x8192,16x1024", help="BxT list at 12 heads of 64 (default %(default)s)")
     parser.add_argument("--repeats", type=int, default=20)

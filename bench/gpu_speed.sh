@@ -6,7 +6,7 @@
 # Steps (any order):
 #   bench    GpuTrainingBench bf16, before and after, at TOKENS_LIST (16384 65536) tokens per step and LENGTHS
 #            (1024,8192), STEPS (10) timed steps; then bench/torch_reference.py (eager, compile) on the same shapes,
-#            with the after figures beside it. ATTENTIONS ("wgmma", say) adds an "after-X" run per value of the
+#            with the after figures beside it. ATTENTIONS ("mma-sync", say) adds an "after-X" run per value of the
 #            engine's attention option (-Dspindle.cuda.attention=X)
 #   profile  the per-category GPU time (every op synchronised), before and after, PROFILE_SHAPES
 #            ("65536:1024 16384:8192")

@@ -9,8 +9,7 @@ import java.lang.System.Logger.Level;
  * Resolves {@code spindle.train.cuda.attention} for a bf16 engine: {@code cudnn} (deterministic) and
  * {@code cudnn-nondeterministic} need cuDNN 9 and fail clearly without it; {@code auto} takes deterministic cuDNN
  * attention where the library loads (the fastest measured, see bench/RESULTS.md), falling back shape by shape to
- * Spindle's tensor-core kernels, and those kernels where it does not; {@code mma-sync} and {@code wgmma} are
- * Spindle's kernels.
+ * Spindle's tensor-core kernels, and those kernels where it does not; {@code mma-sync} is Spindle's kernels.
  */
 final class AttentionChoice {
   private static final System.Logger LOG = System.getLogger(AttentionChoice.class.getName());

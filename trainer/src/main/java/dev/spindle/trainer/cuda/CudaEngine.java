@@ -78,8 +78,7 @@ final class CudaEngine implements TrainingEngine {
     try {
       this.stream = created.add(new CudaStream());
       this.blas = created.add(new CublasHandle(stream));
-      this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16,
-          options.attention()));
+      this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16));
       this.bf16Attention = kernels.hasTensorCoreAttention();
       CudnnAttention cudnn = bf16Attention ? AttentionChoice.cudnn(options.attention(), kernels, model.headSize())
           : null;

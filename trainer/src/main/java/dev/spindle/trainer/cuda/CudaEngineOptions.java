@@ -15,12 +15,12 @@ import java.util.Map;
  * @param attention which bf16 attention runs: {@code auto} (cuDNN's fused attention, deterministic, where cuDNN 9
  *     loads; else Spindle's mma-sync kernels), {@code cudnn} (deterministic; fails without cuDNN),
  *     {@code cudnn-nondeterministic} (dQ accumulated with atomics: faster at long lengths, runs not bit-reproducible),
- *     or Spindle's own kernels: {@code mma-sync} or {@code wgmma} (Hopper only)
+ *     or {@code mma-sync}, Spindle's own tensor-core kernels
  */
 public record CudaEngineOptions(Precision precision, long tokenCapacity, boolean profile, String attention) {
   /** The {@code attention} values. */
   public static final java.util.List<String> ATTENTION_CHOICES = java.util.List.of("auto", "cudnn",
-      "cudnn-nondeterministic", "mma-sync", "wgmma");
+      "cudnn-nondeterministic", "mma-sync");
 
   public CudaEngineOptions {
     requireNonNull(precision, "precision is null");

@@ -35,15 +35,13 @@ class CudaAvailabilityTest {
     assertThatThrownBy(() -> Precision.parse("fp8")).hasMessageContaining("expected fp32 or bf16");
     assertThatThrownBy(() -> new CudaEngineOptions(Precision.FP32, -1)).hasMessageContaining("got -1");
     assertThat(CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "token-capacity", "4096", "profile", "true",
-        "attention", "wgmma"))).isEqualTo(new CudaEngineOptions(Precision.BF16, 4096, true, "wgmma"));
-    assertThatThrownBy(() -> new CudaEngineOptions(Precision.FP32, 0, false, "wgmma"))
-        .hasMessageContaining("that attention is bf16");
+        "attention", "cudnn"))).isEqualTo(new CudaEngineOptions(Precision.BF16, 4096, true, "cudnn"));
     assertThatThrownBy(() -> new CudaEngineOptions(Precision.FP32, 0, false, "cudnn"))
-        .hasMessageContaining("attention = cudnn with precision fp32");
+        .hasMessageContaining("attention = cudnn with precision fp32").hasMessageContaining("that attention is bf16");
     assertThat(new CudaEngineOptions(Precision.BF16, 0, false, "cudnn-nondeterministic").attention())
         .isEqualTo("cudnn-nondeterministic");
     assertThatThrownBy(() -> CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "token-capacity", "0",
-        "profile", "false", "attention", "flash"))).hasMessageContaining("expected one of [auto, cudnn, cudnn-nondeterministic, mma-sync, wgmma]");
+        "profile", "false", "attention", "wgmma"))).hasMessageContaining("expected one of [auto, cudnn, cudnn-nondeterministic, mma-sync]");
     assertThatThrownBy(() -> CudaEngineOptions.from(java.util.Map.of("precision", "bf16", "profile", "false")))
         .hasMessageContaining("Missing spindle.train.cuda.token-capacity");
     assertThatThrownBy(() -> CudaEngineOptions.from(

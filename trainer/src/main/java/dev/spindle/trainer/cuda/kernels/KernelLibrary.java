@@ -30,11 +30,8 @@ public final class KernelLibrary implements AutoCloseable {
    *     columns, the MLP's)
    * @param tensorCoreAttention load the bf16 tensor-core attention where the head size and device allow it
    *     ({@link TensorCoreAttentionKernels#supported})
-   * @param attentionChoice its generation: the engine's {@code attention} option
-   *     ({@link TensorCoreAttentionKernels.Generation#choose})
    */
-  public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention,
-      String attentionChoice) {
+  public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention) {
     this.loader = new ModuleLoader(device);
     this.headSize = headSize;
     try {
@@ -51,8 +48,7 @@ public final class KernelLibrary implements AutoCloseable {
       attention = new AttentionKernels(loader, headSize);
       this.tensorCoreAttention = tensorCoreAttention
           && TensorCoreAttentionKernels.supported(headSize, device.computeMajor())
-          ? new TensorCoreAttentionKernels(loader, headSize, TensorCoreAttentionKernels.Generation.choose(
-              attentionChoice, headSize, device.computeMajor(), device.computeMinor()))
+          ? new TensorCoreAttentionKernels(loader, headSize)
           : null;
     } catch (RuntimeException e) {
       loader.close();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /** Reads the CUDA C kernel sources bundled under {@code /cuda/} and prepends the shared helpers to each. */
 final class KernelSources {
@@ -12,17 +11,9 @@ final class KernelSources {
 
   private KernelSources() {}
 
+  /** The shared helpers, then the file (its line numbers kept for compiler messages). */
   static String load(String file) {
-    return load(List.of(file));
-  }
-
-  /** The shared helpers, then each file in order (a later file may use an earlier one's definitions). */
-  static String load(List<String> files) {
-    StringBuilder source = new StringBuilder(read(COMMON));
-    for (String file : files) {
-      source.append("\n#line 1 \"").append(file).append("\"\n").append(read(file));
-    }
-    return source.toString();
+    return read(COMMON) + "\n#line 1 \"" + file + "\"\n" + read(file);
   }
 
   static String read(String file) {

@@ -23,21 +23,11 @@ final class ModuleLoader implements AutoCloseable {
     return device;
   }
 
+  /** One module from {@code file} (after the common helpers), compiled for this device's architecture. */
   KernelModule load(String file, List<String> defines) {
-    return load(List.of(file), defines, false);
-  }
-
-  /**
-   * One module from several sources (each after the one before it, common helpers first).
-   *
-   * @param architectureSpecific compile for the chip's architecture-specific target ({@code sm_90a}), whose code
-   *     runs on that exact compute capability only
-   */
-  KernelModule load(List<String> files, List<String> defines, boolean architectureSpecific) {
-    String name = String.join("+", files);
-    String architecture = "sm_" + device.computeMajor() + device.computeMinor() + (architectureSpecific ? "a" : "");
-    byte[] cubin = NvrtcCompiler.compile(name, KernelSources.load(files), architecture, defines);
-    return owned.add(new KernelModule(name, cubin));
+    String architecture = "sm_" + device.computeMajor() + device.computeMinor();
+    byte[] cubin = NvrtcCompiler.compile(file, KernelSources.load(file), architecture, defines);
+    return owned.add(new KernelModule(file, cubin));
   }
 
   /** Device scratch released with the modules. */

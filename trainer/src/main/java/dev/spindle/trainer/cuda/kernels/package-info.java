@@ -1,9 +1,7 @@
 /**
  * The kernels layer: one launcher class per CUDA source under {@code /cuda/} ({@code embedding.cu} →
  * {@link dev.spindle.trainer.cuda.kernels.EmbeddingKernels}, ...), each asserting its preconditions in Java so a
- * bad shape fails with a message instead of a GPU fault (one exception: {@code attention_wgmma.cu}, Hopper's
- * generation of the tensor-core attention, is appended to {@code attention_tc.cu} and shares its launcher,
- * {@link dev.spindle.trainer.cuda.kernels.TensorCoreAttentionKernels}); {@link dev.spindle.trainer.cuda.kernels.KernelLibrary}
+ * bad shape fails with a message instead of a GPU fault; {@link dev.spindle.trainer.cuda.kernels.KernelLibrary}
  * compiles (NVRTC, per device architecture, width and head size) and loads them for the engine.
  * {@link dev.spindle.trainer.cuda.kernels.Bf16Attention} is the bf16 attention's contract, met by the tensor-core
  * kernels here and by cuDNN's fused attention ({@code cuda.cudnn}). Built on {@code cuda.runtime}; knows nothing of

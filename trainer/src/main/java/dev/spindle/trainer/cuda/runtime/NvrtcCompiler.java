@@ -15,9 +15,8 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
- * Compiles kernel sources with NVRTC to a CUBIN for the device's exact architecture ({@code sm_XY}, or {@code sm_XYa}
- * for code that uses the chip's architecture-specific instructions such as Hopper's wgmma), so kernels use the
- * chip's own instructions with no driver JIT at start. Results are cached in this JVM by a digest of
+ * Compiles kernel sources with NVRTC to a CUBIN for the device's exact architecture ({@code sm_XY}), so kernels use
+ * the chip's own instructions with no driver JIT at start. Results are cached in this JVM by a digest of
  * source, options and architecture: every engine of a process (several trainers per executor) compiles once.
  */
 public final class NvrtcCompiler {
@@ -25,7 +24,7 @@ public final class NvrtcCompiler {
 
   private NvrtcCompiler() {}
 
-  /** @param architecture the NVRTC target, e.g. {@code sm_90} or {@code sm_90a} */
+  /** @param architecture the NVRTC target, e.g. {@code sm_90} */
   public static byte[] compile(String name, String source, String architecture, List<String> defines) {
     List<String> options = new ArrayList<>();
     options.add("--gpu-architecture=" + architecture);

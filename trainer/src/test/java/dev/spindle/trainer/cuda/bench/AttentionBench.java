@@ -40,7 +40,7 @@ public final class AttentionBench {
     device.makeCurrent();
     System.out.println("cuDNN: " + (Cudnn.available() ? "version " + Cudnn.version() : Cudnn.reason()));
     try (CudaStream stream = new CudaStream();
-        KernelLibrary kernels = new KernelLibrary(device, c, headSize, true, "mma-sync");
+        KernelLibrary kernels = new KernelLibrary(device, c, headSize, true);
         CudnnAttention deterministic = Cudnn.available() ? new CudnnAttention(headSize, true, null) : null;
         CudnnAttention fast = Cudnn.available() ? new CudnnAttention(headSize, false, null) : null) {
       Map<String, Bf16Attention> implementations = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ public final class GpuTrainingBench {
   private static final double PEAK_FLOPS = 989.4e12;
   /** JVM property: per-category GPU time (the engine's profile option). */
   static final String PROFILE_PROPERTY = "spindle.cuda.profile";
-  /** JVM property: the engine's attention option (auto, cudnn, cudnn-nondeterministic, mma-sync, wgmma). */
+  /** JVM property: the engine's attention option (auto, cudnn, cudnn-nondeterministic, mma-sync). */
   static final String ATTENTION_PROPERTY = "spindle.cuda.attention";
 
   private GpuTrainingBench() {}

@@ -3,15 +3,13 @@ package dev.spindle.trainer.cuda.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spindle.trainer.cuda.kernels.TensorCoreAttentionKernels.Generation;
 import org.junit.jupiter.api.Test;
 
 /** What the kernels layer decides without a GPU: sources on the class path, launch shapes, preconditions. */
 class KernelPreconditionsTest {
   @Test
   void everyLauncherHasItsKernelSourceOnTheClasspath() {
-    for (String file : new String[] {"embedding.cu", "layernorm.cu", "attention.cu", "attention_tc.cu", "attention_wgmma.cu",
-        "gelu.cu",
+    for (String file : new String[] {"embedding.cu", "layernorm.cu", "attention.cu", "attention_tc.cu", "gelu.cu",
         "residual.cu", "bias.cu", "crossentropy.cu", "adamw.cu", "averaging.cu", "convert.cu", "checksum.cu"}) {
       assertThat(KernelSources.load(file)).as(file).contains("extern \"C\" __global__").contains("warp_sum");
     }
@@ -31,20 +29,6 @@ class KernelPreconditionsTest {
     assertThat(TensorCoreAttentionKernels.supported(32, 8)).isTrue();
     assertThat(TensorCoreAttentionKernels.supported(48, 9)).isFalse();
     assertThat(TensorCoreAttentionKernels.supported(64, 7)).isFalse();
-  }
-
-  @Test
-  void hopperAttentionOnlyOnComputeCapability90AtHeadSize64() {
-    assertThat(Generation.WGMMA.runsOn(64, 9, 0)).isTrue();
-    assertThat(Generation.WGMMA.runsOn(32, 9, 0)).isFalse();
-    assertThat(Generation.WGMMA.runsOn(64, 8, 9)).isFalse();
-    assertThat(Generation.WGMMA.runsOn(64, 10, 0)).as("sm_90a code runs on 9.0 only").isFalse();
-    assertThat(Generation.MMA_SYNC.runsOn(32, 8, 0)).isTrue();
-    assertThat(Generation.choose("auto", 64, 9, 0)).isEqualTo(Generation.MMA_SYNC);
-    assertThat(Generation.choose("wgmma", 64, 9, 0)).isEqualTo(Generation.WGMMA);
-    assertThatThrownBy(() -> Generation.choose("wgmma", 64, 8, 0)).hasMessageContaining("need 9.0 (Hopper)");
-    assertThat(KernelSources.load(java.util.List.of("attention_tc.cu", "attention_wgmma.cu")))
-        .containsSubsequence("attention_tc_forward", "#line 1 \"attention_wgmma.cu\"", "attention_wgmma_forward");
   }
 
   @Test
