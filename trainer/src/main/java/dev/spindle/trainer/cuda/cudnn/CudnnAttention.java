@@ -164,8 +164,16 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
     if (workspace == null || workspace.bytes() < bytes) {
       if (workspace != null) {
         workspace.close(); // cudaFree waits for the stream's earlier work
+        workspace = null;
       }
-      workspace = new DeviceMemory(Math.max(bytes, 256), "cuDNN attention workspace");
+      try {
+        workspace = new DeviceMemory(Math.max(bytes, 256), "cuDNN attention workspace");
+      } catch (CudaException e) {
+        throw new CudaException(e.getMessage() + (deterministic
+            ? "; the deterministic backward needs B*H*T*T*2 bytes: use fewer tokens per step at long lengths, or"
+                + " spindle.train.cuda.attention = cudnn-nondeterministic (B*T*C*4 bytes)"
+            : ""), e.status());
+      }
     }
     return workspace.address();
   }
