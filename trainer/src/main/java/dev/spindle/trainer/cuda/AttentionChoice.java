@@ -16,6 +16,18 @@ final class AttentionChoice {
 
   private AttentionChoice() {}
 
+  /**
+   * Refuses an explicit cuDNN choice the engine would not use: bf16 attention (cuDNN's or Spindle's kernels) runs at
+   * the tensor-core head sizes (32, 64) on compute capability 8.0+; other models take the fp32 attention kernels.
+   */
+  static void requireApplicable(String option, boolean bf16, boolean tensorCoreAttention, int headSize) {
+    if (bf16 && !tensorCoreAttention && option.startsWith("cudnn")) {
+      throw new IllegalArgumentException("Cannot use spindle.train.cuda.attention = " + option + " at head size "
+          + headSize + " on this device: bf16 attention runs at head sizes 32 and 64 on compute capability 8.0 or"
+          + " newer; this model uses the fp32 attention kernels (set attention = auto)");
+    }
+  }
+
   /** The cuDNN attention to run, or null when the library's tensor-core kernels run. */
   static CudnnAttention cudnn(String option, KernelLibrary kernels, int headSize) {
     return switch (option) {

@@ -80,6 +80,7 @@ final class CudaEngine implements TrainingEngine {
       this.blas = created.add(new CublasHandle(stream));
       this.kernels = created.add(new KernelLibrary(device, model.dModel(), model.headSize(), bf16));
       this.bf16Attention = kernels.hasTensorCoreAttention();
+      AttentionChoice.requireApplicable(options.attention(), bf16, bf16Attention, model.headSize());
       CudnnAttention cudnn = bf16Attention ? AttentionChoice.cudnn(options.attention(), kernels, model.headSize())
           : null;
       this.cudnnAttention = cudnn == null ? null : created.add(cudnn);
