@@ -28,8 +28,8 @@ public final class KernelLibrary implements AutoCloseable {
   /**
    * @param width the model width C (LayerNorm's backward is built for it; the bias gradient's scratch holds 4C
    *     columns, the MLP's)
-   * @param tensorCoreAttention load the bf16 tensor-core attention where the head size and device allow it
-   *     ({@link TensorCoreAttentionKernels#supported})
+   * @param tensorCoreAttention load the bf16 tensor-core attention ({@code attention_tc.cu}) where the head size and
+   *     device allow it ({@link TensorCoreAttentionKernels#supported})
    */
   public KernelLibrary(CudaDevice device, int width, int headSize, boolean tensorCoreAttention) {
     this.loader = new ModuleLoader(device);
@@ -48,8 +48,7 @@ public final class KernelLibrary implements AutoCloseable {
       attention = new AttentionKernels(loader, headSize);
       this.tensorCoreAttention = tensorCoreAttention
           && TensorCoreAttentionKernels.supported(headSize, device.computeMajor())
-          ? new TensorCoreAttentionKernels(loader, headSize)
-          : null;
+          ? new TensorCoreAttentionKernels(loader, headSize) : null;
     } catch (RuntimeException e) {
       loader.close();
       throw e;

@@ -23,10 +23,9 @@ final class ModuleLoader implements AutoCloseable {
     return device;
   }
 
-  /** One module from {@code file} (after the common helpers), compiled for this device's architecture. */
   KernelModule load(String file, List<String> defines) {
-    String architecture = "sm_" + device.computeMajor() + device.computeMinor();
-    byte[] cubin = NvrtcCompiler.compile(file, KernelSources.load(file), architecture, defines);
+    byte[] cubin = NvrtcCompiler.compile(
+        file, KernelSources.load(file), device.computeMajor(), device.computeMinor(), defines);
     return owned.add(new KernelModule(file, cubin));
   }
 

@@ -15,8 +15,8 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
- * Compiles kernel sources with NVRTC to a CUBIN for the device's exact architecture ({@code sm_XY}), so kernels use
- * the chip's own instructions with no driver JIT at start. Results are cached in this JVM by a digest of
+ * Compiles kernel sources with NVRTC to a CUBIN for the device's exact architecture ({@code sm_XY}), so kernels
+ * use the chip's own instructions with no driver JIT at start. Results are cached in this JVM by a digest of
  * source, options and architecture: every engine of a process (several trainers per executor) compiles once.
  */
 public final class NvrtcCompiler {
@@ -24,10 +24,9 @@ public final class NvrtcCompiler {
 
   private NvrtcCompiler() {}
 
-  /** @param architecture the NVRTC target, e.g. {@code sm_90} */
-  public static byte[] compile(String name, String source, String architecture, List<String> defines) {
+  public static byte[] compile(String name, String source, int computeMajor, int computeMinor, List<String> defines) {
     List<String> options = new ArrayList<>();
-    options.add("--gpu-architecture=" + architecture);
+    options.add("--gpu-architecture=sm_" + computeMajor + computeMinor);
     options.add("--std=c++17");
     for (String define : defines) {
       options.add("-D" + define);
