@@ -35,7 +35,8 @@ class TensorCoreAttentionTest {
 
   @ParameterizedTest(name = "{4} B={0} T={1} H={2} HS={3}")
   @CsvSource({"2, 150, 2, 64, MMA_SYNC", "1, 1024, 3, 64, MMA_SYNC", "3, 77, 4, 32, MMA_SYNC",
-      "2, 200, 2, 32, MMA_SYNC", "1, 64, 12, 64, MMA_SYNC", "2, 33, 2, 64, MMA_SYNC", "2, 150, 2, 64, CUDNN", "1, 1024, 3, 64, CUDNN", "3, 77, 4, 32, CUDNN", "2, 33, 2, 64, CUDNN",
+      "2, 200, 2, 32, MMA_SYNC", "1, 64, 12, 64, MMA_SYNC", "2, 33, 2, 64, MMA_SYNC", "2, 150, 2, 64, CUDNN",
+      "1, 1024, 3, 64, CUDNN", "3, 77, 4, 32, CUDNN", "2, 33, 2, 64, CUDNN",
       "2, 150, 2, 64, CUDNN_NONDETERMINISTIC", "3, 77, 4, 32, CUDNN_NONDETERMINISTIC"})
   void matchesTheFp32Kernels(int b, int t, int heads, int headSize, String implementation) {
     CudaDevice device = CudaDevice.open(0);
@@ -50,10 +51,11 @@ class TensorCoreAttentionTest {
     float[] dout = roundToBf16(randomArray(random, (int) (n * c), 1.0f));
     try (CudaStream stream = new CudaStream();
         KernelLibrary fp32 = new KernelLibrary(device, c, headSize, false);
-        ModuleLoader loader = new ModuleLoader(device);
+        KernelLibrary tensorCores = new KernelLibrary(device, c, headSize, true);
         CudnnAttention cudnnAttention = cudnn
             ? new CudnnAttention(headSize, implementation.equals("CUDNN"), null) : null) {
-      Bf16Attention tested = cudnn ? cudnnAttention : new TensorCoreAttentionKernels(loader, headSize);
+      assertThat(tensorCores.hasTensorCoreAttention()).as("tensor-core kernels loaded").isTrue();
+      Bf16Attention tested = cudnn ? cudnnAttention : tensorCores.tensorCoreAttention();
       Result expected = runFp32(fp32, stream, qkv, dout, b, t, heads, headSize);
       Result actual = runTensorCores(fp32.convert(), tested, stream, qkv, dout, b, t, heads, headSize);
       if (implementation.equals("CUDNN")) {
