@@ -73,6 +73,11 @@ record AttentionLayout(long batch, long heads, long length, long headSize) {
         new long[] {heads * length * headSize, length * headSize, headSize, 1});
   }
 
+  /** Bytes of that accumulator (fp32). */
+  long queryAccumulatorBytes() {
+    return batch * length * width() * Float.BYTES;
+  }
+
   /** Byte offset of K (block 1) or V (block 2) inside a bf16 qkv or dqkv buffer. */
   long blockOffsetBytes(int block) {
     return block * width() * 2;

@@ -29,7 +29,8 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
   private record Key(int batch, int length, int heads) {}
 
   /** Both plans of one shape and the ids of their stored tensors (null plans: the shape runs on the fallback). */
-  private record Plans(ExecutionPlan forward, long[] forwardUids, ExecutionPlan backward, long[] backwardUids) {}
+  private record Plans(AttentionLayout layout, ExecutionPlan forward, long[] forwardUids, ExecutionPlan backward,
+      long[] backwardUids) {}
 
   private final int headSize;
   private final boolean deterministic;
@@ -64,7 +65,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
       fallback.forward(s, out, lse, qkv, b, t, heads);
       return;
     }
-    AttentionLayout layout = layout(b, t, heads);
+    AttentionLayout layout = shape.layout();
     run(s, shape.forward(), shape.forwardUids(),
         new long[] {qkv, qkv + layout.blockOffsetBytes(1), qkv + layout.blockOffsetBytes(2), out, lse}, 0);
   }
@@ -77,25 +78,26 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
       fallback.backward(s, dqkv, deltaScratch, dout, qkv, out, lse, b, t, heads);
       return;
     }
-    AttentionLayout layout = layout(b, t, heads);
-    long accumulatorBytes = accumulatorBytes(layout);
+    AttentionLayout layout = shape.layout();
     long[] addresses = {qkv, qkv + layout.blockOffsetBytes(1), qkv + layout.blockOffsetBytes(2), out, dout, lse,
-        dqkv, dqkv + layout.blockOffsetBytes(1), dqkv + layout.blockOffsetBytes(2), deltaScratch, 0};
-    if (deterministic) {
-      addresses = java.util.Arrays.copyOf(addresses, addresses.length - 1);
-    }
-    run(s, shape.backward(), shape.backwardUids(), addresses, accumulatorBytes);
+        dqkv, dqkv + layout.blockOffsetBytes(1), dqkv + layout.blockOffsetBytes(2), deltaScratch};
+    run(s, shape.backward(), shape.backwardUids(), addresses, deterministic ? 0 : layout.queryAccumulatorBytes());
   }
 
-  /** Binds the workspace (plan workspace after the dQ accumulator, when there is one) and runs. */
+  /**
+   * Binds the workspace and runs: with {@code accumulatorBytes} > 0 the workspace starts with the dQ accumulator,
+   * whose address is bound last (the graph's last stored tensor), and the plan's own workspace follows it.
+   */
   private void run(CudaStream s, ExecutionPlan plan, long[] uids, long[] addresses, long accumulatorBytes) {
     long planOffset = align(accumulatorBytes);
     long base = workspace(planOffset + plan.workspaceBytes());
+    long[] bound = addresses;
     if (accumulatorBytes > 0) {
-      addresses[addresses.length - 1] = base;
+      bound = java.util.Arrays.copyOf(addresses, addresses.length + 1);
+      bound[addresses.length] = base;
     }
     Cudnn.check(cudnnSetStream(handle, s.handle()), "bind cuDNN to the engine stream");
-    plan.execute(handle, uids, addresses, base + planOffset);
+    plan.execute(handle, uids, bound, base + planOffset);
   }
 
   private Plans plans(int b, int t, int heads) {
@@ -107,14 +109,14 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    AttentionLayout layout = layout(b, t, heads);
+    AttentionLayout layout = new AttentionLayout(b, heads, t, headSize);
     String shape = " B=" + b + " T=" + t + " H=" + heads;
     Plans created;
     Built forward = null;
     try {
       forward = build("attention forward" + shape, graph -> graphs.forward(graph, layout));
       Built backward = build("attention backward" + shape, graph -> graphs.backward(graph, layout));
-      created = new Plans(forward.plan(), forward.uids(), backward.plan(), backward.uids());
+      created = new Plans(layout, forward.plan(), forward.uids(), backward.plan(), backward.uids());
       reports.add(forward.plan().report());
       reports.add(backward.plan().report());
       LOG.log(Level.INFO, forward.plan().report() + "; " + backward.plan().report());
@@ -127,7 +129,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
       }
       LOG.log(Level.WARNING, "cuDNN attention cannot run" + shape + " (" + e.getMessage()
           + "); this shape uses Spindle's tensor-core kernels");
-      created = new Plans(null, null, null, null);
+      created = new Plans(layout, null, null, null, null);
     }
     plans.put(key, created);
     return created;
@@ -150,14 +152,6 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
   /** One line per plan built so far: shape, engine configuration, build time (for benchmarks and diagnosis). */
   public java.util.List<String> planReports() {
     return java.util.List.copyOf(reports);
-  }
-
-  private AttentionLayout layout(int b, int t, int heads) {
-    return new AttentionLayout(b, heads, t, headSize);
-  }
-
-  private long accumulatorBytes(AttentionLayout layout) {
-    return deterministic ? 0 : layout.batch() * layout.length() * layout.width() * Float.BYTES;
   }
 
   private long workspace(long bytes) {

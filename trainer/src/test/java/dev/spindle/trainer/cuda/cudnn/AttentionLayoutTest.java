@@ -38,6 +38,14 @@ class AttentionLayoutTest {
   }
 
   @Test
+  void queryAccumulatorIsDenseFp32() {
+    assertThat(LAYOUT.queryAccumulator().dimensions()).containsExactly(2, 3, 5, 4);
+    assertThat(offset(LAYOUT.queryAccumulator(), 1, 2, 4, 3) + 1).as("last element + 1 = element count")
+        .isEqualTo(2 * 3 * 5 * 4);
+    assertThat(LAYOUT.queryAccumulatorBytes()).isEqualTo(2 * 3 * 5 * 4 * Float.BYTES);
+  }
+
+  @Test
   void rejectsEmptyShapes() {
     assertThatThrownBy(() -> new AttentionLayout(0, 12, 1024, 64)).hasMessageContaining("B=0");
   }
