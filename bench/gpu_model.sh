@@ -6,9 +6,11 @@
 #   parity   Spindle (CUDA, bf16) and PyTorch train GPT-2-124M from the same initial weights on the same batches of
 #            run 1's decompose output for STEPS (300) steps; per-step and validation losses within 1% (bench/parity.sh);
 #            then step N's loss and gradient from Spindle's weights before step N in both (PARITY_PROBES, the steps
-#            where the 2026-12-05 run drifted: a forward difference or a trajectory one), and PyTorch against itself (eager vs
-#            SDPA attention: the bf16 noise floor) and against PyTorch in fp32 (TORCH_FLAGS= skips those two
-#            replays); TOKENS (16384) tokens per step, output /tmp/parity
+#            where the 2026-12-05 run drifted: a forward difference or a trajectory one); TORCH_FLAGS (default
+#            "--spindle-recipe --recipe-floor") adds replays: PyTorch with Spindle's bf16 rounding points
+#            (bench/spindle_recipe.py, cuDNN attention) judged against the same goal, and that recipe with flash
+#            attention (its noise floor); --noise-floor (PyTorch eager vs SDPA attention) and --reference-fp32 (PyTorch
+#            in fp32) are the earlier runs' extra replays; TOKENS (16384) tokens per step, output /tmp/parity
 #   parity-fp32  the same in fp32 on both sides for STEPS (120) steps, output /tmp/parity-fp32: without bf16
 #            rounding the two must agree far closer, unless an update differs
 set -uo pipefail
@@ -39,7 +41,7 @@ for step in "$@"; do
       ;;
     parity)
       run_parity /tmp/parity "$out" "${PARITY_PROBES:-49,50,51,56,150,277}" STEPS="${STEPS:-300}" \
-        TORCH_FLAGS="${TORCH_FLAGS-"--noise-floor --reference-fp32"}"
+        TORCH_FLAGS="${TORCH_FLAGS-"--spindle-recipe --recipe-floor"}"
       ;;
     parity-fp32)
       run_parity /tmp/parity-fp32 "$out/fp32" "${FP32_PROBES:-50,51}" STEPS="${FP32_STEPS:-120}" PRECISION=fp32

@@ -18,8 +18,13 @@ PASS/FAIL line against the goal (1%), writes torch_loss.jsonl, torch_validation.
 differently in bf16) and prints how far PyTorch parts from itself: the floor under any per-step parity.
 --reference-fp32 replays PyTorch in fp32 as well and prints how far each bf16 run (Spindle's, PyTorch's) parts
 from that trajectory without rounding.
+--spindle-recipe (bf16) replays PyTorch once more with Spindle's bf16 rounding points instead of autocast's
+(bench/spindle_recipe.py: PyTorch's kernels, the same places stored as bf16), attention by --recipe-attention
+(cudnn, as Spindle's engine), and judges that replay against the same goal; --recipe-floor also replays the recipe
+with flash attention (the recipe's own floor). Probes then include the recipe's loss and gradient from the same
+weights.
 Usage: python3 bench/parity_torch.py --run DIR [--data DECOMPOSE_DIR] [--device cuda] [--precision bf16|fp32]
-       [--noise-floor] [--reference-fp32]
+       [--noise-floor] [--reference-fp32] [--spindle-recipe [--recipe-attention cudnn] [--recipe-floor]]
 """
 import argparse
 import json
@@ -34,6 +39,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from parity_data import Bucket, learning_rate_at  # noqa: E402
+from spindle_recipe import SpindleRecipeGpt2  # noqa: E402
 
 
 def load_plan(run_dir, data_dir):
@@ -85,16 +91,19 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def plot(path, spindle, torch_losses, relative, validation):
+def plot(path, spindle, curves, validation):
+    """Training losses (Spindle's and each PyTorch replay's: {label: losses}) and the relative differences."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    steps = np.arange(len(torch_losses))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-    top.plot(steps, spindle[:len(steps)], label="Spindle", linewidth=1.2)
-    top.plot(steps, torch_losses, label="PyTorch (transformers GPT-2)", linewidth=1.0, linestyle="--")
+    top.plot(np.arange(len(spindle)), spindle, label="Spindle", linewidth=1.2)
+    for (label, losses), style in zip(curves.items(), ("--", ":")):
+        n = min(len(losses), len(spindle))
+        top.plot(np.arange(n), losses[:n], label=label, linewidth=1.0, linestyle=style)
+        bottom.plot(np.arange(n), 100 * relative_differences(spindle, losses), linewidth=0.8, label=label)
     top.set_ylabel("training loss (nats/token)")
     top.set_title("Spindle vs PyTorch: same initial weights, same batches")
     text = "final validation (Spindle | PyTorch)\n" + "\n".join(
@@ -103,16 +112,16 @@ def plot(path, spindle, torch_losses, relative, validation):
              bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "#ccc"})
     top.legend()
     top.grid(alpha=0.3)
-    bottom.plot(steps, 100 * relative, color="black", linewidth=0.8)
     bottom.axhline(1.0, color="red", linewidth=0.8, linestyle=":")
     bottom.set_ylabel("|diff| / torch (%)")
     bottom.set_xlabel("step")
+    bottom.legend(fontsize=7)
     bottom.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
 
-def same_weights(run, plan, buckets, device, spindle, model_class):
+def same_weights(run, plan, buckets, device, spindle, model_class, recipe=None):
     """Step N's loss from Spindle's own weights before step N (ParityRun --probe-steps writes probe-N/): PyTorch's
     forward in bf16 and fp32 on the same batch beside the loss Spindle's engine reported. Equal here but not in the
     training curves means the trajectories drifted apart; different here means the forward passes differ."""
@@ -121,7 +130,7 @@ def same_weights(run, plan, buckets, device, spindle, model_class):
     if not probes:
         return
     print("same weights (Spindle's before step N), step N's batch: Spindle | PyTorch bf16 | PyTorch fp32 | "
-          "Spindle vs PyTorch bf16")
+          "Spindle vs PyTorch bf16" + (" | PyTorch, Spindle's recipe | Spindle vs it" if recipe else ""))
     for step, path in probes:
         bucket_index, first = plan["steps"][step]
         bucket = plan["buckets"][bucket_index]
@@ -130,25 +139,36 @@ def same_weights(run, plan, buckets, device, spindle, model_class):
         with torch.no_grad():
             bf16 = mean_loss(probe, tokens, device, True).item()
             fp32 = mean_loss(probe, tokens, device, False).item()
-        print(f"  step {step:>4} len {bucket['length']:>5}: {spindle[step]:.4f} | {bf16:.4f} | {fp32:.4f} | "
-              f"{(spindle[step] - bf16) / bf16:+.3%}", flush=True)
         del probe
-        gradients(path, tokens, device, model_class, int(bucket["length"]))
+        line = (f"  step {step:>4} len {bucket['length']:>5}: {spindle[step]:.4f} | {bf16:.4f} | {fp32:.4f} | "
+                f"{(spindle[step] - bf16) / bf16:+.3%}")
+        if recipe:
+            probe = SpindleRecipeGpt2.from_pretrained(path, attn_implementation=recipe).to(device).eval()
+            with torch.no_grad():
+                matched = mean_loss(probe, tokens, device, True).item()
+            del probe
+            line += f" | {matched:.4f} | {(spindle[step] - matched) / matched:+.3%}"
+        print(line, flush=True)
+        gradients(path, tokens, device, model_class, int(bucket["length"]), recipe)
 
 
-def gradients(path, tokens, device, model_class, length):
+def gradients(path, tokens, device, model_class, length, recipe=None):
     """Step N's gradient from the same weights (probe-N/gradient/, ParityRun): Spindle's against PyTorch's in bf16
-    and in fp32 (the unrounded reference), relative L2 over all tensors, the tensors where Spindle parts most, and the
-    position embedding's rows this length reaches split in halves (the first update on a new length moves rows no
-    earlier step reached)."""
+    and in fp32 (the unrounded reference) -- and against PyTorch with Spindle's recipe (attention `recipe`) when
+    given --, relative L2 over all tensors, the tensors where Spindle parts most, and the position embedding's rows
+    this length reaches split in halves (the first update on a new length moves rows no earlier step reached)."""
     directory = os.path.join(path, "gradient")
     if not os.path.isdir(directory):
         return
     ours = {n: p.detach().to(device) for n, p in model_class.from_pretrained(directory, dtype=torch.float32)
             .named_parameters()}
     theirs = {}
-    for name, autocast in (("bf16", True), ("fp32", False)):
-        model = model_class.from_pretrained(path, dtype=torch.float32).to(device)
+    loaders = [("bf16", True, lambda: model_class.from_pretrained(path, dtype=torch.float32)),
+               ("fp32", False, lambda: model_class.from_pretrained(path, dtype=torch.float32))]
+    if recipe:
+        loaders.append(("recipe", True, lambda: SpindleRecipeGpt2.from_pretrained(path, attn_implementation=recipe)))
+    for name, autocast, load in loaders:
+        model = load().to(device)
         model.train()
         mean_loss(model, tokens, device, autocast).backward()
         theirs[name] = {n: p.grad.detach().float() for n, p in model.named_parameters()}
@@ -164,6 +184,12 @@ def gradients(path, tokens, device, model_class, length):
     print(f"    gradient, relative L2 over all tensors: Spindle vs PyTorch fp32 {relative(ours, exact, names):.2e}, "
           f"PyTorch bf16 vs fp32 {relative(torch_bf16, exact, names):.2e}, Spindle vs PyTorch bf16 "
           f"{relative(ours, torch_bf16, names):.2e}")
+    if recipe:
+        matched = theirs["recipe"]
+        print(f"    gradient, Spindle's recipe in PyTorch: vs PyTorch fp32 {relative(matched, exact, names):.2e}, "
+              f"Spindle vs it {relative(ours, matched, names):.2e}; most apart: " + ", ".join(
+                  f"{n.replace('transformer.', '')} {relative(ours, matched, [n]):.1e}"
+                  for n in sorted(names, key=lambda n: -relative(ours, matched, [n]))[:4]))
     worst = sorted(names, key=lambda n: -relative(ours, exact, [n]))[:6]
     print("    most apart from fp32 (Spindle | PyTorch bf16): " + ", ".join(
         f"{n.replace('transformer.', '')} {relative(ours, exact, [n]):.1e} | {relative(torch_bf16, exact, [n]):.1e}"
@@ -179,7 +205,8 @@ def gradients(path, tokens, device, model_class, length):
 def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_path, model_class):
     """PyTorch trains from initial/ on the plan's batches; returns the per-step losses and the validation loss by
     length (empty when the replay stopped early). attention: transformers' attn_implementation ("sdpa": PyTorch's fused kernels, "eager": the
-    textbook matmul-softmax-matmul in the autocast dtype), two correct implementations that round differently."""
+    textbook matmul-softmax-matmul in the autocast dtype), two correct implementations that round differently; for
+    SpindleRecipeGpt2: "sdpa", "cudnn" or "flash")."""
     model = model_class.from_pretrained(os.path.join(run_dir, "initial"), dtype=torch.float32,
                                         attn_implementation=attention).to(device)
     model.train()  # config.json has dropout 0, as Spindle trains
@@ -202,7 +229,7 @@ def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_pa
                 loss = mean_loss(model, tokens, device, autocast)
                 loss.backward()
             except torch.OutOfMemoryError:
-                if attention == "sdpa":
+                if attention != "eager":
                     raise
                 # eager attention holds (B, H, L, L) scores per layer: the longest buckets may not fit
                 print(f"{attention} attention: out of GPU memory at step {step} (length {bucket['length']}); "
@@ -284,6 +311,46 @@ def reference_fp32(args, plan, buckets, adamw, device, torch_bf16, spindle, mode
             "validation": validation}
 
 
+def judge(label, spindle, theirs, spindle_validation, their_validation, goal, precision):
+    """Spindle against one PyTorch replay: per-step and validation differences, a PASS/FAIL line; the summary."""
+    relative = relative_differences(spindle, theirs)
+    n = len(relative)
+    validation = {k: {"spindle": spindle_validation[k], "torch": their_validation[k],
+                      "relative": abs(spindle_validation[k] - their_validation[k]) / abs(their_validation[k])}
+                  for k in sorted(their_validation, key=int) if k in spindle_validation}
+    signed = (spindle[:n] - theirs[:n]) / np.abs(theirs[:n])
+    worst = np.argsort(-relative)[:5]
+    print(f"\nstep-by-step training loss, Spindle vs {label}:")
+    print(f"  steps compared {n}; relative difference max {relative.max():.3%} (step {int(relative.argmax())}), "
+          f"mean {relative.mean():.3%}, signed mean {signed.mean():+.3%}, last 50 steps mean "
+          f"{relative[-50:].mean():.3%}, {int((relative > goal).sum())} steps above {goal:.0%}")
+    print("  worst steps: " + ", ".join(f"{int(s)}: {spindle[s]:.4f} vs {theirs[s]:.4f}" for s in worst))
+    print(f"  first/last loss: Spindle {spindle[0]:.4f} -> {spindle[n - 1]:.4f}, PyTorch {theirs[0]:.4f} -> "
+          f"{theirs[n - 1]:.4f}")
+    print("final validation loss by length (Spindle | PyTorch | relative):")
+    for k, v in validation.items():
+        print(f"  L={k:>5}: {v['spindle']:.4f} | {v['torch']:.4f} | {v['relative']:.3%}")
+    val_max = max((v["relative"] for v in validation.values()), default=0.0)
+    ok = n == len(spindle) and relative.max() <= goal and val_max <= goal
+    print(f"PARITY {'PASS' if ok else 'FAIL'} vs {label}: max step difference {relative.max():.3%}, max validation "
+          f"difference {val_max:.3%} (goal {goal:.0%}, {precision}, {n} steps)")
+    return {"against": label, "steps": n, "precision": precision, "max_relative": float(relative.max()),
+            "mean_relative": float(relative.mean()), "signed_mean": float(signed.mean()),
+            "steps_above_goal": int((relative > goal).sum()), "validation": validation, "pass": bool(ok)}
+
+
+def recipe_floor(args, plan, buckets, adamw, device, cudnn_losses, spindle):
+    """The recipe against itself: flash attention instead of the chosen kernel, same weights and batches."""
+    other = "flash" if args.recipe_attention != "flash" else "cudnn"
+    losses, _ = replay(args.run, plan, buckets, adamw, device, True, other,
+                       os.path.join(args.run, f"torch_recipe_{other}_loss.jsonl"), SpindleRecipeGpt2)
+    print(f"\nnoise floor of the recipe: {other} attention vs {args.recipe_attention}, same weights and batches:")
+    floor = step_differences(f"recipe {other} vs {args.recipe_attention}", losses, cudnn_losses, args.goal)
+    step_differences(f"Spindle vs recipe {other}", spindle, losses, args.goal)
+    return {"attention": other, "max_relative": float(floor.max()), "mean_relative": float(floor.mean()),
+            "steps_above_goal": int((floor > args.goal).sum())}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--run", required=True, help="ParityRun's output directory")
@@ -296,6 +363,12 @@ def main():
                         help="replay PyTorch again with eager attention and compare it with the SDPA replay")
     parser.add_argument("--reference-fp32", action="store_true",
                         help="replay PyTorch in fp32 too: which bf16 trajectory stays closer to the fp32 one")
+    parser.add_argument("--spindle-recipe", action="store_true",
+                        help="replay PyTorch with Spindle's bf16 rounding points as well (bench/spindle_recipe.py)")
+    parser.add_argument("--recipe-attention", default="cudnn", choices=["sdpa", "cudnn", "flash", "efficient"],
+                        help="attention kernel of the recipe replay (default cudnn, as Spindle's engine)")
+    parser.add_argument("--recipe-floor", action="store_true",
+                        help="with --spindle-recipe: replay the recipe again with another attention kernel (its floor)")
     args = parser.parse_args()
 
     from transformers import GPT2LMHeadModel
@@ -316,44 +389,40 @@ def main():
     write_json(os.path.join(args.run, "torch_validation.json"), torch_validation)
 
     spindle = np.array([line["loss"] for line in read_jsonl(os.path.join(args.run, "spindle_loss.jsonl"))])
-    relative = relative_differences(spindle, ours)
-    n = len(relative)
     with open(os.path.join(args.run, "spindle_validation.json")) as f:
         spindle_validation = json.load(f)
-    validation = {k: {"spindle": spindle_validation[k], "torch": torch_validation[k],
-                      "relative": abs(spindle_validation[k] - torch_validation[k]) / abs(torch_validation[k])}
-                  for k in sorted(torch_validation, key=int) if k in spindle_validation}
-    worst = np.argsort(-relative)[:5]
-    print("\nstep-by-step training loss, Spindle vs PyTorch:")
-    print(f"  steps compared {n}; relative difference max {relative.max():.3%} = {relative.max():.2e} (step {int(relative.argmax())}), "
-          f"mean {relative.mean():.3%}, last 50 steps mean {relative[-50:].mean():.3%}")
-    print("  worst steps: " + ", ".join(f"{int(s)}: {spindle[s]:.4f} vs {ours[s]:.4f}" for s in worst))
-    print("  first/last loss: Spindle %.4f -> %.4f, PyTorch %.4f -> %.4f" % (spindle[0], spindle[n - 1], ours[0],
-                                                                           ours[n - 1]))
-    print("final validation loss by length (Spindle | PyTorch | relative):")
-    for k, v in validation.items():
-        print(f"  L={k:>5}: {v['spindle']:.4f} | {v['torch']:.4f} | {v['relative']:.3%}")
-    val_max = max((v["relative"] for v in validation.values()), default=0.0)
-    ok = relative.max() <= args.goal and val_max <= args.goal
-    print(f"PARITY {'PASS' if ok else 'FAIL'}: max step difference {relative.max():.3%}, max validation difference "
-          f"{val_max:.3%} (goal {args.goal:.0%}, {precision}, {n} steps)")
-    summary = {"steps": n, "precision": precision, "device": str(device), "max_relative": float(relative.max()),
-               "mean_relative": float(relative.mean()), "validation": validation, "pass": bool(ok),
-               "torch_seconds": time.time() - start}
-    same_weights(args.run, plan, buckets, device, spindle, GPT2LMHeadModel)
-    plot_path = args.plot or os.path.join(args.run, "parity.png")
-    plot(plot_path, spindle, ours[:n], relative, validation)
-    print(f"plot: {plot_path}")
-    # Written now and again after the optional replays, so a call that runs out of time still leaves the summary.
+    summary = judge("PyTorch (transformers GPT-2, autocast)", spindle, ours, spindle_validation, torch_validation,
+                    args.goal, precision)
+    summary.update({"device": str(device), "torch_seconds": time.time() - start})
+    recipe = args.recipe_attention if args.spindle_recipe and autocast else None
+    curves = {"PyTorch (transformers, autocast)": ours}
+    # Written after each part, so a call that runs out of time still leaves what was done.
     summary_path = os.path.join(args.run, "parity_summary.json")
     write_json(summary_path, summary)
+    if recipe:
+        matched, matched_validation = replay(args.run, plan, buckets, adamw, device, True, recipe,
+                                             os.path.join(args.run, "torch_recipe_loss.jsonl"), SpindleRecipeGpt2)
+        write_json(os.path.join(args.run, "torch_recipe_validation.json"), matched_validation)
+        summary["spindle_recipe"] = judge(f"PyTorch with Spindle's bf16 recipe ({recipe} attention)", spindle, matched,
+                                          spindle_validation, matched_validation, args.goal, precision)
+        print("\nthe two PyTorch recipes against each other (what the rounding points alone do):")
+        step_differences("autocast vs Spindle's recipe", ours, matched, args.goal)
+        curves[f"PyTorch, Spindle's bf16 recipe ({recipe} attention)"] = matched
+        write_json(summary_path, summary)
+    plot_path = args.plot or os.path.join(args.run, "parity.png")
+    plot(plot_path, spindle, curves, summary["validation"])
+    print(f"plot: {plot_path}")
+    same_weights(args.run, plan, buckets, device, spindle, GPT2LMHeadModel, recipe)
+    if recipe and args.recipe_floor:
+        summary["spindle_recipe"]["noise_floor"] = recipe_floor(args, plan, buckets, adamw, device, matched, spindle)
+        write_json(summary_path, summary)
     if args.noise_floor:
         summary["noise_floor"] = noise_floor(args, plan, buckets, adamw, device, autocast, ours, torch_validation,
                                              spindle, GPT2LMHeadModel)
     if args.reference_fp32 and autocast:
         summary["reference_fp32"] = reference_fp32(args, plan, buckets, adamw, device, ours, spindle, GPT2LMHeadModel)
     write_json(summary_path, summary)
-    return 0 if ok else 1
+    return 0 if summary["pass"] and summary.get("spindle_recipe", {}).get("pass", True) else 1
 
 
 if __name__ == "__main__":
