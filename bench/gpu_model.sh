@@ -10,7 +10,8 @@
 #            "--spindle-recipe --recipe-floor") adds replays: PyTorch with Spindle's bf16 rounding points
 #            (bench/spindle_recipe.py, cuDNN attention) judged against the same goal, and that recipe with flash
 #            attention (its noise floor); --noise-floor (PyTorch eager vs SDPA attention) and --reference-fp32 (PyTorch
-#            in fp32) are the earlier runs' extra replays; TOKENS (16384) tokens per step, output /tmp/parity
+#            in fp32) are the earlier runs' extra replays; TOKENS (16384) tokens per step, PARITY_FLAGS more ParityRun
+#            flags (e.g. "--lr 3e-4"), output /tmp/parity
 #   parity-fp32  the same in fp32 on both sides for STEPS (120) steps, output /tmp/parity-fp32: without bf16
 #            rounding the two must agree far closer, unless an update differs
 set -uo pipefail
@@ -25,7 +26,7 @@ run_parity() {
   shift 3
   rm -rf "$work"
   mkdir -p "$logs"
-  env JAVA_OPTS="${SPINDLE_JVM[*]}" "$@" bash bench/parity.sh "$run/decompose" "$work" --probe-steps "$probes" 2>&1 \
+  env JAVA_OPTS="${SPINDLE_JVM[*]}" "$@" bash bench/parity.sh "$run/decompose" "$work" ${probes:+--probe-steps "$probes"} ${PARITY_FLAGS:-} 2>&1 \
     | grep -v "^step " | tail -60 | tee "$logs/parity.log"
   cp "$work"/parity.png "$work"/*.jsonl "$work"/*.json "$logs/" 2>/dev/null
 }
@@ -40,7 +41,7 @@ for step in "$@"; do
       ls -la "$run/export" | tee -a "$out/hf_check.log"
       ;;
     parity)
-      run_parity /tmp/parity "$out" "${PARITY_PROBES:-49,50,51,56,150,277}" STEPS="${STEPS:-300}" \
+      run_parity /tmp/parity "$out" "${PARITY_PROBES-49,50,51,56,150,277}" STEPS="${STEPS:-300}" TOKENS="${TOKENS:-16384}" \
         TORCH_FLAGS="${TORCH_FLAGS-"--spindle-recipe --recipe-floor"}"
       ;;
     parity-fp32)

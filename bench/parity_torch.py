@@ -202,7 +202,22 @@ def gradients(path, tokens, device, model_class, length, recipe=None):
                   f"PyTorch bf16 {relative(rows['bf16'], rows['exact'], [wpe]):.1e} (relative to fp32)", flush=True)
 
 
-def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_path, model_class):
+def accumulate_gradients(model, tokens, device, autocast, micro_tokens):
+    """The step's gradient of the mean loss over all rows, in micro-batches of at most micro_tokens tokens (at least
+    one row) whose gradients add up in fp32; returns the mean loss. Each micro-batch's loss is weighted by its share
+    of the rows (a power of two where rows and micro-batches are, so bf16 output gradients round as in one pass)."""
+    rows, length = tokens.shape[0], tokens.shape[1] - 1
+    per = max(1, micro_tokens // length) if micro_tokens else rows
+    total = 0.0
+    for first in range(0, rows, per):
+        part = tokens[first:first + per]
+        loss = mean_loss(model, part, device, autocast)
+        (loss * (len(part) / rows)).backward()
+        total += loss.item() * len(part)
+    return total / rows
+
+
+def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_path, model_class, micro_tokens=0):
     """PyTorch trains from initial/ on the plan's batches; returns the per-step losses and the validation loss by
     length (empty when the replay stopped early). attention: transformers' attn_implementation ("sdpa": PyTorch's fused kernels, "eager": the
     textbook matmul-softmax-matmul in the autocast dtype), two correct implementations that round differently; for
@@ -226,8 +241,7 @@ def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_pa
             for group in optimizer.param_groups:
                 group["lr"] = lr
             try:
-                loss = mean_loss(model, tokens, device, autocast)
-                loss.backward()
+                loss = accumulate_gradients(model, tokens, device, autocast, micro_tokens)
             except torch.OutOfMemoryError:
                 if attention != "eager":
                     raise
@@ -239,7 +253,7 @@ def replay(run_dir, plan, buckets, adamw, device, autocast, attention, losses_pa
             norm = clip_like_spindle(parameters, adamw["grad_clip"])
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
-            losses.append(loss.item())
+            losses.append(loss)
             out.write(json.dumps({"step": step, "length": bucket["length"], "loss": losses[-1], "lr": lr,
                                   "grad_norm": norm}) + "\n")
             if (step + 1) % 25 == 0 or step + 1 == len(steps):
@@ -283,7 +297,7 @@ def noise_floor(args, plan, buckets, adamw, device, autocast, sdpa_losses, sdpa_
     """PyTorch against itself: the same replay with eager attention instead of SDPA. Both are correct; how far
     their per-step losses part is what bf16 rounding alone does to this trajectory, the floor under any parity."""
     eager, validation = replay(args.run, plan, buckets, adamw, device, autocast, "eager",
-                               os.path.join(args.run, "torch_eager_loss.jsonl"), model_class)
+                               os.path.join(args.run, "torch_eager_loss.jsonl"), model_class, args.micro_tokens)
     print("\nnoise floor: PyTorch (eager attention) vs PyTorch (SDPA attention), same weights and batches:")
     floor = step_differences("PyTorch eager vs SDPA", eager, sdpa_losses, args.goal)
     step_differences("Spindle vs PyTorch SDPA", spindle, sdpa_losses, args.goal)
@@ -300,7 +314,7 @@ def reference_fp32(args, plan, buckets, adamw, device, torch_bf16, spindle, mode
     """PyTorch in fp32 (no TF32) on the same weights and batches: the trajectory without bf16 rounding. How far each
     bf16 run (Spindle's, PyTorch's) parts from it says which one rounds its way further off."""
     fp32, validation = replay(args.run, plan, buckets, adamw, device, False, "sdpa",
-                              os.path.join(args.run, "torch_fp32_loss.jsonl"), model_class)
+                              os.path.join(args.run, "torch_fp32_loss.jsonl"), model_class, args.micro_tokens)
     print("\nagainst PyTorch in fp32 (same weights and batches, no bf16 anywhere):")
     ours = step_differences("Spindle bf16 vs PyTorch fp32", spindle, fp32, args.goal)
     theirs = step_differences("PyTorch bf16 vs PyTorch fp32", torch_bf16, fp32, args.goal)
@@ -343,7 +357,8 @@ def recipe_floor(args, plan, buckets, adamw, device, cudnn_losses, spindle):
     """The recipe against itself: flash attention instead of the chosen kernel, same weights and batches."""
     other = "flash" if args.recipe_attention != "flash" else "cudnn"
     losses, _ = replay(args.run, plan, buckets, adamw, device, True, other,
-                       os.path.join(args.run, f"torch_recipe_{other}_loss.jsonl"), SpindleRecipeGpt2)
+                       os.path.join(args.run, f"torch_recipe_{other}_loss.jsonl"), SpindleRecipeGpt2,
+                       args.micro_tokens)
     print(f"\nnoise floor of the recipe: {other} attention vs {args.recipe_attention}, same weights and batches:")
     floor = step_differences(f"recipe {other} vs {args.recipe_attention}", losses, cudnn_losses, args.goal)
     step_differences(f"Spindle vs recipe {other}", spindle, losses, args.goal)
@@ -363,6 +378,9 @@ def main():
                         help="replay PyTorch again with eager attention and compare it with the SDPA replay")
     parser.add_argument("--reference-fp32", action="store_true",
                         help="replay PyTorch in fp32 too: which bf16 trajectory stays closer to the fp32 one")
+    parser.add_argument("--micro-tokens", type=int, default=0,
+                        help="PyTorch computes each step's gradient in micro-batches of at most this many tokens "
+                             "(fp32 accumulation; for steps larger than the GPU's memory in one pass; 0: one pass)")
     parser.add_argument("--spindle-recipe", action="store_true",
                         help="replay PyTorch with Spindle's bf16 rounding points as well (bench/spindle_recipe.py)")
     parser.add_argument("--recipe-attention", default="cudnn", choices=["sdpa", "cudnn", "flash", "efficient"],
@@ -385,7 +403,7 @@ def main():
     adamw = run["optimizer"]
     start = time.time()
     ours, torch_validation = replay(args.run, plan, buckets, adamw, device, autocast, "sdpa",
-                                    os.path.join(args.run, "torch_loss.jsonl"), GPT2LMHeadModel)
+                                    os.path.join(args.run, "torch_loss.jsonl"), GPT2LMHeadModel, args.micro_tokens)
     write_json(os.path.join(args.run, "torch_validation.json"), torch_validation)
 
     spindle = np.array([line["loss"] for line in read_jsonl(os.path.join(args.run, "spindle_loss.jsonl"))])
@@ -401,7 +419,8 @@ def main():
     write_json(summary_path, summary)
     if recipe:
         matched, matched_validation = replay(args.run, plan, buckets, adamw, device, True, recipe,
-                                             os.path.join(args.run, "torch_recipe_loss.jsonl"), SpindleRecipeGpt2)
+                                             os.path.join(args.run, "torch_recipe_loss.jsonl"), SpindleRecipeGpt2,
+                                             args.micro_tokens)
         write_json(os.path.join(args.run, "torch_recipe_validation.json"), matched_validation)
         summary["spindle_recipe"] = judge(f"PyTorch with Spindle's bf16 recipe ({recipe} attention)", spindle, matched,
                                           spindle_validation, matched_validation, args.goal, precision)
