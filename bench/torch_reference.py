@@ -103,8 +103,6 @@ def run(mode, lengths, tokens_per_step, steps):
                 f"step_ms={1000 * seconds / steps:.1f} mfu={tokens_per_s * flops_per_token / PEAK_FLOPS:.3f}")
         print(line, flush=True)
         results.append(line)
-    del model, optimizer, forward
-    torch.cuda.empty_cache()
     return results
 
 
@@ -130,6 +128,7 @@ def main():
     lines = []
     for mode in args.modes.split(","):
         lines += run(mode, lengths, args.tokens, args.steps)
+        torch.cuda.empty_cache()  # run's model and optimizer are gone with its frame: the next mode starts empty
     if args.java:
         with open(args.java) as f:
             lines += [line.strip() for line in f]
