@@ -21,8 +21,10 @@ from that trajectory without rounding.
 --spindle-recipe (bf16) replays PyTorch once more with Spindle's bf16 rounding points instead of autocast's
 (bench/spindle_recipe.py: PyTorch's kernels, the same places stored as bf16), attention by --recipe-attention
 (cudnn, as Spindle's engine), and judges that replay against the same goal; --recipe-floor also replays the recipe
-with flash attention (the recipe's own floor). Probes then include the recipe's loss and gradient from the same
-weights.
+with flash attention (the recipe's own floor); they write torch_recipe_loss.jsonl, torch_recipe_validation.json and
+torch_recipe_flash_loss.jsonl. Probes then include the recipe's loss and gradient from the same weights.
+--micro-tokens N: PyTorch computes each step's gradient in micro-batches of at most N tokens (fp32 accumulation),
+for steps larger than one pass fits in GPU memory.
 Usage: python3 bench/parity_torch.py --run DIR [--data DECOMPOSE_DIR] [--device cuda] [--precision bf16|fp32]
        [--noise-floor] [--reference-fp32] [--spindle-recipe [--recipe-attention cudnn] [--recipe-floor]]
 """
