@@ -7,8 +7,12 @@ import dev.spindle.trainer.cuda.runtime.CudaException;
 import dev.spindle.trainer.cuda.runtime.CudaStream;
 import dev.spindle.trainer.cuda.runtime.DeviceMemory;
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.bytedeco.cuda.cudnn.cudnnContext;
 
 /**
@@ -37,8 +41,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
   private final Bf16Attention fallback;
   private final cudnnContext handle = new cudnnContext();
   private final AttentionGraphs graphs;
-  private final Map<Key, Plans> plans = new HashMap<>();
-  private final java.util.List<String> reports = new java.util.ArrayList<>();
+  private final Map<Key, Plans> plans = new LinkedHashMap<>(); // in the order built, for planReports
   private DeviceMemory workspace;
   private boolean closed;
 
@@ -93,7 +96,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
     long base = workspace(planOffset + plan.workspaceBytes());
     long[] bound = addresses;
     if (accumulatorBytes > 0) {
-      bound = java.util.Arrays.copyOf(addresses, addresses.length + 1);
+      bound = Arrays.copyOf(addresses, addresses.length + 1);
       bound[addresses.length] = base;
     }
     Cudnn.check(cudnnSetStream(handle, s.handle()), "bind cuDNN to the engine stream");
@@ -117,8 +120,6 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
       forward = build("attention forward" + shape, graph -> graphs.forward(graph, layout));
       Built backward = build("attention backward" + shape, graph -> graphs.backward(graph, layout));
       created = new Plans(layout, forward.plan(), forward.uids(), backward.plan(), backward.uids());
-      reports.add(forward.plan().report());
-      reports.add(backward.plan().report());
       LOG.log(Level.INFO, forward.plan().report() + "; " + backward.plan().report());
     } catch (CudaException e) {
       if (forward != null) {
@@ -138,7 +139,7 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
   private record Built(ExecutionPlan plan, long[] uids) {}
 
   /** Describes a graph and plans it; the graph's descriptors are released if either step fails. */
-  private Built build(String name, java.util.function.Function<OperationGraph, long[]> describe) {
+  private Built build(String name, Function<OperationGraph, long[]> describe) {
     OperationGraph graph = new OperationGraph(name);
     try {
       long[] uids = describe.apply(graph);
@@ -150,8 +151,9 @@ public final class CudnnAttention implements Bf16Attention, AutoCloseable {
   }
 
   /** One line per plan built so far: shape, engine configuration, build time (for benchmarks and diagnosis). */
-  public java.util.List<String> planReports() {
-    return java.util.List.copyOf(reports);
+  public List<String> planReports() {
+    return plans.values().stream().filter(shape -> shape.forward() != null)
+        .flatMap(shape -> Stream.of(shape.forward().report(), shape.backward().report())).toList();
   }
 
   private long workspace(long bytes) {
